@@ -1,0 +1,215 @@
+#include "cmd/common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+cmd_opts_init(cmd_opts_t *o, const char *prog)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	memset(o, 0, sizeof(*o));
+	o->prog = prog;
+	o->timeout_ms = 2000;
+	o->retries = 2;
+	o->deadline_ms = 30000;
+	o->color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+void
+cmd_opts_clear(cmd_opts_t *o)
+{
+	free(o->record);
+	o->record = NULL;
+}
+
+void
+cmd_error(const cmd_opts_t *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", o->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Reads all of stdin for --record -, at most 64 KiB */
+static char *
+read_stdin(const cmd_opts_t *o)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap + 1);
+
+	if (buf == NULL)
+		return NULL;
+	while ((got = fread(buf + n, 1, cap - n, stdin)) > 0)
+		n += got;
+	if (ferror(stdin) || (n == cap && fgetc(stdin) != EOF)) {
+		cmd_error(o, ferror(stdin) ? "cannot read standard input" :
+		    "the record on standard input is over 64 KiB");
+		free(buf);
+		exit(EXIT_USAGE);
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+bad_value(const cmd_opts_t *o, const char *opt, const char *arg,
+    const char *want)
+{
+	cmd_error(o, "bad value '%s' for --%s: want %s", arg, opt, want);
+	exit(EXIT_USAGE);
+}
+
+int
+cmd_option(cmd_opts_t *o, int c, const char *arg,
+    void (*usage)(FILE *, int))
+{
+	switch (c) {
+	case 'h':
+		usage(stdout, EXIT_CLEAN);
+		return 1;
+	case 'V':
+		printf("%s (authzone) %s\n", o->prog, AUTHZONE_VERSION);
+		exit(EXIT_CLEAN);
+	case 'v':
+		o->verbose++;
+		return 1;
+	case OPT_JSON:
+		o->json = true;
+		return 1;
+	case OPT_STRICT:
+		o->strict = true;
+		return 1;
+	case OPT_OFFLINE:
+		o->offline = true;
+		return 1;
+	case OPT_RECORD:
+		free(o->record);
+		o->record = strcmp(arg, "-") == 0 ? read_stdin(o) : strdup(arg);
+		if (o->record == NULL) {
+			cmd_error(o, "out of memory");
+			exit(EXIT_USAGE);
+		}
+		return 1;
+	case OPT_ZONE:
+		if (o->nzones == CMD_MAX_ZONES)
+			bad_value(o, "zone", arg, "at most 64 zone files");
+		o->zones[o->nzones++] = arg;
+		return 1;
+	case OPT_SERVER:
+		if (o->nservers == CMD_MAX_SERVERS)
+			bad_value(o, "server", arg, "at most 8 servers");
+		o->servers[o->nservers++] = arg;
+		return 1;
+	case OPT_TIMEOUT:
+		if (cmd_parse_uint(arg, 1, 600000, &o->timeout_ms) != 0)
+			bad_value(o, "timeout", arg, "milliseconds, 1 to 600000");
+		return 1;
+	case OPT_RETRIES:
+		if (cmd_parse_uint(arg, 0, 10, &o->retries) != 0)
+			bad_value(o, "retries", arg, "0 to 10");
+		return 1;
+	case OPT_DEADLINE:
+		if (cmd_parse_uint(arg, 1, 3600000, &o->deadline_ms) != 0)
+			bad_value(o, "deadline", arg,
+			    "milliseconds, 1 to 3600000");
+		return 1;
+	case '?':
+		usage(stderr, EXIT_USAGE);
+		return 1;
+	}
+	return 0;
+}
+
+void
+cmd_common_help(FILE *fp)
+{
+	fputs(
+"Input:\n"
+"      --record TEXT    check TEXT as if it were published (- reads stdin)\n"
+"      --zone FILE      answer from this zone file first (repeatable)\n"
+"      --offline        answer from zone files only, never from the network\n"
+"DNS:\n"
+"      --server ADDR[@PORT]  ask this server (repeatable; default: the\n"
+"                       nameservers of /etc/resolv.conf)\n"
+"      --timeout MS     wait this long for each try (default 2000)\n"
+"      --retries N      try again N times, on the next server (default 2)\n"
+"      --deadline MS    give up on the whole run after MS (default 30000)\n"
+"Output:\n"
+"      --json           one JSON document on stdout\n"
+"      --strict         exit 1 on warnings too\n"
+"  -v, --verbose        say more\n"
+"  -h, --help           print this help and exit\n"
+"  -V, --version        print the version and exit\n", fp);
+}
+
+dns_resolver_t *
+cmd_resolver(const cmd_opts_t *o)
+{
+	dns_options_t dopt = {
+		.servers = o->servers, .nservers = o->nservers,
+		.timeout_ms = o->timeout_ms, .retries = o->retries,
+		.deadline_ms = o->deadline_ms, .offline = o->offline,
+	};
+	char err[512];
+	dns_resolver_t *r = dns_resolver_new(&dopt, err, sizeof(err));
+
+	if (r == NULL) {
+		cmd_error(o, "%s", err);
+		exit(EXIT_USAGE);
+	}
+	for (size_t i = 0; i < o->nzones; i++)
+		if (dns_resolver_zone_load(r, o->zones[i], err,
+		    sizeof(err)) != 0) {
+			cmd_error(o, "%s", err);
+			dns_resolver_free(r);
+			exit(EXIT_USAGE);
+		}
+	return r;
+}
+
+int
+cmd_findings_status(const cmd_opts_t *o, const lint_findings_t *f)
+{
+	if (lint_findings_count(f, LINT_ERROR) > 0)
+		return EXIT_FINDINGS;
+	if (o->strict && lint_findings_count(f, LINT_WARNING) > 0)
+		return EXIT_FINDINGS;
+	return EXIT_CLEAN;
+}
+
+int
+cmd_finish(const cmd_opts_t *o, int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cmd_error(o, "cannot write output: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return status;
+}

@@ -1,0 +1,100 @@
+/*
+ * What every tool shares: the common options (input, DNS, output), number
+ * parsing, the resolver built from those options, findings printed as text
+ * or JSON, and exit statuses.  A tool's main parses its own options, hands
+ * the rest to cmd_option, and calls the libraries.
+ */
+#ifndef AUTHZONE_CMD_COMMON_H
+#define AUTHZONE_CMD_COMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "dns/dns.h"
+#include "lint/finding.h"
+
+enum {
+	EXIT_CLEAN = 0,		/* nothing at error severity */
+	EXIT_FINDINGS = 1,	/* findings at error severity */
+	EXIT_USAGE = 2,		/* usage or input error */
+	EXIT_DNS = 3,		/* DNS failure kept the job from finishing */
+};
+
+#define CMD_MAX_SERVERS	8
+#define CMD_MAX_ZONES	64
+
+typedef struct cmd_opts {
+	const char *prog;
+	bool json, strict, offline, color;
+	int verbose;
+	char *record;		/* --record, read from stdin for "-" */
+	const char *servers[CMD_MAX_SERVERS];
+	size_t nservers;
+	const char *zones[CMD_MAX_ZONES];
+	size_t nzones;
+	unsigned timeout_ms, retries, deadline_ms;
+} cmd_opts_t;
+
+/* The long options every tool has; end a tool's table with them. */
+enum {
+	OPT_JSON = 0x100, OPT_STRICT, OPT_OFFLINE, OPT_RECORD, OPT_ZONE,
+	OPT_SERVER, OPT_TIMEOUT, OPT_RETRIES, OPT_DEADLINE, OPT_TOOL_BASE,
+};
+#define CMD_COMMON_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "strict", no_argument, NULL, OPT_STRICT }, \
+	{ "offline", no_argument, NULL, OPT_OFFLINE }, \
+	{ "record", required_argument, NULL, OPT_RECORD }, \
+	{ "zone", required_argument, NULL, OPT_ZONE }, \
+	{ "server", required_argument, NULL, OPT_SERVER }, \
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
+	{ "retries", required_argument, NULL, OPT_RETRIES }, \
+	{ "deadline", required_argument, NULL, OPT_DEADLINE }, \
+	{ NULL, 0, NULL, 0 }
+#define CMD_COMMON_SHORTOPTS "hVv"
+
+/** Sets defaults; prog is the tool's name for messages. */
+void cmd_opts_init(cmd_opts_t *o, const char *prog);
+void cmd_opts_clear(cmd_opts_t *o);
+
+/** Handles one common option.  Returns 1 when handled, 0 when c is not a
+ * common option; exits for -h/-V (0) and for bad values (2). */
+int cmd_option(cmd_opts_t *o, int c, const char *arg,
+    void (*usage)(FILE *, int));
+
+/** The common options' help text. */
+void cmd_common_help(FILE *fp);
+
+/** Prints "prog: error: ..." on stderr. */
+void cmd_error(const cmd_opts_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Parses a decimal in [min, max]; -1 when it is not one. */
+int cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+
+/** A resolver with the zones and servers of o loaded; exits 2 on bad
+ * input.  The caller frees it with dns_resolver_free. */
+dns_resolver_t *cmd_resolver(const cmd_opts_t *o);
+
+/** Prints findings as text; color as cmd_opts_t says. */
+void cmd_findings_print(FILE *fp, const lint_findings_t *f, bool color);
+/** The findings as a JSON array (a new reference). */
+json_t *cmd_findings_json(const lint_findings_t *f);
+/** The resolver's counters as a JSON object (a new reference). */
+json_t *cmd_dns_json(const dns_resolver_t *r);
+/** Prints one JSON document and a newline on stdout. */
+void cmd_json_print(json_t *doc);
+
+/** The exit status for findings: 1 for errors (or warnings with strict). */
+int cmd_findings_status(const cmd_opts_t *o, const lint_findings_t *f);
+
+/** Flushes stdout; the status, or 2 when output could not be written. */
+int cmd_finish(const cmd_opts_t *o, int status);
+
+#endif

@@ -1,0 +1,76 @@
+#include <string.h>
+
+#include "cmd/common.h"
+
+static const char *const sev_color[] = {
+	[LINT_INFO] = "\033[36m", [LINT_WARNING] = "\033[33m",
+	[LINT_ERROR] = "\033[31m",
+};
+
+void
+cmd_findings_print(FILE *fp, const lint_findings_t *f, bool color)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const lint_finding_t *x = &f->v[i];
+		const lint_code_t *c = x->code;
+
+		fprintf(fp, "%s%-7s%s %s", color ? sev_color[c->severity] : "",
+		    lint_severity_str(c->severity), color ? "\033[0m" : "",
+		    c->code);
+		if (x->domain && x->offset >= 0)
+			fprintf(fp, " at %s offset %ld", x->domain, x->offset);
+		else if (x->domain)
+			fprintf(fp, " at %s", x->domain);
+		else if (x->offset >= 0)
+			fprintf(fp, " at offset %ld", x->offset);
+		fprintf(fp, "\n        %s", x->message);
+		if (c->rfc)
+			fprintf(fp, " [%s]", c->rfc);
+		fputc('\n', fp);
+		if (c->fix)
+			fprintf(fp, "        fix: %s\n", c->fix);
+	}
+}
+
+json_t *
+cmd_findings_json(const lint_findings_t *f)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < f->n; i++) {
+		const lint_finding_t *x = &f->v[i];
+		const lint_code_t *c = x->code;
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o, "
+		    "s:o, s:o}",
+		    "code", c->code,
+		    "severity", lint_severity_str(c->severity),
+		    "message", x->message,
+		    "domain", x->domain ? json_string(x->domain) : json_null(),
+		    "offset", x->offset >= 0 ? json_integer(x->offset) :
+		    json_null(),
+		    "rfc", c->rfc ? json_string(c->rfc) : json_null(),
+		    "fix", c->fix ? json_string(c->fix) : json_null()));
+	}
+	return a;
+}
+
+json_t *
+cmd_dns_json(const dns_resolver_t *r)
+{
+	dns_stats_t st;
+
+	dns_resolver_stats(r, &st);
+	return json_pack("{s:I, s:I, s:i, s:i}",
+	    "queries", (json_int_t)st.queries,
+	    "zone_answers", (json_int_t)st.answered_from_zone,
+	    "rounds", (int)st.rounds,
+	    "max_in_flight", (int)st.max_in_flight);
+}
+
+void
+cmd_json_print(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+}

@@ -1,0 +1,112 @@
+/*
+ * The resolver every tool shares.
+ *
+ * Answers come from three places, in this order: the per-run cache, the
+ * zone files given with --zone (authoritative for every name under their
+ * origins, NXDOMAIN and NODATA included), and live DNS through libldns
+ * wire code over our own sockets.  Live queries are asynchronous: callers
+ * submit every query they already know they need, then wait once, and the
+ * engine keeps several in flight at a time.  This is what lets the SPF
+ * walker fetch a whole level of a tree in one round trip.
+ *
+ * The resolver counts queries sent and the sequential round trips on the
+ * critical path ("rounds"): a query submitted before a wait is one round
+ * deeper than the deepest answer already waited for; a CNAME chase, a retry
+ * after a timeout and a TCP retry after truncation each add one.
+ *
+ * Names are given as text, absolute, with or without the final dot; they
+ * are compared case-insensitively.
+ */
+#ifndef AUTHZONE_DNS_H
+#define AUTHZONE_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+typedef enum dns_result {
+	DNS_OK,			/* NOERROR with records of the type */
+	DNS_NODATA,		/* NOERROR, the name has no such records */
+	DNS_NXDOMAIN,		/* the name does not exist */
+	DNS_SERVFAIL,		/* SERVFAIL from every server tried */
+	DNS_REFUSED,		/* REFUSED or another error rcode */
+	DNS_TIMEOUT,		/* no answer in time, or the deadline passed */
+	DNS_BADNAME,		/* not a valid DNS name; never sent */
+	DNS_NETERROR,		/* socket error or malformed answer */
+	DNS_UNAVAILABLE,	/* --offline and no zone file covers the name */
+} dns_result_t;
+
+typedef struct dns_answer {
+	dns_result_t result;
+	/* Records of the asked type at the end of any CNAME chain, owned by
+	 * the resolver; NULL unless result is DNS_OK. */
+	ldns_rr_list *rrs;
+	/* The name the records are at when a CNAME was followed, else NULL. */
+	const char *canonical;
+	/* Where the answer came from: "zone db.example.com", "127.0.0.1#53". */
+	const char *source;
+	/* Size in bytes of a plain DNS response carrying these records (no
+	 * EDNS, no authority or additional data). */
+	size_t wire_size;
+} dns_answer_t;
+
+typedef struct dns_options {
+	const char *const *servers;	/* "ADDR[@PORT]"; none: resolv.conf */
+	size_t nservers;
+	unsigned timeout_ms;		/* per try; 0: 2000 */
+	unsigned retries;		/* extra tries after the first */
+	unsigned deadline_ms;		/* the whole run; 0: 30000 */
+	bool offline;			/* zone files only */
+} dns_options_t;
+
+typedef struct dns_stats {
+	unsigned long queries;		/* sent to servers, retries included */
+	unsigned long answered_from_zone;
+	unsigned rounds;		/* sequential round trips, critical path */
+	unsigned max_in_flight;
+} dns_stats_t;
+
+typedef struct dns_resolver dns_resolver_t;
+
+/** A resolver, or NULL with a message in err.  Free with dns_resolver_free. */
+dns_resolver_t *dns_resolver_new(const dns_options_t *opt, char *err,
+    size_t errlen);
+void dns_resolver_free(dns_resolver_t *r);
+
+/** Loads a zone file whose answers take precedence; -1 with err on failure. */
+int dns_resolver_zone_load(dns_resolver_t *r, const char *path, char *err,
+    size_t errlen);
+
+/** Queues a query unless its answer is cached or already on its way. */
+void dns_resolver_submit(dns_resolver_t *r, const char *name,
+    ldns_rr_type type);
+
+/** Resolves everything submitted, concurrently, within the deadline. */
+void dns_resolver_wait(dns_resolver_t *r);
+
+/** The answer for name/type, resolving it now if needed; owned by r. */
+const dns_answer_t *dns_resolver_get(dns_resolver_t *r, const char *name,
+    ldns_rr_type type);
+
+/** The answer if it is already known, else NULL after submitting the
+ * query (answered by the next dns_resolver_wait). */
+const dns_answer_t *dns_resolver_peek(dns_resolver_t *r, const char *name,
+    ldns_rr_type type);
+
+/** Copies the counters of queries, cache hits and rounds into st. */
+void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
+
+/** A short lowercase word for a result: "nxdomain", "timeout", ... */
+const char *dns_result_str(dns_result_t res);
+/** True for NXDOMAIN and NODATA: a "void lookup" in RFC 7208's words. */
+bool dns_result_is_void(dns_result_t res);
+/** True when no verdict can be drawn from the answer (timeout, SERVFAIL..). */
+bool dns_result_is_failure(dns_result_t res);
+
+/** Writes name lowercased without its final dot into out; -1 if invalid
+ * (empty label, label over 63, name over 253, or does not fit). */
+int dns_name_normalize(const char *name, char *out, size_t outlen);
+
+#endif

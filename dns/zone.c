@@ -1,0 +1,255 @@
+#include "dns/zone.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/dns.h"
+#include "dns/table.h"
+
+struct dns_zone {
+	char *path;
+	char *origin;
+	dns_table_t *names;	/* normalized owner -> ldns_rr_list (maybe empty) */
+};
+
+static void
+free_list(void *p)
+{
+	ldns_rr_list_deep_free(p);
+}
+
+void
+dns_zone_free(dns_zone_t *z)
+{
+	if (z == NULL)
+		return;
+	dns_table_free(z->names, free_list);
+	free(z->path);
+	free(z->origin);
+	free(z);
+}
+
+const char *
+dns_zone_origin(const dns_zone_t *z)
+{
+	return z->origin;
+}
+
+const char *
+dns_zone_path(const dns_zone_t *z)
+{
+	return z->path;
+}
+
+static int
+owner_str(const ldns_rr *rr, char *out, size_t len)
+{
+	char *s = ldns_rdf2str(ldns_rr_owner(rr));
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = dns_name_normalize(s, out, len);
+	free(s);
+	return rc;
+}
+
+/* A node for name, created empty when absent, with every ancestor up to
+ * the origin created too (empty non-terminals exist, RFC 4592 2.2.2). */
+static ldns_rr_list *
+node_get(dns_zone_t *z, const char *name)
+{
+	ldns_rr_list *l = dns_table_get(z->names, name);
+	const char *dot;
+
+	if (l)
+		return l;
+	if ((l = ldns_rr_list_new()) == NULL ||
+	    dns_table_put(z->names, name, l) != 0) {
+		ldns_rr_list_free(l);
+		return NULL;
+	}
+	if (strcmp(name, z->origin) != 0 && (dot = strchr(name, '.')) &&
+	    dns_zone_covers(z, dot + 1) >= 0 && node_get(z, dot + 1) == NULL)
+		return NULL;
+	return l;
+}
+
+/* A file name like db.example.com or example.com.zone gives the origin for
+ * relative names until $ORIGIN says otherwise. */
+static ldns_rdf *
+origin_guess(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char buf[256];
+	size_t n;
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, "db.", 3) == 0)
+		base += 3;
+	n = strlen(base);
+	if (n >= sizeof(buf) - 1)
+		return NULL;
+	memcpy(buf, base, n + 1);
+	if (n > 5 && strcmp(buf + n - 5, ".zone") == 0)
+		buf[n - 5] = '\0';
+	if (strchr(buf, '.') == NULL)
+		return NULL;
+	strcat(buf, ".");
+	return ldns_dname_new_frm_str(buf);
+}
+
+dns_zone_t *
+dns_zone_load(const char *path, char *err, size_t errlen)
+{
+	FILE *fp;
+	ldns_zone *lz = NULL;
+	ldns_rdf *origin;
+	ldns_status st;
+	int line = 0;
+	dns_zone_t *z;
+	char name[256];
+	ldns_rr_list *rrs;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	origin = origin_guess(path);
+	st = ldns_zone_new_frm_fp_l(&lz, fp, origin, 3600, LDNS_RR_CLASS_IN,
+	    &line);
+	fclose(fp);
+	ldns_rdf_deep_free(origin);
+	if (st != LDNS_STATUS_OK) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+		    ldns_get_errorstr_by_id(st));
+		return NULL;
+	}
+	if (ldns_zone_soa(lz) == NULL) {
+		snprintf(err, errlen, "%s: no SOA record, so no zone origin",
+		    path);
+		ldns_zone_deep_free(lz);
+		return NULL;
+	}
+	if ((z = calloc(1, sizeof(*z))) == NULL ||
+	    (z->names = dns_table_new()) == NULL ||
+	    (z->path = strdup(path)) == NULL)
+		goto nomem;
+	if (owner_str(ldns_zone_soa(lz), name, sizeof(name)) != 0 ||
+	    (z->origin = strdup(name)) == NULL)
+		goto nomem;
+	if ((rrs = node_get(z, z->origin)) == NULL ||
+	    !ldns_rr_list_push_rr(rrs, ldns_rr_clone(ldns_zone_soa(lz))))
+		goto nomem;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_zone_rrs(lz)); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ldns_zone_rrs(lz), i);
+
+		if (owner_str(rr, name, sizeof(name)) != 0 ||
+		    dns_zone_covers(z, name) < 0) {
+			snprintf(err, errlen, "%s: record outside the zone %s",
+			    path, z->origin);
+			ldns_zone_deep_free(lz);
+			dns_zone_free(z);
+			return NULL;
+		}
+		if ((rrs = node_get(z, name)) == NULL ||
+		    !ldns_rr_list_push_rr(rrs, ldns_rr_clone(rr)))
+			goto nomem;
+	}
+	ldns_zone_deep_free(lz);
+	return z;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+	ldns_zone_deep_free(lz);
+	dns_zone_free(z);
+	return NULL;
+}
+
+int
+dns_zone_covers(const dns_zone_t *z, const char *name)
+{
+	size_t n = strlen(name), o = strlen(z->origin);
+	int labels = 1;
+
+	if (n < o || strcmp(name + n - o, z->origin) != 0)
+		return -1;
+	if (n == o)
+		return 1;
+	if (name[n - o - 1] != '.')
+		return -1;
+	for (size_t i = 0; i < n - o; i++)
+		labels += name[i] == '.';
+	return labels;
+}
+
+static dns_zone_result_t
+answer_at(const ldns_rr_list *node, const char *qname, ldns_rr_type type,
+    ldns_rr_list **rrs, char **target)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+	const ldns_rr *cname = NULL;
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(node); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(node, i);
+
+		if (ldns_rr_get_type(rr) == type) {
+			ldns_rr *c = ldns_rr_clone(rr);
+			char buf[260];
+
+			/* a wildcard's records take the asked name */
+			snprintf(buf, sizeof(buf), "%s.", qname);
+			ldns_rdf_deep_free(ldns_rr_owner(c));
+			ldns_rr_set_owner(c, ldns_dname_new_frm_str(buf));
+			ldns_rr_list_push_rr(out, c);
+		} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME)
+			cname = rr;
+	}
+	if (ldns_rr_list_rr_count(out) > 0) {
+		*rrs = out;
+		return DNS_ZONE_ANSWER;
+	}
+	ldns_rr_list_free(out);
+	if (cname) {
+		char *s = ldns_rdf2str(ldns_rr_rdf(cname, 0));
+		char buf[256];
+
+		if (s && dns_name_normalize(s, buf, sizeof(buf)) == 0) {
+			free(s);
+			*target = strdup(buf);
+			return DNS_ZONE_CNAME;
+		}
+		free(s);
+	}
+	return DNS_ZONE_NODATA;
+}
+
+dns_zone_result_t
+dns_zone_lookup(const dns_zone_t *z, const char *name, ldns_rr_type type,
+    ldns_rr_list **rrs, char **target)
+{
+	const ldns_rr_list *node = dns_table_get(z->names, name);
+	const char *encloser = name;
+	char wild[258];
+
+	*rrs = NULL;
+	*target = NULL;
+	if (node)
+		return answer_at(node, name, type, rrs, target);
+	/* RFC 4592: the closest encloser's "*" child answers for it */
+	while ((encloser = strchr(encloser, '.')) != NULL) {
+		encloser++;
+		if (dns_zone_covers(z, encloser) < 0)
+			break;
+		if (dns_table_get(z->names, encloser) == NULL)
+			continue;
+		snprintf(wild, sizeof(wild), "*.%s", encloser);
+		node = dns_table_get(z->names, wild);
+		if (node)
+			return answer_at(node, name, type, rrs, target);
+		break;
+	}
+	return DNS_ZONE_NXDOMAIN;
+}

@@ -1,0 +1,69 @@
+/*
+ * The SPF walker: evaluates a domain's SPF as a receiver would for an IP
+ * that matches nothing, so every term up to "all" is evaluated, through
+ * includes and redirects to any depth.  It counts the DNS-querying terms
+ * and the void lookups in evaluation order, and builds a tree showing
+ * where each lookup comes from.
+ *
+ * It works in passes.  A pass evaluates the whole tree with the answers in
+ * hand and submits every query it is missing; then the walker waits once
+ * for all of them and starts the next pass.  Each level of the tree thus
+ * costs one round trip however wide it is, and the last pass, which misses
+ * nothing, is the result.  The evaluation logic exists once.
+ */
+#ifndef AUTHZONE_LINT_SPF_WALK_H
+#define AUTHZONE_LINT_SPF_WALK_H
+
+#include <stdbool.h>
+
+#include "dns/dns.h"
+#include "lint/finding.h"
+#include "lint/spf_record.h"
+
+#define SPF_LOOKUP_LIMIT	10
+#define SPF_VOID_LIMIT		2
+#define SPF_MX_LIMIT		10
+#define SPF_WALK_MAX_LOOKUPS	200	/* the tree is cut beyond this */
+
+typedef struct spf_node spf_node_t;
+
+typedef struct spf_item {
+	const spf_term_t *term;	/* in the node's record */
+	unsigned lookup;	/* its number in evaluation order, or 0 */
+	bool evaluated;		/* false after "all", or when cut */
+	bool void_lookup;
+	bool failed;		/* its query failed: DNS, not a verdict */
+	const char *note;	/* "loop", "macro", "no SPF record", ... */
+	char *target;		/* the name it queries, when known */
+	size_t mx_names;
+	spf_node_t *child;	/* include and redirect */
+} spf_item_t;
+
+struct spf_node {
+	char *domain;		/* NULL for a candidate record without one */
+	char *text;		/* the SPF record, NULL when none was found */
+	spf_record_t *rec;
+	spf_item_t *items;	/* in evaluation order */
+	size_t nitems;
+};
+
+typedef struct spf_walk {
+	spf_node_t *root;
+	unsigned lookups, voids;
+	bool complete;		/* no DNS failure and not cut short */
+	unsigned passes;
+	lint_findings_t findings;
+} spf_walk_t;
+
+/** Walks domain's SPF, or record (len bytes) as if published at domain
+ * (which may then be NULL).  Fills w, which the caller clears with
+ * spf_walk_clear.  -1 only on no memory. */
+int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
+    const char *record, size_t len);
+void spf_walk_clear(spf_walk_t *w);
+
+/** The one SPF record among a TXT answer's records, strings joined; NULL
+ * and *count = 0 when none, *count > 1 when several.  Caller frees. */
+char *spf_txt_select(const ldns_rr_list *txt, size_t *count);
+
+#endif

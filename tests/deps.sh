@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install from Debian's packages whatever the build, the demo or the tests
+# need and this machine lacks.  Says what it installs; does nothing when all
+# is present.  Usage: tests/deps.sh build|check
+set -eu
+
+need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev"
+case "${1:-build}" in
+check) need="$need nsd ldnsutils mandoc python3 python3-yaml clang" ;;
+esac
+
+missing=""
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing from Debian:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	sudo=sudo
+else
+	sudo=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2
