@@ -103,3 +103,4 @@ install: tools
 
 clean:
 	rm -rf build $(BIN)
+.SECONDARY:

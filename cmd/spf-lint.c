@@ -82,8 +82,10 @@ main(int argc, char **argv)
 		cmd_findings_print(stdout, &w.findings, o.color);
 		if (w.findings.n)
 			putchar('\n');
-		cmd_spf_tree_print(stdout, &w, o.verbose);
-		cmd_spf_summary_print(stdout, &w);
+		if (w.root) {
+			cmd_spf_tree_print(stdout, &w, o.verbose);
+			cmd_spf_summary_print(stdout, &w);
+		}
 	}
 	if (dns_failed(&w.findings))
 		fprintf(stderr, "spf-lint: DNS failures kept the check from "

@@ -101,57 +101,97 @@ origin_guess(const char *path)
 	return ldns_dname_new_frm_str(buf);
 }
 
+/* Reads every RR of the file with ldns, one at a time, so that on an error
+ * nothing is left half-owned.  *soa is the first SOA. */
+static ldns_rr_list *
+read_rrs(FILE *fp, const char *path, ldns_rr **soa, char *err, size_t errlen)
+{
+	ldns_rr_list *rrs = ldns_rr_list_new();
+	ldns_rdf *origin = origin_guess(path), *prev = NULL;
+	uint32_t ttl = 3600;
+	int line = 0;
+
+	*soa = NULL;
+	while (rrs && !feof(fp)) {
+		ldns_rr *rr = NULL;
+		ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin,
+		    &prev, &line);
+
+		if (st == LDNS_STATUS_OK) {
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && !*soa)
+				*soa = rr;
+			else if (!ldns_rr_list_push_rr(rrs, rr)) {
+				ldns_rr_free(rr);
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			continue;
+		}
+		ldns_rr_free(rr);
+		if (st == LDNS_STATUS_SYNTAX_EMPTY ||
+		    st == LDNS_STATUS_SYNTAX_TTL ||
+		    st == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+		    st == LDNS_STATUS_SYNTAX_INCLUDE ?
+		    "$INCLUDE is not supported" : ldns_get_errorstr_by_id(st));
+		goto fail;
+	}
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	return rrs;
+fail:
+	ldns_rr_free(*soa);
+	*soa = NULL;
+	ldns_rr_list_deep_free(rrs);
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	return NULL;
+}
+
 dns_zone_t *
 dns_zone_load(const char *path, char *err, size_t errlen)
 {
 	FILE *fp;
-	ldns_zone *lz = NULL;
-	ldns_rdf *origin;
-	ldns_status st;
-	int line = 0;
-	dns_zone_t *z;
+	ldns_rr_list *all, *rrs;
+	ldns_rr *soa;
+	dns_zone_t *z = NULL;
 	char name[256];
-	ldns_rr_list *rrs;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 		    strerror(errno));
 		return NULL;
 	}
-	origin = origin_guess(path);
-	st = ldns_zone_new_frm_fp_l(&lz, fp, origin, 3600, LDNS_RR_CLASS_IN,
-	    &line);
+	all = read_rrs(fp, path, &soa, err, errlen);
 	fclose(fp);
-	ldns_rdf_deep_free(origin);
-	if (st != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "%s:%d: %s", path, line,
-		    ldns_get_errorstr_by_id(st));
+	if (all == NULL)
 		return NULL;
-	}
-	if (ldns_zone_soa(lz) == NULL) {
+	if (soa == NULL) {
 		snprintf(err, errlen, "%s: no SOA record, so no zone origin",
 		    path);
-		ldns_zone_deep_free(lz);
+		ldns_rr_list_deep_free(all);
 		return NULL;
 	}
 	if ((z = calloc(1, sizeof(*z))) == NULL ||
 	    (z->names = dns_table_new()) == NULL ||
 	    (z->path = strdup(path)) == NULL)
 		goto nomem;
-	if (owner_str(ldns_zone_soa(lz), name, sizeof(name)) != 0 ||
+	if (owner_str(soa, name, sizeof(name)) != 0 ||
 	    (z->origin = strdup(name)) == NULL)
 		goto nomem;
 	if ((rrs = node_get(z, z->origin)) == NULL ||
-	    !ldns_rr_list_push_rr(rrs, ldns_rr_clone(ldns_zone_soa(lz))))
+	    !ldns_rr_list_push_rr(rrs, soa))
 		goto nomem;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_zone_rrs(lz)); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(ldns_zone_rrs(lz), i);
+	soa = NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(all); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(all, i);
 
 		if (owner_str(rr, name, sizeof(name)) != 0 ||
 		    dns_zone_covers(z, name) < 0) {
-			snprintf(err, errlen, "%s: record outside the zone %s",
-			    path, z->origin);
-			ldns_zone_deep_free(lz);
+			snprintf(err, errlen, "%s: %s is outside the zone %s",
+			    path, name, z->origin);
+			ldns_rr_list_deep_free(all);
 			dns_zone_free(z);
 			return NULL;
 		}
@@ -159,11 +199,12 @@ dns_zone_load(const char *path, char *err, size_t errlen)
 		    !ldns_rr_list_push_rr(rrs, ldns_rr_clone(rr)))
 			goto nomem;
 	}
-	ldns_zone_deep_free(lz);
+	ldns_rr_list_deep_free(all);
 	return z;
 nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
-	ldns_zone_deep_free(lz);
+	ldns_rr_free(soa);
+	ldns_rr_list_deep_free(all);
 	dns_zone_free(z);
 	return NULL;
 }

@@ -59,12 +59,12 @@ const lint_code_t spf_codes[SPF_CODE_COUNT] = {
 	    "\"redirect\" is ignored because the record has \"all\"",
 	    "RFC 7208 6.1", "remove one of them" },
 	[SPF_TOO_MANY_LOOKUPS] = { "spf-too-many-lookups", E,
-	    "%u DNS-querying terms, more than the limit of 10; receivers "
+	    "%s%u DNS-querying terms, more than the limit of 10; receivers "
 	    "give permerror", "RFC 7208 4.6.4",
 	    "remove unused includes, replace a and mx by ip4/ip6, or flatten "
 	    "(spf-flatten)" },
 	[SPF_TOO_MANY_VOID_LOOKUPS] = { "spf-too-many-void-lookups", E,
-	    "%u void lookups, more than the limit of 2; receivers give "
+	    "%s%u void lookups, more than the limit of 2; receivers give "
 	    "permerror", "RFC 7208 4.6.4",
 	    "remove the terms whose names do not resolve" },
 	[SPF_TOO_MANY_MX] = { "spf-too-many-mx", E,

@@ -167,7 +167,7 @@ walk_target(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 	if (on_path(p, it->target)) {
 		it->note = "loop";
 		spf_finding(&p->w->findings, SPF_INCLUDE_LOOP, n->domain,
-		    (long)it->term->offset, it->target, it->target);
+		    (long)it->term->offset, n->domain, it->target);
 		free(text);
 		return;
 	}
@@ -362,7 +362,8 @@ limit_finding(spf_walk_t *w, spf_code_t code, unsigned count, bool voids)
 	const spf_node_t *n = find_nth(w->root, nth, voids, &seen, &it);
 
 	spf_finding(&w->findings, code, n ? n->domain : w->root->domain,
-	    n ? (long)it->term->offset : -1L, count);
+	    n ? (long)it->term->offset : -1L, w->complete ? "" : "at least ",
+	    count);
 }
 
 static int

@@ -1,0 +1,1 @@
+spf-lint --server 300.1.1.1 example.com

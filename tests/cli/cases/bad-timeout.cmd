@@ -1,0 +1,1 @@
+spf-lint --timeout 0 example.com

@@ -1,0 +1,1 @@
+spf-lint --zone zones/db.missing example.com

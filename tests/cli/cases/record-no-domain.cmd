@@ -1,0 +1,1 @@
+spf-lint --offline --record 'v=spf1 a mx -all'

@@ -1,0 +1,1 @@
+spf-lint --offline --record 'hello world' example.com

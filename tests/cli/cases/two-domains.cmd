@@ -1,0 +1,1 @@
+spf-lint a.example b.example

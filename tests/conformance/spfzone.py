@@ -1,0 +1,126 @@
+"""Zone files and an NSD instance from the SPF test suite's zone data.
+
+The suite's DNS semantics: unknown names are NXDOMAIN, known names without
+the type are NODATA, and a name with SPF entries but no TXT entries gets
+TXT records made from its SPF entries.
+"""
+import ipaddress
+import os
+import socket
+import subprocess
+import time
+
+
+def quote(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def txt_rdata(value):
+    if isinstance(value, list):
+        return " ".join(quote(v) for v in value)
+    return quote(str(value))
+
+
+def zone_text(origin, zonedata):
+    """The zone file for every name of zonedata under origin."""
+    lines = [f"$ORIGIN {origin}.", "$TTL 300",
+             f"@ SOA ns.{origin}. hostmaster.{origin}. 1 3600 600 86400 300",
+             f"@ NS ns.{origin}.", "ns A 127.0.0.1"]
+    for name, records in zonedata.items():
+        lname = name.lower().rstrip(".")
+        if not (lname == origin or lname.endswith("." + origin)):
+            continue
+        owner = lname + "."
+        has_txt = any(isinstance(r, dict) and "TXT" in r for r in records)
+        for r in records:
+            if not isinstance(r, dict):
+                continue        # TIMEOUT: handled by the caller
+            for rtype, value in r.items():
+                if rtype in ("TXT", "SPF"):
+                    lines.append(f"{owner} {rtype} {txt_rdata(value)}")
+                    if rtype == "SPF" and not has_txt:
+                        lines.append(f"{owner} TXT {txt_rdata(value)}")
+                elif rtype == "MX":
+                    pref, host = value
+                    lines.append(f"{owner} MX {pref} {host.rstrip('.')}.")
+                elif rtype in ("A", "AAAA"):
+                    ipaddress.ip_address(value)
+                    lines.append(f"{owner} {rtype} {value}")
+                elif rtype in ("PTR", "CNAME"):
+                    lines.append(f"{owner} {rtype} {value.rstrip('.')}.")
+    return "\n".join(lines) + "\n"
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Nsd:
+    """NSD on a free loopback port serving the given {origin: text}."""
+
+    def __init__(self, workdir, zones):
+        self.dir = workdir
+        os.makedirs(workdir, exist_ok=True)
+        for origin, text in zones.items():
+            with open(os.path.join(workdir, origin + ".zone"), "w") as f:
+                f.write(text)
+        for _ in range(5):
+            self.port = free_port()
+            conf = os.path.join(workdir, "nsd.conf")
+            with open(conf, "w") as f:
+                f.write(f"""server:
+  ip-address: 127.0.0.1@{self.port}
+  port: {self.port}
+  username: ""
+  chroot: ""
+  zonesdir: "{workdir}"
+  pidfile: "{workdir}/nsd.pid"
+  database: ""
+  zonelistfile: "{workdir}/zone.list"
+  xfrdfile: "{workdir}/xfrd.state"
+  xfrdir: "{workdir}"
+  logfile: "{workdir}/nsd.log"
+  server-count: 1
+  do-ip6: no
+remote-control:
+  control-enable: no
+""")
+                for origin in zones:
+                    f.write(f"zone:\n  name: {origin}\n"
+                            f"  zonefile: {origin}.zone\n")
+            self.proc = subprocess.Popen(["nsd", "-d", "-c", conf],
+                                         stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+            if self._wait(list(zones)):
+                return
+            self.stop()
+        raise RuntimeError("nsd did not start: " + self._log())
+
+    def _log(self):
+        try:
+            with open(os.path.join(self.dir, "nsd.log")) as f:
+                return f.read()[-2000:]
+        except OSError:
+            return ""
+
+    def _wait(self, origins):
+        for _ in range(100):
+            if self.proc.poll() is not None:
+                return False
+            ok = all(subprocess.run(
+                ["drill", "-Q", "-p", str(self.port), "@127.0.0.1", "SOA", o],
+                capture_output=True, text=True).stdout.strip()
+                for o in origins)
+            if ok:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()

@@ -1,0 +1,165 @@
+# Shared by the shell tests: TAP output, assertions, and starting and
+# stopping NSD and the DNS proxy on free loopback ports.
+#
+# A test script sources this, calls the assertions, and ends with t_done.
+# Each assertion prints one TAP line; a status above 128 (a signal) always
+# fails, so a crash never passes for an expected error.
+
+: "${BIN:?BIN must point at the tools}"
+: "${O:?O must point at the build directory}"
+T_N=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/authzone-test.XXXXXX")
+T_PIDS=""
+trap 't_cleanup' EXIT
+
+t_cleanup() {
+	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $T_PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+
+t_ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+t_not_ok() {
+	T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_N - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+}
+t_skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+t_done() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
+
+# run TOOL ARGS...: sets OUT, ERR and RC
+run() {
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err"
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+	ERR=$(cat "$T_TMP/err")
+}
+
+# expect DESC STATUS [PATTERN...]: the last run exited STATUS and its
+# stdout matched every extended regular expression given
+expect() {
+	desc=$1 want=$2
+	shift 2
+	if [ "$RC" -gt 128 ]; then
+		t_not_ok "$desc" "killed by signal $((RC - 128))" "$ERR"
+		return
+	fi
+	if [ "$RC" != "$want" ]; then
+		t_not_ok "$desc" "exit $RC, want $want" "stdout: $OUT" "stderr: $ERR"
+		return
+	fi
+	for pat in "$@"; do
+		if ! printf '%s\n' "$OUT" | grep -Eq -- "$pat"; then
+			t_not_ok "$desc" "stdout lacks /$pat/" "stdout: $OUT"
+			return
+		fi
+	done
+	t_ok "$desc"
+}
+
+# expect_not DESC PATTERN: the last run's stdout does not match
+expect_not() {
+	if printf '%s\n' "$OUT" | grep -Eq -- "$2"; then
+		t_not_ok "$1" "stdout matches /$2/" "stdout: $OUT"
+	else
+		t_ok "$1"
+	fi
+}
+
+# json_get EXPR: evaluates a Python expression over the last stdout, j
+json_get() {
+	printf '%s' "$OUT" | /usr/bin/python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+print($1)"
+}
+
+# expect_json DESC EXPR VALUE
+expect_json() {
+	got=$(json_get "$2" 2>&1)
+	if [ "$got" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "$2 = $got, want $3"
+	fi
+}
+
+free_port() {
+	/usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+t = socket.socket()
+t.bind(("127.0.0.1", s.getsockname()[1]))
+print(s.getsockname()[1])'
+}
+
+# nsd_start ZONE... : serves each ZONE from $T_TMP/zones/ZONE.zone; sets
+# NSD_PORT.  Waits until every zone answers.
+nsd_start() {
+	dir=$T_TMP/nsd
+	mkdir -p "$dir"
+	for try in 1 2 3 4 5; do
+		NSD_PORT=$(free_port)
+		{
+			echo "server:"
+			echo "  ip-address: 127.0.0.1@$NSD_PORT"
+			echo "  port: $NSD_PORT"
+			echo "  username: \"\""
+			echo "  chroot: \"\""
+			echo "  zonesdir: \"$T_TMP/zones\""
+			echo "  pidfile: \"$dir/nsd.pid\""
+			echo "  database: \"\""
+			echo "  zonelistfile: \"$dir/zone.list\""
+			echo "  xfrdfile: \"$dir/xfrd.state\""
+			echo "  xfrdir: \"$dir\""
+			echo "  logfile: \"$dir/nsd.log\""
+			echo "  server-count: 1"
+			echo "  do-ip6: no"
+			echo "  verbosity: 1"
+			echo "remote-control:"
+			echo "  control-enable: no"
+			for z in "$@"; do
+				echo "zone:"
+				echo "  name: $z"
+				echo "  zonefile: $z.zone"
+			done
+		} >"$dir/nsd.conf"
+		nsd -d -c "$dir/nsd.conf" >"$dir/stdout" 2>&1 &
+		NSD_PID=$!
+		T_PIDS="$T_PIDS $NSD_PID"
+		for _ in $(seq 1 100); do
+			up=1
+			for z in "$@"; do
+				drill -Q -p "$NSD_PORT" @127.0.0.1 SOA "$z" \
+				    2>/dev/null | grep -q . || up=0
+			done
+			[ $up = 1 ] && return 0
+			kill -0 "$NSD_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$NSD_PID" 2>/dev/null
+		wait "$NSD_PID" 2>/dev/null
+	done
+	echo "# nsd did not start:" >&2
+	cat "$dir/nsd.log" "$dir/stdout" >&2 2>/dev/null
+	return 1
+}
+
+nsd_stop() {
+	kill "$NSD_PID" 2>/dev/null
+	wait "$NSD_PID" 2>/dev/null
+}
+
+# proxy_start ARGS... : a dnsproxy in front of NSD; sets PROXY_PORT
+proxy_start() {
+	PROXY_PORT=$(free_port)
+	mkfifo "$T_TMP/proxy.ready.$PROXY_PORT"
+	"$O/tests/dnsproxy" -l "$PROXY_PORT" -u "$NSD_PORT" "$@" \
+	    >"$T_TMP/proxy.ready.$PROXY_PORT" &
+	PROXY_PID=$!
+	T_PIDS="$T_PIDS $PROXY_PID"
+	read -r _ <"$T_TMP/proxy.ready.$PROXY_PORT"
+}

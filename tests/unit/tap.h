@@ -1,0 +1,17 @@
+/* A small TAP harness: one line per check, one summary at the end. */
+#ifndef AUTHZONE_TESTS_TAP_H
+#define AUTHZONE_TESTS_TAP_H
+
+#include <stdbool.h>
+
+/** Records one check; prints "ok N - what" or "not ok N - what". */
+bool tap_check(bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** Prints a diagnostic line under the last check. */
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void test_spf_record(void);
+void test_dns_zone(void);
+void test_findings(void);
+
+#endif
