@@ -95,6 +95,12 @@ const dns_answer_t *dns_resolver_get(dns_resolver_t *r, const char *name,
 const dns_answer_t *dns_resolver_peek(dns_resolver_t *r, const char *name,
     ldns_rr_type type);
 
+/** Calls fn for every owner name of every zone file loaded, zone by zone
+ * in load order, names in DNS canonical order, with the name's records. */
+void dns_resolver_zone_each(const dns_resolver_t *r,
+    void (*fn)(const char *name, const ldns_rr_list *rrs, void *arg),
+    void *arg);
+
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
 

@@ -275,6 +275,15 @@ dns_resolver_zone_load(dns_resolver_t *r, const char *path, char *err,
 }
 
 void
+dns_resolver_zone_each(const dns_resolver_t *r,
+    void (*fn)(const char *name, const ldns_rr_list *rrs, void *arg),
+    void *arg)
+{
+	for (size_t i = 0; i < r->nzones; i++)
+		dns_zone_each(r->zones[i], fn, arg);
+}
+
+void
 dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st)
 {
 	*st = r->stats;

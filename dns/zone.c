@@ -294,3 +294,71 @@ dns_zone_lookup(const dns_zone_t *z, const char *name, ldns_rr_type type,
 	}
 	return DNS_ZONE_NXDOMAIN;
 }
+
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static void
+collect(const char *name, void *value, void *arg)
+{
+	struct names *ns = arg;
+
+	if (ldns_rr_list_rr_count(value) == 0)
+		return;		/* empty non-terminal */
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 64;
+		const char **v = realloc(ns->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	ns->v[ns->n++] = name;
+}
+
+/* RFC 4034 6.1: compare labels from the right, each as lowercase bytes */
+static int
+canonical_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	const char *ae = a + strlen(a), *be = b + strlen(b);
+
+	for (;;) {
+		const char *al = ae, *bl = be;
+		size_t an, bn;
+		int c;
+
+		while (al > a && al[-1] != '.')
+			al--;
+		while (bl > b && bl[-1] != '.')
+			bl--;
+		an = (size_t)(ae - al);
+		bn = (size_t)(be - bl);
+		c = memcmp(al, bl, an < bn ? an : bn);
+		if (c || an != bn)
+			return c ? c : an < bn ? -1 : 1;
+		if (al == a && bl == b)
+			return 0;
+		if (al == a || bl == b)
+			return al == a ? -1 : 1;	/* the ancestor first */
+		ae = al - 1;
+		be = bl - 1;
+	}
+}
+
+void
+dns_zone_each(const dns_zone_t *z,
+    void (*fn)(const char *name, const ldns_rr_list *rrs, void *arg),
+    void *arg)
+{
+	struct names ns = { 0 };
+
+	dns_table_each(z->names, collect, &ns);
+	qsort(ns.v, ns.n, sizeof(*ns.v), canonical_cmp);
+	for (size_t i = 0; i < ns.n; i++)
+		fn(ns.v[i], dns_table_get(z->names, ns.v[i]), arg);
+	free(ns.v);
+}

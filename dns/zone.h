@@ -38,4 +38,10 @@ int dns_zone_covers(const dns_zone_t *z, const char *name);
 dns_zone_result_t dns_zone_lookup(const dns_zone_t *z, const char *name,
     ldns_rr_type type, ldns_rr_list **rrs, char **target);
 
+/** Calls fn for every name of the zone that owns records, in DNS canonical
+ * order (RFC 4034 6.1), with its records. */
+void dns_zone_each(const dns_zone_t *z,
+    void (*fn)(const char *name, const ldns_rr_list *rrs, void *arg),
+    void *arg);
+
 #endif

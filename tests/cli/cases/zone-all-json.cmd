@@ -1,0 +1,1 @@
+spf-lint --offline --zone zones/db.example.com --json | python3 -c "import json,sys; d=json.load(sys.stdin); print([(x[\"domain\"], x[\"lookups\"], x[\"complete\"]) for x in d[\"domains\"]], sorted(d))"

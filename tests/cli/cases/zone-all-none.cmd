@@ -1,0 +1,1 @@
+spf-lint --offline --zone zones/db.empty.example
