@@ -131,12 +131,8 @@ nsd_start() {
 		NSD_PID=$!
 		T_PIDS="$T_PIDS $NSD_PID"
 		for _ in $(seq 1 100); do
-			up=1
-			for z in "$@"; do
-				drill -Q -p "$NSD_PORT" @127.0.0.1 SOA "$z" \
-				    2>/dev/null | grep -q . || up=0
-			done
-			[ $up = 1 ] && return 0
+			/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/dnsprobe.py" \
+			    "$NSD_PORT" "$@" && return 0
 			kill -0 "$NSD_PID" 2>/dev/null || break
 			sleep 0.05
 		done

@@ -8,6 +8,7 @@ import ipaddress
 import os
 import socket
 import subprocess
+import sys
 import time
 
 
@@ -111,11 +112,10 @@ remote-control:
         for _ in range(100):
             if self.proc.poll() is not None:
                 return False
-            ok = all(subprocess.run(
-                ["drill", "-Q", "-p", str(self.port), "@127.0.0.1", "SOA", o],
-                capture_output=True, text=True).stdout.strip()
-                for o in origins)
-            if ok:
+            probe = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 "..", "dnsprobe.py")
+            if subprocess.run([sys.executable, probe, str(self.port)] +
+                              origins).returncode == 0:
                 return True
             time.sleep(0.05)
         return False
