@@ -85,8 +85,8 @@ static void
 spf_name(const char *name, const ldns_rr_list *rrs, void *arg)
 {
 	struct zone_names *zn = arg;
-	size_t count;
-	char *text = spf_txt_select(rrs, &count), **v;
+	size_t count, len;
+	char *text = spf_txt_select(rrs, &count, &len), **v;
 
 	free(text);
 	if (count == 0 || (v = realloc(zn->v, (zn->n + 1) * sizeof(*v))) == NULL)

@@ -111,8 +111,12 @@ bool dns_result_is_void(dns_result_t res);
 /** True when no verdict can be drawn from the answer (timeout, SERVFAIL..). */
 bool dns_result_is_failure(dns_result_t res);
 
-/** Writes name lowercased without its final dot into out; -1 if invalid
+/** Writes name (presentation format) lowercased without its final dot
+ * into out, with odd bytes escaped as ldns prints them; -1 if invalid
  * (empty label, label over 63, name over 253, or does not fit). */
 int dns_name_normalize(const char *name, char *out, size_t outlen);
+/** The same for raw bytes, as SPF macro expansion makes them: every byte
+ * is a byte of a label, dots separate labels. */
+int dns_name_from_raw(const char *raw, char *out, size_t outlen);
 
 #endif

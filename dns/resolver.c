@@ -116,28 +116,85 @@ dns_result_is_failure(dns_result_t res)
 	    res != DNS_BADNAME;
 }
 
+/* Names of plain hostname bytes are handled here; anything else goes
+ * through ldns's parser and printer, so that every path (the user, zone
+ * files, answers, macro expansions) ends with the same text. */
+static bool
+plain_name(const char *name)
+{
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && !strchr("-_*.", *name))
+			return false;
+	return true;
+}
+
 int
 dns_name_normalize(const char *name, char *out, size_t outlen)
 {
-	size_t n = strlen(name), label = 0;
+	size_t n, label = 0;
+	char abs[1100], *printed = NULL;
 
+	if (!plain_name(name)) {
+		ldns_rdf *rdf;
+
+		n = strlen(name);
+		if (n == 0 || n + 2 > sizeof(abs))
+			return -1;
+		snprintf(abs, sizeof(abs), "%s%s", name,
+		    name[n - 1] == '.' && (n < 2 || name[n - 2] != '\\') ?
+		    "" : ".");
+		if ((rdf = ldns_dname_new_frm_str(abs)) == NULL)
+			return -1;
+		if (ldns_rdf_size(rdf) <= 1 ||
+		    (printed = ldns_rdf2str(rdf)) == NULL) {
+			ldns_rdf_deep_free(rdf);
+			return -1;
+		}
+		ldns_rdf_deep_free(rdf);
+		name = printed;
+	}
+	n = strlen(name);
 	if (n > 0 && name[n - 1] == '.')
 		n--;
-	if (n == 0 || n > 253 || n + 1 > outlen)
-		return -1;
+	if (n == 0 || n + 1 > outlen || (!printed && n > 253))
+		goto bad;
 	for (size_t i = 0; i < n; i++) {
-		if (name[i] == '.') {
+		if (name[i] == '.' && !printed) {
 			if (label == 0)
-				return -1;
+				goto bad;
 			label = 0;
-		} else if (++label > 63)
-			return -1;
+		} else if (++label > 63 && !printed)
+			goto bad;
 		out[i] = (char)tolower((unsigned char)name[i]);
 	}
-	if (label == 0)
-		return -1;
+	if (label == 0 && !printed)
+		goto bad;
 	out[n] = '\0';
+	free(printed);
 	return 0;
+bad:
+	free(printed);
+	return -1;
+}
+
+int
+dns_name_from_raw(const char *raw, char *out, size_t outlen)
+{
+	char esc[1100];
+	size_t o = 0;
+
+	for (; *raw && o + 5 < sizeof(esc); raw++) {
+		unsigned char c = (unsigned char)*raw;
+
+		if (isalnum(c) || strchr("-_*.", c))
+			esc[o++] = (char)c;
+		else
+			o += (size_t)snprintf(esc + o, 5, "\\%03u", c);
+	}
+	if (*raw)
+		return -1;
+	esc[o] = '\0';
+	return dns_name_normalize(esc, out, outlen);
 }
 
 /* "ADDR", "ADDR@PORT", "[V6]:PORT" or "ADDR#PORT" */

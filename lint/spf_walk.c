@@ -23,11 +23,12 @@ struct pass {
 };
 
 char *
-spf_txt_select(const ldns_rr_list *txt, size_t *count)
+spf_txt_select(const ldns_rr_list *txt, size_t *count, size_t *found_len)
 {
 	char *found = NULL;
 
 	*count = 0;
+	*found_len = 0;
 	for (size_t i = 0; txt && i < ldns_rr_list_rr_count(txt); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(txt, i);
 		size_t len = 0;
@@ -49,13 +50,14 @@ spf_txt_select(const ldns_rr_list *txt, size_t *count)
 			len += ldns_rdf_size(rd) - 1;
 		}
 		s[len] = '\0';
-		if (strlen(s) != len || !spf_record_is_spf(s, len)) {
+		if (!spf_record_is_spf(s, len)) {
 			free(s);
 			continue;
 		}
-		if ((*count)++ == 0)
+		if ((*count)++ == 0) {
 			found = s;
-		else
+			*found_len = len;
+		} else
 			free(s);
 	}
 	if (*count > 1) {
@@ -117,7 +119,7 @@ ask(struct pass *p, const char *name, ldns_rr_type type)
 }
 
 static spf_node_t *walk_node(struct pass *p, const char *domain,
-    const char *text, bool top);
+    const char *text, size_t len, bool top);
 
 static bool
 on_path(const struct pass *p, const char *name)
@@ -134,7 +136,7 @@ walk_target(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 {
 	const bool inc = it->term->kind == SPF_INCLUDE;
 	const dns_answer_t *a = ask(p, it->target, LDNS_RR_TYPE_TXT);
-	size_t count;
+	size_t count, len;
 	char *text;
 
 	if (a == NULL)
@@ -148,7 +150,8 @@ walk_target(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 		it->void_lookup = true;
 		p->w->voids++;
 	}
-	text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count) : NULL;
+	text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count, &len) :
+	    NULL;
 	if (text == NULL && (a->result != DNS_OK || count == 0)) {
 		it->note = "no SPF record";
 		spf_finding(&p->w->findings, inc ? SPF_INCLUDE_NO_RECORD :
@@ -177,7 +180,7 @@ walk_target(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 		free(text);
 		return;
 	}
-	it->child = walk_node(p, it->target, text, inc ? false : top);
+	it->child = walk_node(p, it->target, text, len, inc ? false : top);
 	free(text);
 }
 
@@ -200,8 +203,8 @@ walk_term(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 		    (long)t->offset, spf_kind_str(t->kind));
 		return;
 	}
-	if (dns_name_normalize(t->domain ? t->domain : n->domain, norm,
-	    sizeof(norm)) != 0)
+	if ((t->domain ? dns_name_from_raw(t->domain, norm, sizeof(norm)) :
+	    dns_name_normalize(n->domain, norm, sizeof(norm))) != 0)
 		return;		/* the parser reported it */
 	it->target = strdup(norm);
 	if (it->target == NULL)
@@ -255,7 +258,8 @@ walk_term(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 }
 
 static spf_node_t *
-walk_node(struct pass *p, const char *domain, const char *text, bool top)
+walk_node(struct pass *p, const char *domain, const char *text, size_t len,
+    bool top)
 {
 	spf_walk_t *w = p->w;
 	spf_node_t *n = calloc(1, sizeof(*n));
@@ -264,17 +268,19 @@ walk_node(struct pass *p, const char *domain, const char *text, bool top)
 	size_t i;
 
 	if (n == NULL || (domain && (n->domain = strdup(domain)) == NULL) ||
-	    (n->text = strdup(text)) == NULL) {
+	    (n->text = malloc(len + 1)) == NULL) {
 		node_free(n);
 		return NULL;
 	}
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
 	/* a record's own findings are reported once however often it is
 	 * included; the lookups it costs count every time */
 	first = domain == NULL || dns_table_get(p->checked, domain) == NULL;
 	if (first && domain)
 		dns_table_put(p->checked, domain, p);
 	lint_findings_init(&scratch);
-	n->rec = spf_record_parse(text, strlen(text), domain,
+	n->rec = spf_record_parse(text, len, domain,
 	    first ? &w->findings : &scratch);
 	if (n->rec && first)
 		spf_record_check(n->rec, domain, top, &w->findings);
@@ -373,7 +379,7 @@ walk_root(struct pass *p, const char *domain, const char *record,
 	spf_walk_t *w = p->w;
 	const dns_answer_t *a = NULL;
 	char *text = NULL;
-	size_t count = 0;
+	size_t count = 0, tlen = len;
 
 	if (record == NULL) {
 		a = ask(p, domain, LDNS_RR_TYPE_TXT);
@@ -387,7 +393,7 @@ walk_root(struct pass *p, const char *domain, const char *record,
 		if (dns_result_is_failure(a->result))
 			return 0;
 		if (a->result == DNS_OK)
-			text = spf_txt_select(a->rrs, &count);
+			text = spf_txt_select(a->rrs, &count, &tlen);
 		if (count == 0) {
 			spf_finding(&w->findings, SPF_NO_RECORD, domain, -1L);
 			return 0;
@@ -426,7 +432,7 @@ walk_root(struct pass *p, const char *domain, const char *record,
 			spf_finding(&w->findings, SPF_ANSWER_TOO_BIG, domain,
 			    -1L, domain ? domain : "the record", wire);
 	}
-	w->root = walk_node(p, domain, text, true);
+	w->root = walk_node(p, domain, text, tlen, true);
 	free(text);
 	return w->root ? 0 : -1;
 }

@@ -62,8 +62,9 @@ int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len);
 void spf_walk_clear(spf_walk_t *w);
 
-/** The one SPF record among a TXT answer's records, strings joined; NULL
- * and *count = 0 when none, *count > 1 when several.  Caller frees. */
-char *spf_txt_select(const ldns_rr_list *txt, size_t *count);
+/** The one SPF record among a TXT answer's records, strings joined, *len
+ * bytes (a NUL byte in it is kept, for the parser to refuse); NULL and
+ * *count = 0 when none, *count > 1 when several.  Caller frees. */
+char *spf_txt_select(const ldns_rr_list *txt, size_t *count, size_t *len);
 
 #endif

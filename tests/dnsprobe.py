@@ -11,7 +11,7 @@ import sys
 def probe(port, zone):
     qid = random.randrange(65536)
     qname = b"".join(bytes([len(l)]) + l.encode()
-                     for l in zone.strip(".").split(".")) + b"\0"
+                     for l in zone.strip(".").split(".") if l) + b"\0"
     msg = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0) + qname + b"\0\x06\0\x01"
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(0.2)

@@ -29,6 +29,7 @@ struct pending {
 	uint16_t client_id, up_id;
 	uint64_t due;		/* when the answer goes out; 0: waiting */
 	uint64_t born;		/* unanswered upstream after 10 s: dropped */
+	int empty_drop;		/* -t: drop the answer if it has no records */
 	uint8_t buf[4096];
 	size_t len;
 	int used;
@@ -85,19 +86,20 @@ under(const char *name, char **suf, int n)
 int
 main(int argc, char **argv)
 {
-	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX];
-	int ndrop = 0, nfail = 0, c, lport = 0, uport = 0, delay = 0;
+	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX], *quiet[256];
+	int ndrop = 0, nfail = 0, nquiet = 0, c, lport = 0, uport = 0, delay = 0;
 	int lfd, ufd;
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:d:x:s:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:d:x:s:t:")) != -1) {
 		switch (c) {
 		case 'l': lport = atoi(optarg); break;
 		case 'u': uport = atoi(optarg); break;
 		case 'd': delay = atoi(optarg); break;
 		case 'x': if (ndrop < MAX_SUFFIX) drop[ndrop++] = optarg; break;
 		case 's': if (nfail < MAX_SUFFIX) fail[nfail++] = optarg; break;
+		case 't': if (nquiet < 256) quiet[nquiet++] = optarg; break;
 		default:
 			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-d MS] "
 			    "[-x SUFFIX]... [-s SUFFIX]...\n");
@@ -158,6 +160,10 @@ main(int argc, char **argv)
 					p->client_id = (uint16_t)(m[0] << 8 | m[1]);
 					p->due = 0;
 					p->born = now;
+					p->empty_drop = 0;
+					for (int q = 0; q < nquiet; q++)
+						if (strcasecmp(name, quiet[q]) == 0)
+							p->empty_drop = 1;
 					if (under(name, fail, nfail)) {
 						/* SERVFAIL: question kept, no data */
 						int qend = qname(m, (size_t)n, name,
@@ -186,6 +192,10 @@ main(int argc, char **argv)
 				if (!p->used || p->due ||
 				    p->up_id != (uint16_t)(m[0] << 8 | m[1]))
 					continue;
+				if (p->empty_drop && (m[6] | m[7]) == 0) {
+					p->used = 0;	/* silence: a timeout */
+					break;
+				}
 				memcpy(p->buf, m, (size_t)n);
 				p->buf[0] = (uint8_t)(p->client_id >> 8);
 				p->buf[1] = (uint8_t)p->client_id;

@@ -13,12 +13,37 @@ import time
 
 
 def quote(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A zone-file string: UTF-8 bytes, with quotes, backslashes and bytes
+    outside printable ASCII escaped as \\DDD."""
+    out = []
+    for b in s.encode("utf-8"):
+        if b in (0x22, 0x5c) or b < 0x20 or b > 0x7e:
+            out.append("\\%03d" % b)
+        else:
+            out.append(chr(b))
+    return '"' + "".join(out) + '"'
+
+
+def owner(name):
+    """An absolute owner name with odd bytes escaped."""
+    labels = name.strip(".").split(".")
+    esc = []
+    for label in labels:
+        esc.append("".join(c if c.isalnum() or c in "-_*" else
+                           "".join("\\%03d" % b for b in c.encode("utf-8"))
+                           for c in label))
+    return ".".join(esc) + "."
+
+
+def zone_of(name):
+    """The zone a name is served from: its last two labels."""
+    labels = name.lower().strip(".").split(".")
+    return ".".join(labels[-2:])
 
 
 def txt_rdata(value):
     if isinstance(value, list):
-        return " ".join(quote(v) for v in value)
+        return " ".join(quote(v) for v in value) if value else '""'
     return quote(str(value))
 
 
@@ -31,25 +56,31 @@ def zone_text(origin, zonedata):
         lname = name.lower().rstrip(".")
         if not (lname == origin or lname.endswith("." + origin)):
             continue
-        owner = lname + "."
+        own = owner(lname)
         has_txt = any(isinstance(r, dict) and "TXT" in r for r in records)
         for r in records:
             if not isinstance(r, dict):
                 continue        # TIMEOUT: handled by the caller
             for rtype, value in r.items():
+                if rtype in ("TXT", "SPF") and value == "NONE":
+                    continue    # the name has none of this type
                 if rtype in ("TXT", "SPF"):
-                    lines.append(f"{owner} {rtype} {txt_rdata(value)}")
+                    lines.append(f"{own} {rtype} {txt_rdata(value)}")
                     if rtype == "SPF" and not has_txt:
-                        lines.append(f"{owner} TXT {txt_rdata(value)}")
+                        lines.append(f"{own} TXT {txt_rdata(value)}")
                 elif rtype == "MX":
                     pref, host = value
-                    lines.append(f"{owner} MX {pref} {host.rstrip('.')}.")
+                    lines.append(f"{own} MX {pref} {owner(host)}")
                 elif rtype in ("A", "AAAA"):
                     ipaddress.ip_address(value)
-                    lines.append(f"{owner} {rtype} {value}")
+                    lines.append(f"{own} {rtype} {value}")
                 elif rtype in ("PTR", "CNAME"):
-                    lines.append(f"{owner} {rtype} {value.rstrip('.')}.")
+                    lines.append(f"{own} {rtype} {owner(value)}")
     return "\n".join(lines) + "\n"
+
+
+def zfile(origin):
+    return "root.zone" if origin == "." else origin + ".zone"
 
 
 def free_port():
@@ -67,7 +98,7 @@ class Nsd:
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
         for origin, text in zones.items():
-            with open(os.path.join(workdir, origin + ".zone"), "w") as f:
+            with open(os.path.join(workdir, zfile(origin)), "w") as f:
                 f.write(text)
         for _ in range(5):
             self.port = free_port()
@@ -92,7 +123,7 @@ remote-control:
 """)
                 for origin in zones:
                     f.write(f"zone:\n  name: {origin}\n"
-                            f"  zonefile: {origin}.zone\n")
+                            f"  zonefile: {zfile(origin)}\n")
             self.proc = subprocess.Popen(["nsd", "-d", "-c", conf],
                                          stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
