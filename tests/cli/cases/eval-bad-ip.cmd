@@ -1,0 +1,1 @@
+spf-eval --ip nonsense --sender a@example.com

@@ -1,0 +1,1 @@
+spf-eval --offline --zone zones/db.example.com --ip 85.99.0.1 --sender a@example.org
