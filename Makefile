@@ -26,7 +26,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 FUZZERS	= $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
 
 .PHONY: all tools deps deps-check check test demo asan fuzz fuzz-replay \
-	install clean golden lint-man
+	install clean golden conformance
 
 all: deps
 	@$(MAKE) --no-print-directory tools
@@ -92,6 +92,11 @@ fuzz: deps-check
 		build/fuzz/$$f -max_total_time=$${FUZZ_SECONDS:-60} \
 		    -max_len=2048 fuzz/corpus-new/$$f fuzz/corpus/$$f || exit 1; \
 	done
+
+# the RFC 7208 suite against spf-eval, pyspf and libspf2 side by side
+conformance: deps-check
+	@$(MAKE) --no-print-directory tools $(O)/tests/dnsproxy
+	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) tests/conformance/compare.sh
 
 golden: tools
 	@BIN=$(CURDIR)/$(BIN) tests/cli/run --update

@@ -868,20 +868,6 @@ dns_resolver_wait(dns_resolver_t *r)
 }
 
 const dns_answer_t *
-dns_resolver_get(dns_resolver_t *r, const char *name, ldns_rr_type type)
-{
-	struct entry *e = entry_submit(r, name, type, r->stats.rounds + 1, 0);
-	static const dns_answer_t nomem = { .result = DNS_NETERROR,
-	    .source = "out of memory" };
-
-	if (e == NULL)
-		return &nomem;
-	if (!e->ready)
-		dns_resolver_wait(r);
-	return &e->ans;
-}
-
-const dns_answer_t *
 dns_resolver_peek(dns_resolver_t *r, const char *name, ldns_rr_type type)
 {
 	struct entry *e = entry_submit(r, name, type, r->stats.rounds + 1, 0);
@@ -891,4 +877,18 @@ dns_resolver_peek(dns_resolver_t *r, const char *name, ldns_rr_type type)
 	if (e == NULL)
 		return &nomem;
 	return e->ready ? &e->ans : NULL;
+}
+
+const dns_answer_t *
+dns_resolver_get(dns_resolver_t *r, const char *name, ldns_rr_type type)
+{
+	const dns_answer_t *a = dns_resolver_peek(r, name, type);
+	static const dns_answer_t unsettled = { .result = DNS_TIMEOUT,
+	    .source = "unanswered" };
+
+	if (a == NULL) {
+		dns_resolver_wait(r);	/* settles every entry it sends */
+		a = dns_resolver_peek(r, name, type);
+	}
+	return a ? a : &unsettled;
 }

@@ -92,10 +92,12 @@ def free_port():
 
 
 class Nsd:
-    """NSD on a free loopback port serving the given {origin: text}."""
+    """NSD on a free loopback port serving the given {origin: text};
+    prefix runs it elsewhere, e.g. ["ip", "netns", "exec", NAME]."""
 
-    def __init__(self, workdir, zones):
+    def __init__(self, workdir, zones, prefix=()):
         self.dir = workdir
+        self.prefix = list(prefix)
         os.makedirs(workdir, exist_ok=True)
         for origin, text in zones.items():
             with open(os.path.join(workdir, zfile(origin)), "w") as f:
@@ -124,7 +126,7 @@ remote-control:
                 for origin in zones:
                     f.write(f"zone:\n  name: {origin}\n"
                             f"  zonefile: {zfile(origin)}\n")
-            self.proc = subprocess.Popen(["nsd", "-d", "-c", conf],
+            self.proc = subprocess.Popen(self.prefix + ["nsd", "-d", "-c", conf],
                                          stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
             if self._wait(list(zones)):
@@ -145,8 +147,8 @@ remote-control:
                 return False
             probe = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                  "..", "dnsprobe.py")
-            if subprocess.run([sys.executable, probe, str(self.port)] +
-                              origins).returncode == 0:
+            if subprocess.run(self.prefix + [sys.executable, probe,
+                               str(self.port)] + origins).returncode == 0:
                 return True
             time.sleep(0.05)
         return False
@@ -155,3 +157,27 @@ remote-control:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait()
+
+
+class Netns:
+    """A network namespace with loopback up and an /etc/resolv.conf of its
+    own pointing at 127.0.0.1, for peers that read nothing else."""
+
+    def __init__(self, resolv_options="options timeout:1 attempts:1"):
+        self.name = f"authzone-{os.getpid()}"
+        self.etc = f"/etc/netns/{self.name}"
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        subprocess.run(["ip", "netns", "exec", self.name, "ip", "link", "set",
+                        "lo", "up"], check=True)
+        os.makedirs(self.etc, exist_ok=True)
+        with open(os.path.join(self.etc, "resolv.conf"), "w") as f:
+            f.write(f"nameserver 127.0.0.1\n{resolv_options}\n")
+        self.prefix = ["ip", "netns", "exec", self.name]
+
+    def remove(self):
+        subprocess.run(["ip", "netns", "del", self.name])
+        try:
+            os.remove(os.path.join(self.etc, "resolv.conf"))
+            os.rmdir(self.etc)
+        except OSError:
+            pass
