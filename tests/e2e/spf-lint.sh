@@ -193,6 +193,11 @@ expect_json "findings carry code and severity" \
 run "$BIN/spf-lint" $S --record 'v=spf1 include:_spf.prov.test a:mx1.lint.test -all' clean.lint.test
 expect "a candidate record resolves its terms" 0 '^lookups 3/10'
 
+run "$BIN/spf-lint" $S --json --record 'v=spf1 include:_spf.prov.test include:_spf.prov.test -all' clean.lint.test
+expect "a duplicate include" 0
+expect_json "every occurrence counts" 'j["lookups"]' 4
+expect_json "but no name is asked twice: 2 queries" 'j["dns"]["queries"]' 2
+
 cat >"$T_TMP/db.lint.test" <<'Z'
 $ORIGIN lint.test.
 @ SOA ns host 2 3600 600 86400 300
