@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen
 LIB_SRC	= $(wildcard dns/*.c lint/*.c flatten/*.c zonegen/*.c) \
 	  $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*.c))
 LIB_OBJ	= $(LIB_SRC:%.c=$(O)/%.o)
@@ -74,12 +74,14 @@ test: tools $(O)/tests/unit/run $(O)/tests/dnsproxy \
 demo: all
 	@examples/demo.sh $(BIN)
 
-asan: deps-check
+asan:
+	@tests/deps.sh asan
 	@$(MAKE) --no-print-directory O=build/asan BIN=build/asan/bin CC=clang \
 		CFLAGS="-O1 -g -fsanitize=address,undefined \
 		-fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
-fuzz: deps-check
+fuzz:
+	@tests/deps.sh asan
 	@$(MAKE) --no-print-directory O=build/fuzz CC=clang \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
 		$(O)/libauthzone.a

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Install from Debian's packages whatever the build, the demo or the tests
 # need and this machine lacks.  Says what it installs; does nothing when all
-# is present.  Usage: tests/deps.sh build|check
+# is present.  Usage: tests/deps.sh build|check|asan
 set -eu
 
 need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev"
 case "${1:-build}" in
-check) need="$need nsd ldnsutils mandoc python3 python3-yaml clang" ;;
+check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot-dnssecutils" ;;
+asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot-dnssecutils clang" ;;
 esac
 
 missing=""

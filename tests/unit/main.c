@@ -38,6 +38,7 @@ main(void)
 	test_spf_record();
 	test_dns_zone();
 	test_findings();
+	test_zonegen();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

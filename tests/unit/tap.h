@@ -13,5 +13,6 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test_spf_record(void);
 void test_dns_zone(void);
 void test_findings(void);
+void test_zonegen(void);
 
 #endif

@@ -1,0 +1,91 @@
+#include "cmd/gen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+cmd_gen_init(gen_opts_t *g)
+{
+	g->format = GEN_ZONE;
+	g->ttl = 3600;
+	g->force = false;
+}
+
+int
+cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c, const char *arg)
+{
+	unsigned v;
+
+	switch (c) {
+	case OPT_FORMAT:
+		if (strcmp(arg, "zone") == 0)
+			g->format = GEN_ZONE;
+		else if (strcmp(arg, "txt") == 0)
+			g->format = GEN_TXT;
+		else if (strcmp(arg, "json") == 0)
+			g->format = GEN_JSON;
+		else {
+			cmd_error(o, "bad value '%s' for --format: want zone, "
+			    "txt or json", arg);
+			exit(EXIT_USAGE);
+		}
+		return 1;
+	case OPT_JSON:
+		g->format = GEN_JSON;
+		return 1;
+	case OPT_TTL:
+		/* RFC 2181 8: 0 to 2^31 - 1 */
+		if (cmd_parse_uint(arg, 0, 2147483647u, &v) != 0) {
+			cmd_error(o, "bad value '%s' for --ttl: want seconds, 0 "
+			    "to 2147483647", arg);
+			exit(EXIT_USAGE);
+		}
+		g->ttl = v;
+		return 1;
+	case OPT_FORCE:
+		g->force = true;
+		return 1;
+	}
+	return 0;
+}
+
+void
+cmd_gen_help(FILE *fp)
+{
+	fputs(
+"Output:\n"
+"      --format FMT     zone (a zone-file snippet, the default), txt (the\n"
+"                       value alone; with several records: owner, type\n"
+"                       and value, tab-separated) or json\n"
+"      --ttl SECONDS    the TTL of the records (default 3600)\n"
+"      --force          print a record even when its check finds errors\n",
+	    fp);
+}
+
+void
+cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra)
+{
+	char *text;
+
+	switch (g->format) {
+	case GEN_ZONE:
+		if ((text = zg_set_zone(set)) != NULL)
+			fputs(text, stdout);
+		free(text);
+		break;
+	case GEN_TXT:
+		/* one record: its value alone; several: which is which */
+		for (size_t i = 0; i < set->n; i++)
+			if (set->n == 1)
+				puts(set->v[i].value);
+			else
+				printf("%s\t%s\t%s\n", set->v[i].owner,
+				    set->v[i].type, set->v[i].value);
+		break;
+	case GEN_JSON:
+		json_object_set_new(extra, "records", zg_set_json(set));
+		cmd_json_print(extra);
+		break;
+	}
+	json_decref(extra);
+}

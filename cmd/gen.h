@@ -1,0 +1,38 @@
+/* What the record generators share: --format, --ttl, --force, and writing
+ * a set of records in the chosen format. */
+#ifndef AUTHZONE_CMD_GEN_H
+#define AUTHZONE_CMD_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd/common.h"
+#include "zonegen/set.h"
+
+enum { OPT_FORMAT = OPT_TOOL_BASE + 32, OPT_TTL, OPT_FORCE };
+#define CMD_GEN_LONGOPTS \
+	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "ttl", required_argument, NULL, OPT_TTL }, \
+	{ "force", no_argument, NULL, OPT_FORCE }
+
+typedef enum { GEN_ZONE, GEN_TXT, GEN_JSON } gen_format_t;
+
+typedef struct gen_opts {
+	gen_format_t format;
+	uint32_t ttl;
+	bool force;
+} gen_opts_t;
+
+/** Defaults: zone format, TTL 3600. */
+void cmd_gen_init(gen_opts_t *g);
+/** Handles --format, --ttl, --force (and --json as --format json); 1 when
+ * handled, 0 when not, exits 2 on a bad value. */
+int cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c,
+    const char *arg);
+/** The help lines of those options. */
+void cmd_gen_help(FILE *fp);
+/** Writes set: a zone snippet, the TXT values alone one per line, or a
+ * JSON object {"records": [...]} merged into extra (which it takes). */
+void cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra);
+
+#endif
