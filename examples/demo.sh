@@ -3,7 +3,8 @@
 # the example zones, offline, as an administrator would before loading
 # them.  example.com is clean, parked.example.com has the null SPF, and
 # news.example.com has crossed the 10-lookup limit, which spf-lint must
-# catch (exit 1).
+# catch (exit 1).  Then: what the zone's names that send no mail should
+# publish.
 set -u
 bin=${1:-bin}
 cd "$(dirname "$0")/.." || exit 2
@@ -19,5 +20,8 @@ for case in "example.com 0" "parked.example.com 0" "news.example.com 1"; do
 	echo
 	[ "$rc" = "$2" ] || { echo "demo: $1 exited $rc, expected $2" >&2; fail=1; }
 done
-[ $fail = 0 ] && echo "demo: all three verdicts as expected"
+echo "\$ nomail-gen --zone examples/zones/db.example.com"
+"$bin/nomail-gen" --zone examples/zones/db.example.com || fail=1
+echo
+[ $fail = 0 ] && echo "demo: all verdicts as expected"
 exit $fail

@@ -17,3 +17,4 @@ parked      MX 0 .
 ; marketing kept adding providers until it crossed the limit
 news        TXT "v=spf1 a mx include:_spf.mailer.example.net include:spf.crm.example.org include:bulk.example.org ip4:85.100.2.0/24 ~all"
 news        A 85.100.2.10
+www         A 85.100.0.80

@@ -1,0 +1,1 @@
+nomail-gen --help

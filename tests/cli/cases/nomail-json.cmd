@@ -1,0 +1,1 @@
+nomail-gen --json --rua mailto:d@example.net parked.example.com
