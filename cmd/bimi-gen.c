@@ -1,0 +1,142 @@
+/* bimi-gen: the BIMI assertion record, or its declination. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd/gen.h"
+#include "lint/uri.h"
+
+enum { OPT_LOGO = OPT_TOOL_BASE, OPT_CERT, OPT_SELECTOR, OPT_LPS, OPT_AVP,
+    OPT_DECLINE };
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: bimi-gen [options] --logo URL [--cert URL] DOMAIN\n"
+	    "       bimi-gen [options] --decline DOMAIN\n");
+	if (fp == stdout) {
+		fputs("\nCompose the BIMI assertion record of DOMAIN at "
+		    "SELECTOR._bimi.DOMAIN.\n\n"
+		    "      --logo URL       the SVG Tiny PS logo, https\n"
+		    "      --cert URL       the PEM certificate (VMC or CMC), "
+		    "https\n"
+		    "      --selector NAME  default: default\n"
+		    "      --lps PREFIX     local-part selectors (comma-"
+		    "separated)\n"
+		    "      --avp VALUE      avatar preference: brand or personal\n"
+		    "      --decline        the declination: v=BIMI1; l=; a=;\n",
+		    fp);
+		cmd_gen_help(fp);
+		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
+	}
+	exit(status);
+}
+
+static bool
+https_ok(const char *url)
+{
+	return lint_uri_report_ok(url, false) && strncasecmp(url, "https:", 6)
+	    == 0 && strchr(url + 8, '/') != NULL && strchr(url, ';') == NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "logo", required_argument, NULL, OPT_LOGO },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "selector", required_argument, NULL, OPT_SELECTOR },
+		{ "lps", required_argument, NULL, OPT_LPS },
+		{ "avp", required_argument, NULL, OPT_AVP },
+		{ "decline", no_argument, NULL, OPT_DECLINE },
+		CMD_GEN_LONGOPTS,
+		CMD_COMMON_LONGOPTS
+	};
+	const char *logo = NULL, *cert = NULL, *sel = "default", *lps = NULL,
+	    *avp = NULL;
+	bool decline = false;
+	char domain[256], owner[600], rec[2048], norm[256];
+	cmd_opts_t o;
+	gen_opts_t g;
+	zg_set_t set;
+	int c;
+
+	cmd_opts_init(&o, "bimi-gen");
+	cmd_gen_init(&g);
+	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case OPT_LOGO:
+		case OPT_CERT:
+			if (!https_ok(optarg)) {
+				cmd_error(&o, "bad value '%s' for --%s: BIMI wants "
+				    "an https URL with a path", optarg,
+				    c == OPT_LOGO ? "logo" : "cert");
+				return EXIT_USAGE;
+			}
+			*(c == OPT_LOGO ? &logo : &cert) = optarg;
+			break;
+		case OPT_SELECTOR:
+			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
+			    strpbrk(optarg, "\\ ")) {
+				cmd_error(&o, "bad value '%s' for --selector",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			sel = optarg;
+			break;
+		case OPT_LPS:
+			/* local-part selectors: labels, comma-separated */
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_,") !=
+			    strlen(optarg) || !*optarg) {
+				cmd_error(&o, "bad value '%s' for --lps", optarg);
+				return EXIT_USAGE;
+			}
+			lps = optarg;
+			break;
+		case OPT_AVP:
+			if (strcmp(optarg, "brand") && strcmp(optarg, "personal")) {
+				cmd_error(&o, "bad value '%s' for --avp: want "
+				    "brand or personal", optarg);
+				return EXIT_USAGE;
+			}
+			avp = optarg;
+			break;
+		case OPT_DECLINE:
+			decline = true;
+			break;
+		default:
+			if (!cmd_gen_option(&o, &g, c, optarg) &&
+			    !cmd_option(&o, c, optarg, usage))
+				usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 1 || (decline == (logo != NULL)) ||
+	    (decline && (cert || lps || avp)))
+		usage(stderr, EXIT_USAGE);
+	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
+		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (decline)
+		snprintf(rec, sizeof(rec), "v=BIMI1; l=; a=;");
+	else
+		snprintf(rec, sizeof(rec), "v=BIMI1; l=%s; a=%s;%s%s%s%s%s",
+		    logo, cert ? cert : "", lps ? " lps=" : "", lps ? lps : "",
+		    lps ? ";" : "", avp ? " avp=" : "", avp ? avp : "");
+	if (avp)
+		strncat(rec, ";", sizeof(rec) - strlen(rec) - 1);
+	if (!decline)
+		fprintf(stderr, "bimi-gen: note: receivers show the logo only "
+		    "when DMARC is at p=quarantine or p=reject, not in testing "
+		    "(t=y)\n");
+	snprintf(owner, sizeof(owner), "%s._bimi.%s", sel, domain);
+	zg_set_init(&set);
+	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
+	cmd_gen_print(&g, &set, json_pack("{s:s, s:s}", "domain", domain,
+	    "record", rec));
+	zg_set_clear(&set);
+	cmd_opts_clear(&o);
+	return cmd_finish(&o, EXIT_CLEAN);
+}

@@ -1,0 +1,72 @@
+/* tlsrpt-gen: the _smtp._tls record of SMTP TLS reporting (RFC 8460). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/gen.h"
+#include "lint/uri.h"
+
+enum { OPT_RUA = OPT_TOOL_BASE };
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: tlsrpt-gen [options] --rua URI... DOMAIN\n");
+	if (fp == stdout) {
+		fputs("\nCompose the _smtp._tls record of DOMAIN (RFC 8460).\n\n"
+		    "      --rua URI        where reports go: mailto: or https: "
+		    "(repeatable)\n", fp);
+		cmd_gen_help(fp);
+		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
+	}
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rua", required_argument, NULL, OPT_RUA },
+		CMD_GEN_LONGOPTS,
+		CMD_COMMON_LONGOPTS
+	};
+	char rec[2048] = "v=TLSRPTv1; rua=", domain[256], owner[300];
+	size_t nrua = 0;
+	cmd_opts_t o;
+	gen_opts_t g;
+	zg_set_t set;
+	int c;
+
+	cmd_opts_init(&o, "tlsrpt-gen");
+	cmd_gen_init(&g);
+	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (c == OPT_RUA) {
+			/* RFC 8460 3: mailto: or https:, no size suffix */
+			if (!lint_uri_report_ok(optarg, false) ||
+			    strlen(rec) + strlen(optarg) + 2 > sizeof(rec)) {
+				cmd_error(&o, "bad value '%s' for --rua: want "
+				    "mailto:address or https://host/path", optarg);
+				return EXIT_USAGE;
+			}
+			if (nrua++)
+				strcat(rec, ",");
+			strcat(rec, optarg);
+		} else if (!cmd_gen_option(&o, &g, c, optarg) &&
+		    !cmd_option(&o, c, optarg, usage))
+			usage(stderr, EXIT_USAGE);
+	}
+	if (argc - optind != 1 || nrua == 0)
+		usage(stderr, EXIT_USAGE);
+	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
+		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
+		return EXIT_USAGE;
+	}
+	snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
+	zg_set_init(&set);
+	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
+	cmd_gen_print(&g, &set, json_pack("{s:s, s:s}", "domain", domain,
+	    "record", rec));
+	zg_set_clear(&set);
+	cmd_opts_clear(&o);
+	return cmd_finish(&o, EXIT_CLEAN);
+}

@@ -1,0 +1,1 @@
+bimi-gen --help

@@ -1,0 +1,1 @@
+dkim-gen --help

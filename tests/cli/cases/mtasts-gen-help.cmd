@@ -1,0 +1,1 @@
+mtasts-gen --help
