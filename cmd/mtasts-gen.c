@@ -67,7 +67,7 @@ main(int argc, char **argv)
 		CMD_COMMON_LONGOPTS
 	};
 	const char *mode = "testing", *out = NULL, *rua = NULL;
-	char *mx[MAX_MX];
+	char mx[MAX_MX][256];
 	size_t nmx = 0;
 	unsigned max_age = 604800;
 	char domain[256], owner[300], err[512];
@@ -95,7 +95,7 @@ main(int argc, char **argv)
 				    "lowercase host name or *.domain", optarg);
 				return EXIT_USAGE;
 			}
-			mx[nmx++] = strdup(optarg);
+			snprintf(mx[nmx++], sizeof(mx[0]), "%s", optarg);
 			break;
 		case OPT_MAX_AGE:
 			if (cmd_parse_uint(optarg, 0, 31557600, &max_age) != 0) {
@@ -144,7 +144,7 @@ main(int argc, char **argv)
 
 			if (s && dns_name_normalize(s, norm, sizeof(norm)) == 0 &&
 			    strcmp(norm, ".") != 0 && strchr(norm, '.'))
-				mx[nmx++] = strdup(norm);
+				snprintf(mx[nmx++], sizeof(mx[0]), "%s", norm);
 			free(s);
 		}
 		dns_resolver_free(r);
@@ -175,6 +175,7 @@ main(int argc, char **argv)
 	if (out && zg_file_write(out, policy, plen, 0644, true, err,
 	    sizeof(err)) != 0) {
 		cmd_error(&o, "%s", err);
+		free(policy);
 		return EXIT_USAGE;
 	}
 	zg_set_t set;
@@ -205,8 +206,6 @@ main(int argc, char **argv)
 	    domain, "record", rec, "id", id, "policy", policy));
 	zg_set_clear(&set);
 	free(policy);
-	for (size_t i = 0; i < nmx; i++)
-		free(mx[i]);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, EXIT_CLEAN);
 }
