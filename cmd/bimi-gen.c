@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "cmd/gen.h"
+#include "lint/tagrec.h"
 #include "lint/uri.h"
 
 enum { OPT_LOGO = OPT_TOOL_BASE, OPT_CERT, OPT_SELECTOR, OPT_LPS, OPT_AVP,
@@ -134,9 +135,17 @@ main(int argc, char **argv)
 	snprintf(owner, sizeof(owner), "%s._bimi.%s", sel, domain);
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
-	cmd_gen_print(&g, &set, json_pack("{s:s, s:s}", "domain", domain,
-	    "record", rec));
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	bimi_record_check(rec, owner, &f);
+	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+
+	if (status == EXIT_CLEAN || g.force)
+		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
+		    domain, "record", rec, "findings", cmd_findings_json(&f)));
+	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cmd/gen.h"
+#include "lint/tagrec.h"
 #include "zonegen/dkim.h"
 #include "zonegen/file.h"
 
@@ -214,14 +215,23 @@ main(int argc, char **argv)
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, revoke ? "revoked: "
 	    "signatures with this selector no longer verify" : why);
-	cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:s, s:o, s:o}",
-	    "domain", domain, "selector", selector, "record", rec,
-	    "key_type", key ? json_string(zg_dkim_key_type(key)) : json_null(),
-	    "key_bits", key ? json_integer(EVP_PKEY_get_bits(key)) :
-	    json_null()));
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	dkim_record_check(rec, owner, &f);
+	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+
+	if (status == EXIT_CLEAN || g.force)
+		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:s, s:o, s:o, "
+		    "s:o}", "domain", domain, "selector", selector, "record", rec,
+		    "key_type", key ? json_string(zg_dkim_key_type(key)) :
+		    json_null(), "key_bits", key ?
+		    json_integer(EVP_PKEY_get_bits(key)) : json_null(),
+		    "findings", cmd_findings_json(&f)));
+	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	free(p);
 	EVP_PKEY_free(key);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cmd/gen.h"
+#include "lint/tagrec.h"
 #include "lint/uri.h"
 
 enum { OPT_P = OPT_TOOL_BASE, OPT_SP, OPT_NP, OPT_PSD, OPT_T, OPT_ADKIM,
@@ -231,9 +232,6 @@ main(int argc, char **argv)
 		    "stage 2 of 3, quarantine: when the reports show no "
 		    "legitimate mail quarantined, --stage reject" :
 		    "stage 3 of 3, reject: keep reading the reports";
-		if (nrua == 0)
-			fprintf(stderr, "dmarc-gen: warning: no --rua: the "
-			    "rollout depends on aggregate reports\n");
 	}
 	/* v=DMARC1 first, p second (RFC 9989) */
 	int n = snprintf(rec, sizeof(rec), "v=DMARC1; p=%s", p);
@@ -276,9 +274,17 @@ main(int argc, char **argv)
 		    "accepts %s's reports (RFC 7489 7.1)", dest, domain, domain);
 		zg_set_add(&set, auth, g.ttl, "TXT", "v=DMARC1;", why);
 	}
-	cmd_gen_print(&g, &set, json_pack("{s:s, s:s}", "domain", domain,
-	    "record", rec));
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	dmarc_record_check(rec, owner, rfc7489, &f);
+	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+
+	if (status == EXIT_CLEAN || g.force)
+		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
+		    domain, "record", rec, "findings", cmd_findings_json(&f)));
+	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

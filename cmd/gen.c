@@ -62,6 +62,28 @@ cmd_gen_help(FILE *fp)
 	    fp);
 }
 
+int
+cmd_gen_findings(const cmd_opts_t *o, const gen_opts_t *g,
+    const lint_findings_t *f, const lint_code_t *ignore, const char *record)
+{
+	bool errors = false;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const lint_finding_t *x = &f->v[i];
+
+		if (x->code == ignore || x->code->severity < LINT_WARNING)
+			continue;
+		errors |= x->code->severity == LINT_ERROR;
+		fprintf(stderr, "%s: %s: %s: %s\n", o->prog,
+		    lint_severity_str(x->code->severity), x->code->code,
+		    x->message);
+	}
+	if (errors && !g->force)
+		cmd_error(o, "the record has errors; not printed (--force "
+		    "prints it): %s", record);
+	return errors ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 void
 cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra)
 {

@@ -31,6 +31,13 @@ int cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c,
     const char *arg);
 /** The help lines of those options. */
 void cmd_gen_help(FILE *fp);
+/** Reports what the check of a built record found: warnings and errors
+ * on stderr, except findings with the code ignore.  Returns 1 when it
+ * found errors (the caller then prints only with --force, and exits 1),
+ * else 0. */
+int cmd_gen_findings(const cmd_opts_t *o, const gen_opts_t *g,
+    const lint_findings_t *f, const lint_code_t *ignore, const char *record);
+
 /** Writes set: a zone snippet, the TXT values alone one per line, or a
  * JSON object {"records": [...]} merged into extra (which it takes). */
 void cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra);

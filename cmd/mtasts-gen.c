@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/gen.h"
+#include "lint/tagrec.h"
 #include "lint/uri.h"
 #include "zonegen/file.h"
 
@@ -195,6 +196,21 @@ main(int argc, char **argv)
 		zg_set_add(&set, owner, g.ttl, "TXT", tls, "TLS reports "
 		    "(RFC 8460)");
 	}
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	mtasts_record_check(rec, set.v[0].owner, &f);
+	if (set.n > 1)
+		tlsrpt_record_check(set.v[1].value, set.v[1].owner, &f);
+	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+
+	if (status != EXIT_CLEAN && !g.force) {
+		lint_findings_clear(&f);
+		zg_set_clear(&set);
+		free(policy);
+		return cmd_finish(&o, status);
+	}
+	lint_findings_clear(&f);
 	if (!out && g.format == GEN_ZONE)
 		printf("; the policy, for https://mta-sts.%s/.well-known/"
 		    "mta-sts.txt (CRLF line ends;\n; --policy-out writes it):\n",
@@ -207,5 +223,5 @@ main(int argc, char **argv)
 	zg_set_clear(&set);
 	free(policy);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cmd/gen.h"
+#include "lint/spf_check.h"
 #include "lint/spf_walk.h"
+#include "lint/tagrec.h"
 #include "lint/uri.h"
 
 enum { OPT_RUA = OPT_TOOL_BASE, OPT_SP, OPT_NP };
@@ -197,8 +199,31 @@ main(int argc, char **argv)
 			    "already has MX or SPF records\n");
 		dns_resolver_free(r);
 	}
-	cmd_gen_print(&g, &set, json_object());
+	/* every record it makes, checked as its linter would */
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	for (size_t i = 0; i < set.n; i++) {
+		const zg_record_t *r = &set.v[i];
+		spf_record_t *spf;
+
+		if (strncmp(r->value, "v=spf1", 6) == 0 &&
+		    (spf = spf_record_parse(r->value, strlen(r->value), r->owner,
+		    &f)) != NULL) {
+			spf_record_check(spf, r->owner, true, &f);
+			spf_record_free(spf);
+		} else if (strncmp(r->value, "v=DMARC1", 8) == 0)
+			dmarc_record_check(r->value, r->owner, false, &f);
+		else if (strncmp(r->value, "v=DKIM1", 7) == 0)
+			dkim_record_check(r->value, r->owner, &f);
+	}
+	int status = cmd_gen_findings(&o, &g, &f, NULL, "the no-mail set");
+
+	if (status == EXIT_CLEAN || g.force)
+		cmd_gen_print(&g, &set, json_pack("{s:o}", "findings",
+		    cmd_findings_json(&f)));
+	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

@@ -164,32 +164,18 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* what the check finds, but for the DNS it could not reach */
-	bool errors = false, unresolved = false;
+	bool unresolved = lint_findings_has(&w.findings,
+	    spf_codes[SPF_DNS_FAILURE].code);
 
-	for (size_t i = 0; i < w.findings.n; i++) {
-		const lint_finding_t *f = &w.findings.v[i];
-
-		if (f->code == &spf_codes[SPF_DNS_FAILURE])
-			unresolved = true;
-		else if (f->code->severity == LINT_ERROR)
-			errors = true;
-		if (f->code != &spf_codes[SPF_DNS_FAILURE] &&
-		    f->code->severity >= LINT_WARNING)
-			fprintf(stderr, "spf-gen: %s: %s: %s\n",
-			    lint_severity_str(f->code->severity), f->code->code,
-			    f->message);
-	}
+	status = cmd_gen_findings(&o, &g, &w.findings,
+	    &spf_codes[SPF_DNS_FAILURE], record);
 	char count[160];
 
 	snprintf(count, sizeof(count), "lookups %s%u/%d, void %s%u/%d%s",
 	    w.complete ? "" : "at least ", w.lookups, SPF_LOOKUP_LIMIT,
 	    w.complete ? "" : "at least ", w.voids, SPF_VOID_LIMIT,
 	    unresolved ? " (some names not resolved)" : "");
-	status = errors ? EXIT_FINDINGS : EXIT_CLEAN;
-	if (errors && !g.force)
-		cmd_error(&o, "the record has errors; not printed (--force "
-		    "prints it): %s", record);
-	else {
+	if (status == EXIT_CLEAN || g.force) {
 		zg_set_t set;
 
 		zg_set_init(&set);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/gen.h"
+#include "lint/tagrec.h"
 #include "lint/uri.h"
 
 enum { OPT_RUA = OPT_TOOL_BASE };
@@ -64,9 +65,17 @@ main(int argc, char **argv)
 	snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
-	cmd_gen_print(&g, &set, json_pack("{s:s, s:s}", "domain", domain,
-	    "record", rec));
+	lint_findings_t f;
+
+	lint_findings_init(&f);
+	tlsrpt_record_check(rec, owner, &f);
+	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+
+	if (status == EXIT_CLEAN || g.force)
+		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
+		    domain, "record", rec, "findings", cmd_findings_json(&f)));
+	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);
-	return cmd_finish(&o, EXIT_CLEAN);
+	return cmd_finish(&o, status);
 }

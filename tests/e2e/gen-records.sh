@@ -42,8 +42,8 @@ checkzone "dmarc-gen: the destination's record" reports.example.net "$(printf '%
 run "$BIN/dmarc-gen" --rfc7489 --p quarantine --pct 25 --ri 3600 --rf afrf --format txt example.com
 expect "--rfc7489 allows pct, rf, ri" 0 '^v=DMARC1; p=quarantine; pct=25; rf=afrf; ri=3600$'
 run "$BIN/dmarc-gen" --stage quarantine example.com
-expect "--stage without --rua warns" 0 'p=quarantine"$'
-printf '%s' "$ERR" | grep -q 'no --rua' && t_ok "the warning is on stderr" || t_not_ok "the warning is on stderr" "$ERR"
+expect "--stage without --rua prints, with a warning" 0 'p=quarantine"$'
+printf '%s' "$ERR" | grep -q 'warning: dmarc-no-rua' && t_ok "the check's warning is on stderr" || t_not_ok "the check's warning is on stderr" "$ERR"
 for bad in "--p maybe" "--p none --pct 50" "--p none --stage reject" "--p none --rua dmarc@example.com" \
     "--p none --fo 2" "--p none --adkim x" "--p none --psd maybe" "--rfc7489 --p none --pct 101"; do
 	refused "$BIN/dmarc-gen" $bad example.com

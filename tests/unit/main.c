@@ -39,6 +39,7 @@ main(void)
 	test_dns_zone();
 	test_findings();
 	test_zonegen();
+	test_tagrec();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -14,5 +14,6 @@ void test_spf_record(void);
 void test_dns_zone(void);
 void test_findings(void);
 void test_zonegen(void);
+void test_tagrec(void);
 
 #endif

@@ -1,0 +1,30 @@
+/* Fuzz target: the tag-list parser and the DMARC, DKIM, TLS-RPT, MTA-STS
+ * and BIMI record checks (DKIM decodes and parses keys with libcrypto). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/tagrec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	lint_findings_t f;
+
+	if (text == NULL)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	lint_findings_init(&f);
+	dmarc_record_check(text, "x", size % 2, &f);
+	dkim_record_check(text, "x", &f);
+	tlsrpt_record_check(text, "x", &f);
+	mtasts_record_check(text, "x", &f);
+	bimi_record_check(text, "x", &f);
+	lint_findings_clear(&f);
+	free(text);
+	return 0;
+}

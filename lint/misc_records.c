@@ -1,0 +1,123 @@
+/* TLS-RPT (RFC 8460 3), the MTA-STS TXT record (RFC 8461 3.1) and BIMI
+ * assertion records: one table each. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lint/tagrec.h"
+#include "lint/uri.h"
+
+enum { SYNTAX, VERSION, DUPLICATE, MISSING, BAD_VALUE, DECLINED };
+
+const lint_code_t tlsrpt_codes[] = {
+	[SYNTAX] = { "tlsrpt-syntax", LINT_ERROR,
+	    "the record breaks at byte %zu", "RFC 8460 3", NULL },
+	[VERSION] = { "tlsrpt-version", LINT_ERROR,
+	    "the record must start with v=%s", "RFC 8460 3", NULL },
+	[DUPLICATE] = { "tlsrpt-duplicate-field", LINT_ERROR,
+	    "field %s appears more than once", "RFC 8460 3", NULL },
+	[MISSING] = { "tlsrpt-no-rua", LINT_ERROR,
+	    "no rua= field", "RFC 8460 3", NULL },
+	[BAD_VALUE] = { "tlsrpt-bad-uri", LINT_ERROR,
+	    "\"%s\" is not a mailto: or https: URI", "RFC 8460 3", NULL },
+};
+
+const lint_code_t mtasts_codes[] = {
+	[SYNTAX] = { "mtasts-syntax", LINT_ERROR,
+	    "the record breaks at byte %zu", "RFC 8461 3.1", NULL },
+	[VERSION] = { "mtasts-version", LINT_ERROR,
+	    "the record must start with v=%s", "RFC 8461 3.1", NULL },
+	[DUPLICATE] = { "mtasts-duplicate-field", LINT_ERROR,
+	    "field %s appears more than once", "RFC 8461 3.1", NULL },
+	[MISSING] = { "mtasts-no-id", LINT_ERROR,
+	    "no id= field", "RFC 8461 3.1", NULL },
+	[BAD_VALUE] = { "mtasts-bad-id", LINT_ERROR,
+	    "id=%s: want 1 to 32 letters and digits", "RFC 8461 3.1", NULL },
+};
+
+const lint_code_t bimi_codes[] = {
+	[SYNTAX] = { "bimi-syntax", LINT_ERROR,
+	    "the record breaks at byte %zu", NULL, NULL },
+	[VERSION] = { "bimi-version", LINT_ERROR,
+	    "the record must start with v=%s", NULL, NULL },
+	[DUPLICATE] = { "bimi-duplicate-tag", LINT_ERROR,
+	    "tag %s appears more than once", NULL, NULL },
+	[MISSING] = { "bimi-no-logo", LINT_ERROR,
+	    "no l= tag", NULL, NULL },
+	[BAD_VALUE] = { "bimi-bad-value", LINT_ERROR,
+	    "%s=%s: want an https URL (l=, a=) or brand/personal (avp=)",
+	    NULL, NULL },
+	[DECLINED] = { "bimi-declined", LINT_INFO,
+	    "l= and a= are empty: the domain declines to publish a logo",
+	    NULL, NULL },
+};
+
+void
+tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
+{
+	lint_taglist_t t;
+	const lint_tag_t *rua;
+
+	if (lint_tagrec_open(text, where, "TLSRPTv1", false, tlsrpt_codes, &t,
+	    f) != 0)
+		return;
+	if ((rua = lint_taglist_get(&t, "rua")) == NULL)
+		lint_findings_add(f, &tlsrpt_codes[MISSING], where, -1L);
+	else {
+		char list[1024], *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", rua->value);
+		for (char *u = strtok_r(list, ",", &save); u;
+		    u = strtok_r(NULL, ",", &save))
+			if (!lint_uri_report_ok(u, false))
+				lint_findings_add(f, &tlsrpt_codes[BAD_VALUE],
+				    where, (long)rua->value_offset, u);
+	}
+	lint_taglist_clear(&t);
+}
+
+void
+mtasts_record_check(const char *text, const char *where, lint_findings_t *f)
+{
+	lint_taglist_t t;
+	const lint_tag_t *id;
+
+	if (lint_tagrec_open(text, where, "STSv1", false, mtasts_codes, &t,
+	    f) != 0)
+		return;
+	if ((id = lint_taglist_get(&t, "id")) == NULL)
+		lint_findings_add(f, &mtasts_codes[MISSING], where, -1L);
+	else if (id->value[0] == '\0' || strlen(id->value) > 32 ||
+	    strspn(id->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+	    "TUVWXYZ0123456789") != strlen(id->value))
+		lint_findings_add(f, &mtasts_codes[BAD_VALUE], where,
+		    (long)id->value_offset, id->value);
+	lint_taglist_clear(&t);
+}
+
+void
+bimi_record_check(const char *text, const char *where, lint_findings_t *f)
+{
+	lint_taglist_t t;
+	const lint_tag_t *l, *a, *avp;
+
+	if (lint_tagrec_open(text, where, "BIMI1", false, bimi_codes, &t,
+	    f) != 0)
+		return;
+	l = lint_taglist_get(&t, "l");
+	a = lint_taglist_get(&t, "a");
+	if (l == NULL)
+		lint_findings_add(f, &bimi_codes[MISSING], where, -1L);
+	else if (!*l->value && (a == NULL || !*a->value))
+		lint_findings_add(f, &bimi_codes[DECLINED], where, -1L);
+	for (const lint_tag_t *g = l; g; g = g == l ? a : NULL)
+		if (*g->value && (strncasecmp(g->value, "https://", 8) != 0 ||
+		    !lint_uri_report_ok(g->value, false)))
+			lint_findings_add(f, &bimi_codes[BAD_VALUE], where,
+			    (long)g->value_offset, g->name, g->value);
+	if ((avp = lint_taglist_get(&t, "avp")) && strcmp(avp->value,
+	    "brand") && strcmp(avp->value, "personal"))
+		lint_findings_add(f, &bimi_codes[BAD_VALUE], where,
+		    (long)avp->value_offset, "avp", avp->value);
+	lint_taglist_clear(&t);
+}

@@ -1,0 +1,45 @@
+/*
+ * Record-level checks of the tag-list records: DMARC, DKIM keys, TLS-RPT,
+ * the MTA-STS TXT record and BIMI.  Each type keeps its own table of
+ * findings; each check parses the record, adds what it finds to f, and
+ * never touches the network.
+ */
+#ifndef AUTHZONE_LINT_TAGREC_H
+#define AUTHZONE_LINT_TAGREC_H
+
+#include <stdbool.h>
+
+#include "lint/finding.h"
+#include "lint/taglist.h"
+
+/** The part every tag-list record shares: syntax, "v=VERSION" first and
+ * exact (or absent, when optional), no duplicate tag, reported with the
+ * given codes (syntax, version, duplicate).  Returns 0 with the tags in *t
+ * (cleared by the caller), or -1 when the record is not parsable at all. */
+int lint_tagrec_open(const char *text, const char *where,
+    const char *version, bool optional, const lint_code_t *codes,
+    lint_taglist_t *t, lint_findings_t *f);
+
+extern const lint_code_t dmarc_codes[];
+extern const lint_code_t dkim_codes[];
+extern const lint_code_t tlsrpt_codes[];
+extern const lint_code_t mtasts_codes[];
+extern const lint_code_t bimi_codes[];
+
+/** DMARC (RFC 9989); rfc7489 allows pct, rf and ri without a warning. */
+void dmarc_record_check(const char *text, const char *where, bool rfc7489,
+    lint_findings_t *f);
+/** A DKIM key record (RFC 6376 3.6.1, RFC 8301, RFC 8463). */
+void dkim_record_check(const char *text, const char *where,
+    lint_findings_t *f);
+/** The _smtp._tls record (RFC 8460 3). */
+void tlsrpt_record_check(const char *text, const char *where,
+    lint_findings_t *f);
+/** The _mta-sts record (RFC 8461 3.1). */
+void mtasts_record_check(const char *text, const char *where,
+    lint_findings_t *f);
+/** The BIMI assertion record. */
+void bimi_record_check(const char *text, const char *where,
+    lint_findings_t *f);
+
+#endif
