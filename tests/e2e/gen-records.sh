@@ -41,6 +41,9 @@ checkzone "dmarc-gen: the domain's record" example.com "$(printf '%s\n' "$OUT" |
 checkzone "dmarc-gen: the destination's record" reports.example.net "$(printf '%s\n' "$OUT" | grep '_report')"
 run "$BIN/dmarc-gen" --rfc7489 --p quarantine --pct 25 --ri 3600 --rf afrf --format txt example.com
 expect "--rfc7489 allows pct, rf, ri" 0 '^v=DMARC1; p=quarantine; pct=25; rf=afrf; ri=3600$'
+run "$BIN/dmarc-gen" --p reject --psd y --t y --rua mailto:d@example.com --format txt example.com
+expect "--psd and --t" 0 '^v=DMARC1; p=reject; psd=y; t=y; rua=mailto:d@example.com$'
+printf '%s' "$ERR" | grep -q 'warning: dmarc-testing' && t_ok "t=y warns" || t_not_ok "t=y warns" "$ERR"
 run "$BIN/dmarc-gen" --stage quarantine example.com
 expect "--stage without --rua prints, with a warning" 0 'p=quarantine"$'
 printf '%s' "$ERR" | grep -q 'warning: dmarc-no-rua' && t_ok "the check's warning is on stderr" || t_not_ok "the check's warning is on stderr" "$ERR"
@@ -62,6 +65,8 @@ run "$BIN/bimi-gen" --logo https://example.com/bimi/logo.svg --cert https://exam
 expect "bimi-gen" 0 '^brand._bimi.example.com. 3600 IN TXT "v=BIMI1; l=https://example.com/bimi/logo.svg; a=https://example.com/bimi/vmc.pem; avp=brand;"$'
 printf '%s' "$ERR" | grep -q 'p=quarantine or p=reject' && t_ok "bimi-gen says DMARC must enforce" || t_not_ok "bimi-gen says DMARC must enforce" "$ERR"
 checkzone "bimi-gen"
+run "$BIN/bimi-gen" --logo https://example.com/l.svg --lps sales,support --format txt example.com
+expect "bimi-gen --lps" 0 '^v=BIMI1; l=https://example.com/l.svg; a=; lps=sales,support;$'
 run "$BIN/bimi-gen" --decline --format txt example.com
 expect "bimi-gen --decline" 0 '^v=BIMI1; l=; a=;$'
 refused "$BIN/bimi-gen" --logo http://example.com/logo.svg example.com
@@ -134,6 +139,12 @@ raw=$(json_get 'j["record"].split("p=")[1]')
 openssl pkeyutl -sign -inkey ed.pem -rawin -in msg -out ed.sig 2>/dev/null &&
     openssl pkeyutl -verify -pubin -keyform DER -inkey ed.der -rawin -in msg -sigfile ed.sig >/dev/null 2>&1 &&
     t_ok "Ed25519: a signature verifies with the key from p=" || t_not_ok "Ed25519: a signature verifies with the key from p="
+openssl pkey -in ed.pem -noout -text 2>/dev/null | grep -q 'ED25519 Private-Key' &&
+    t_ok "openssl reads an Ed25519 key" || t_not_ok "openssl reads an Ed25519 key"
+run "$BIN/dkim-gen" --from-key ed.pem --n 'rotated_2026' --selector ed1 --format txt example.com
+expect "--n, and --from-key of an Ed25519 key" 0
+[ "$OUT" = "v=DKIM1; k=ed25519; n=rotated_2026; p=$raw" ] && t_ok "the same key, with n=" ||
+    t_not_ok "the same key, with n=" "$OUT"
 run "$BIN/dkim-gen" --revoke old2024 example.com
 expect "--revoke" 0 '^old2024._domainkey.example.com. 3600 IN TXT "v=DKIM1; p="$'
 checkzone "dkim-gen --revoke"

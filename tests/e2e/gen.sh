@@ -9,6 +9,9 @@ mkdir -p "$T_TMP/zones"
 	printf '$ORIGIN prov.test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n'
 	echo '_spf TXT "v=spf1 ip4:85.102.0.0/20 include:_nb.prov.test ~all"'
 	echo '_nb TXT "v=spf1 ip4:85.103.0.0/16 -all"'
+	echo '@ MX 10 mx1'
+	echo '@ MX 20 mx2.prov.test.'
+	echo 'why TXT "%{i} is not allowed"'
 } >"$T_TMP/zones/prov.test.zone"
 nsd_start prov.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
@@ -36,6 +39,12 @@ expect "terms in order, lookups resolved through NSD" 0 \
 printf '%s\n' "$OUT" >"$T_TMP/spf.snip"
 checkzone example.com "$T_TMP/spf.snip" "spf-gen snippet"
 
+run "$BIN/spf-gen" $S --exists '%{ir}._spf.prov.test' --exp why.prov.test --redirect _spf.prov.test prov.test
+expect "--exists, --redirect and --exp (no all with redirect)" 0 \
+    '^prov.test. 3600 IN TXT "v=spf1 exists:%\{ir\}._spf.prov.test redirect=_spf.prov.test exp=why.prov.test"$' \
+    '^; lookups 3/10, void 0/2$'
+run "$BIN/mtasts-gen" $S --format json prov.test
+expect_json "mtasts-gen takes the MX hosts from DNS" 'j["policy"].split("\r\n")[2:4]' "['mx: mx1.prov.test', 'mx: mx2.prov.test']"
 run "$BIN/spf-gen" $S --include _spf.prov.test --format txt example.com
 expect "--format txt is the value alone" 0 '^v=spf1 include:_spf.prov.test -all$'
 expect_not "--format txt has no zone syntax" 'IN TXT'
