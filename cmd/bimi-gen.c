@@ -116,10 +116,7 @@ main(int argc, char **argv)
 	if (argc - optind != 1 || (decline == (logo != NULL)) ||
 	    (decline && (cert || lps || avp)))
 		usage(stderr, EXIT_USAGE);
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	if (decline)
 		snprintf(rec, sizeof(rec), "v=BIMI1; l=; a=;");
 	else
@@ -139,11 +136,9 @@ main(int argc, char **argv)
 
 	lint_findings_init(&f);
 	bimi_record_check(rec, owner, &f);
-	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
+	    json_pack("{s:s, s:s}", "domain", domain, "record", rec));
 
-	if (status == EXIT_CLEAN || g.force)
-		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
-		    domain, "record", rec, "findings", cmd_findings_json(&f)));
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);

@@ -39,6 +39,15 @@ cmd_error(const cmd_opts_t *o, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void
+cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out)
+{
+	if (dns_name_normalize(arg, out, 256) != 0) {
+		cmd_error(o, "'%s' is not a domain name", arg);
+		exit(EXIT_USAGE);
+	}
+}
+
 int
 cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {

@@ -75,6 +75,10 @@ void cmd_common_help(FILE *fp);
 void cmd_error(const cmd_opts_t *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** Writes the domain name arg, normalized, into out (256 bytes); exits 2
+ * with a message when it is not a domain name. */
+void cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out);
+
 /** Parses a decimal in [min, max]; -1 when it is not one. */
 int cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 

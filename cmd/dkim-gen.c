@@ -143,10 +143,7 @@ main(int argc, char **argv)
 			    "--revoke");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	if (selector == NULL) {
 		time_t now = time(NULL);
 		struct tm tm;
@@ -219,15 +216,12 @@ main(int argc, char **argv)
 
 	lint_findings_init(&f);
 	dkim_record_check(rec, owner, &f);
-	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
+	    json_pack("{s:s, s:s, s:s, s:o, s:o}", "domain", domain,
+	    "selector", selector, "record", rec, "key_type", key ?
+	    json_string(zg_dkim_key_type(key)) : json_null(), "key_bits", key ?
+	    json_integer(EVP_PKEY_get_bits(key)) : json_null()));
 
-	if (status == EXIT_CLEAN || g.force)
-		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:s, s:o, s:o, "
-		    "s:o}", "domain", domain, "selector", selector, "record", rec,
-		    "key_type", key ? json_string(zg_dkim_key_type(key)) :
-		    json_null(), "key_bits", key ?
-		    json_integer(EVP_PKEY_get_bits(key)) : json_null(),
-		    "findings", cmd_findings_json(&f)));
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	free(p);

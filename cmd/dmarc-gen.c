@@ -220,10 +220,7 @@ main(int argc, char **argv)
 	char domain[256], owner[300], rec[2048], dest[256];
 	const char *note = NULL;
 
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	if (stage) {
 		p = strcmp(stage, "monitor") == 0 ? "none" : stage;
 		note = strcmp(stage, "monitor") == 0 ? "stage 1 of 3, monitor: "
@@ -278,11 +275,9 @@ main(int argc, char **argv)
 
 	lint_findings_init(&f);
 	dmarc_record_check(rec, owner, rfc7489, &f);
-	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
+	    json_pack("{s:s, s:s}", "domain", domain, "record", rec));
 
-	if (status == EXIT_CLEAN || g.force)
-		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
-		    domain, "record", rec, "findings", cmd_findings_json(&f)));
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);

@@ -84,6 +84,22 @@ cmd_gen_findings(const cmd_opts_t *o, const gen_opts_t *g,
 	return errors ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+int
+cmd_gen_emit(const cmd_opts_t *o, const gen_opts_t *g, const zg_set_t *set,
+    const lint_findings_t *f, const lint_code_t *ignore, const char *record,
+    json_t *extra)
+{
+	int status = cmd_gen_findings(o, g, f, ignore, record);
+
+	if (status != EXIT_CLEAN && !g->force) {
+		json_decref(extra);
+		return status;
+	}
+	json_object_set_new(extra, "findings", cmd_findings_json(f));
+	cmd_gen_print(g, set, extra);
+	return status;
+}
+
 void
 cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra)
 {

@@ -38,6 +38,13 @@ void cmd_gen_help(FILE *fp);
 int cmd_gen_findings(const cmd_opts_t *o, const gen_opts_t *g,
     const lint_findings_t *f, const lint_code_t *ignore, const char *record);
 
+/** The end of every generator: reports f (except ignore), then prints
+ * set unless the check found errors and --force was not given; extra (a
+ * JSON object it takes) gets "findings".  Returns the exit status. */
+int cmd_gen_emit(const cmd_opts_t *o, const gen_opts_t *g,
+    const zg_set_t *set, const lint_findings_t *f, const lint_code_t *ignore,
+    const char *record, json_t *extra);
+
 /** Writes set: a zone snippet, the TXT values alone one per line, or a
  * JSON object {"records": [...]} merged into extra (which it takes). */
 void cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra);

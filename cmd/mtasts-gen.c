@@ -123,10 +123,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		usage(stderr, EXIT_USAGE);
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	if (nmx == 0) {
 		/* the domain's own MX hosts */
 		dns_resolver_t *r = cmd_resolver(&o);

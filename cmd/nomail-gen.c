@@ -178,10 +178,7 @@ main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char norm[256];
 
-		if (dns_name_normalize(argv[i], norm, sizeof(norm)) != 0) {
-			cmd_error(&o, "'%s' is not a domain name", argv[i]);
-			return EXIT_USAGE;
-		}
+		cmd_domain_arg(&o, argv[i], norm);
 		add_domain(&p, norm);
 	}
 	if (optind == argc) {
@@ -217,11 +214,9 @@ main(int argc, char **argv)
 		else if (strncmp(r->value, "v=DKIM1", 7) == 0)
 			dkim_record_check(r->value, r->owner, &f);
 	}
-	int status = cmd_gen_findings(&o, &g, &f, NULL, "the no-mail set");
+	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, "the no-mail set",
+	    json_object());
 
-	if (status == EXIT_CLEAN || g.force)
-		cmd_gen_print(&g, &set, json_pack("{s:o}", "findings",
-		    cmd_findings_json(&f)));
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);

@@ -149,10 +149,7 @@ main(int argc, char **argv)
 	}
 	char domain[256];
 
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	char *record = zg_spf_build(terms, n, all ? all[0] :
 	    redirect ? 0 : '-', redirect, exp);
 	dns_resolver_t *r = cmd_resolver(&o);
@@ -163,32 +160,29 @@ main(int argc, char **argv)
 		cmd_error(&o, "out of memory");
 		return EXIT_USAGE;
 	}
-	/* what the check finds, but for the DNS it could not reach */
+	/* names it could not resolve leave the count incomplete; they do not
+	 * stop the record */
 	bool unresolved = lint_findings_has(&w.findings,
 	    spf_codes[SPF_DNS_FAILURE].code);
 
-	status = cmd_gen_findings(&o, &g, &w.findings,
-	    &spf_codes[SPF_DNS_FAILURE], record);
 	char count[160];
+	zg_set_t set;
 
 	snprintf(count, sizeof(count), "lookups %s%u/%d, void %s%u/%d%s",
 	    w.complete ? "" : "at least ", w.lookups, SPF_LOOKUP_LIMIT,
 	    w.complete ? "" : "at least ", w.voids, SPF_VOID_LIMIT,
 	    unresolved ? " (some names not resolved)" : "");
-	if (status == EXIT_CLEAN || g.force) {
-		zg_set_t set;
-
-		zg_set_init(&set);
-		zg_set_add(&set, domain, g.ttl, "TXT", record, g.format ==
-		    GEN_ZONE ? count : NULL);
-		if (g.format == GEN_TXT)
-			fprintf(stderr, "spf-gen: %s\n", count);
-		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:b, s:i, s:i, "
-		    "s:o}", "domain", domain, "record", record, "complete",
-		    w.complete, "lookups", (int)w.lookups, "void_lookups",
-		    (int)w.voids, "findings", cmd_findings_json(&w.findings)));
-		zg_set_clear(&set);
-	}
+	zg_set_init(&set);
+	zg_set_add(&set, domain, g.ttl, "TXT", record, g.format == GEN_ZONE ?
+	    count : NULL);
+	if (g.format == GEN_TXT)
+		fprintf(stderr, "spf-gen: %s\n", count);
+	status = cmd_gen_emit(&o, &g, &set, &w.findings,
+	    &spf_codes[SPF_DNS_FAILURE], record, json_pack("{s:s, s:s, s:b, "
+	    "s:i, s:i}", "domain", domain, "record", record, "complete",
+	    w.complete, "lookups", (int)w.lookups, "void_lookups",
+	    (int)w.voids));
+	zg_set_clear(&set);
 	free(record);
 	spf_walk_clear(&w);
 	dns_resolver_free(r);

@@ -117,10 +117,7 @@ main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char norm[256];
 
-		if (dns_name_normalize(argv[i], norm, sizeof(norm)) != 0) {
-			cmd_error(&o, "'%s' is not a domain name", argv[i]);
-			return EXIT_USAGE;
-		}
+		cmd_domain_arg(&o, argv[i], norm);
 	}
 	zone_mode = optind == argc && o.record == NULL;
 	r = cmd_resolver(&o);

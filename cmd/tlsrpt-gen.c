@@ -58,10 +58,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1 || nrua == 0)
 		usage(stderr, EXIT_USAGE);
-	if (dns_name_normalize(argv[optind], domain, sizeof(domain)) != 0) {
-		cmd_error(&o, "'%s' is not a domain name", argv[optind]);
-		return EXIT_USAGE;
-	}
+	cmd_domain_arg(&o, argv[optind], domain);
 	snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
@@ -69,11 +66,9 @@ main(int argc, char **argv)
 
 	lint_findings_init(&f);
 	tlsrpt_record_check(rec, owner, &f);
-	int status = cmd_gen_findings(&o, &g, &f, NULL, rec);
+	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
+	    json_pack("{s:s, s:s}", "domain", domain, "record", rec));
 
-	if (status == EXIT_CLEAN || g.force)
-		cmd_gen_print(&g, &set, json_pack("{s:s, s:s, s:o}", "domain",
-		    domain, "record", rec, "findings", cmd_findings_json(&f)));
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
 	cmd_opts_clear(&o);

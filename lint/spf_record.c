@@ -262,6 +262,7 @@ term_error(struct parser *p, spf_code_t c, size_t off, ...)
 	va_end(ap);
 }
 
+/* unlike strndup, keeps NUL bytes: a record from DNS may hold them */
 static char *
 dup_n(const char *s, size_t n)
 {

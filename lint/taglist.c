@@ -24,18 +24,6 @@ compiled(void)
 	return code;
 }
 
-static char *
-dup_n(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 int
 lint_taglist_parse(const char *text, size_t len, lint_taglist_t *out,
     size_t *err_at)
@@ -71,8 +59,8 @@ lint_taglist_parse(const char *text, size_t len, lint_taglist_t *out,
 			break;
 		}
 		out->v = v;
-		v[out->n].name = dup_n(text + ov[2], ov[3] - ov[2]);
-		v[out->n].value = dup_n(text + ov[4], ov[5] - ov[4]);
+		v[out->n].name = strndup(text + ov[2], ov[3] - ov[2]);
+		v[out->n].value = strndup(text + ov[4], ov[5] - ov[4]);
 		v[out->n].offset = ov[2];
 		v[out->n].value_offset = ov[4];
 		out->n++;
