@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten
 LIB_SRC	= $(wildcard dns/*.c lint/*.c flatten/*.c zonegen/*.c) \
 	  $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*.c))
 LIB_OBJ	= $(LIB_SRC:%.c=$(O)/%.o)
@@ -26,7 +26,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 FUZZERS	= $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
 
 .PHONY: all tools deps deps-check check test demo asan fuzz fuzz-replay \
-	install clean golden conformance
+	install clean golden conformance bench
 
 all: deps
 	@$(MAKE) --no-print-directory tools
@@ -94,6 +94,13 @@ fuzz:
 		build/fuzz/$$f -max_total_time=$${FUZZ_SECONDS:-60} \
 		    -max_len=2048 fuzz/corpus-new/$$f fuzz/corpus/$$f || exit 1; \
 	done
+
+$(O)/bench/%: $(O)/bench/%.o $(O)/libauthzone.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# what bench/ measures on this machine
+bench: all $(O)/bench/aggregate
+	@$(O)/bench/aggregate
 
 # the RFC 7208 suite against spf-eval, pyspf and libspf2 side by side
 conformance: deps-check

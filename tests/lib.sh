@@ -5,6 +5,7 @@
 # Each assertion prints one TAP line; a status above 128 (a signal) always
 # fails, so a crash never passes for an expected error.
 
+T_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BIN:?BIN must point at the tools}"
 : "${O:?O must point at the build directory}"
 T_N=0
@@ -131,7 +132,7 @@ nsd_start() {
 		NSD_PID=$!
 		T_PIDS="$T_PIDS $NSD_PID"
 		for _ in $(seq 1 100); do
-			/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/dnsprobe.py" \
+			/usr/bin/python3 "$T_LIB/dnsprobe.py" \
 			    "$NSD_PORT" "$@" && return 0
 			kill -0 "$NSD_PID" 2>/dev/null || break
 			sleep 0.05

@@ -40,6 +40,7 @@ main(void)
 	test_findings();
 	test_zonegen();
 	test_tagrec();
+	test_ipset();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -15,5 +15,6 @@ void test_dns_zone(void);
 void test_findings(void);
 void test_zonegen(void);
 void test_tagrec(void);
+void test_ipset(void);
 
 #endif

@@ -1,0 +1,1 @@
+spf-flatten --help
