@@ -443,8 +443,9 @@ pack(struct ctx *c, const char *domain, char **ips, size_t nips)
 
 fl_status_t
 fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
-    const char *source, const fl_options_t *opt)
+    const char *source_domain, const char *source, const fl_options_t *opt)
 {
+	const char *home = source_domain ? source_domain : domain;
 	struct ctx c = { .r = r, .opt = opt, .out = out, .published = domain };
 	pcre2_code *keep[64];
 	fl_status_t st = FL_OK;
@@ -469,9 +470,9 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 	c.keep = keep;
 	/* the walker fetches the whole tree first, a level per round trip;
 	 * what follows reads the cache */
-	if (spf_walk_run(&w, r, domain, source, strlen(source)) == 0)
+	if (spf_walk_run(&w, r, home, source, strlen(source)) == 0)
 		spf_walk_clear(&w);
-	rc = collect(&c, domain, source, true, &out->set);
+	rc = collect(&c, home, source, true, &out->set);
 	if (rc != C_OK) {
 		st = rc == C_DNS ? FL_DNS : FL_CANNOT;
 		goto done;

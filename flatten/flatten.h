@@ -49,10 +49,12 @@ typedef struct fl_result {
 	char error[512];	/* why, when not FL_OK */
 } fl_result_t;
 
-/** Flattens source (the record text) for domain.  Fills *out, which the
- * caller clears with fl_result_clear, whatever the status. */
+/** Flattens source (the record text, published at source_domain, or at
+ * domain when that is NULL) into records for domain.  Fills *out, which
+ * the caller clears with fl_result_clear, whatever the status. */
 fl_status_t fl_flatten(fl_result_t *out, dns_resolver_t *r,
-    const char *domain, const char *source, const fl_options_t *opt);
+    const char *domain, const char *source_domain, const char *source,
+    const fl_options_t *opt);
 void fl_result_clear(fl_result_t *out);
 
 #endif

@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    .max_lookups = 10, .prefix = "_spf" };
 		fl_result_t res;
 
-		fl_flatten(&res, r, "example.com", src, &opt);
+		fl_flatten(&res, r, "example.com", NULL, src, &opt);
 		fl_result_clear(&res);
 	}
 	free(src);

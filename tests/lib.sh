@@ -160,3 +160,48 @@ proxy_start() {
 	T_PIDS="$T_PIDS $PROXY_PID"
 	read -r _ <"$T_TMP/proxy.ready.$PROXY_PORT"
 }
+
+# knot_start ZONE KEYSECRET: Knot DNS serving $T_TMP/zones/ZONE.zone on a
+# free port, accepting updates signed with the TSIG key "upd"
+# (hmac-sha256, KEYSECRET); sets KNOT_PORT
+knot_start() {
+	dir=$T_TMP/knot
+	mkdir -p "$dir/db"
+	cp "$T_TMP/zones/$1.zone" "$dir/$1.zone"
+	KNOT_PORT=$(free_port)
+	cat >"$dir/knot.conf" <<K
+server:
+    listen: 127.0.0.1@$KNOT_PORT
+    rundir: "$dir"
+database:
+    storage: "$dir/db"
+key:
+  - id: upd
+    algorithm: hmac-sha256
+    secret: $2
+acl:
+  - id: upd_acl
+    key: upd
+    action: update
+template:
+  - id: default
+    storage: "$dir"
+    file: "%s.zone"
+    zonefile-sync: -1
+zone:
+  - domain: $1
+    acl: upd_acl
+log:
+  - target: stderr
+    any: warning
+K
+	knotd -c "$dir/knot.conf" >"$dir/log" 2>&1 &
+	KNOT_PID=$!
+	T_PIDS="$T_PIDS $KNOT_PID"
+	for _ in $(seq 1 100); do
+		/usr/bin/python3 "$T_LIB/dnsprobe.py" "$KNOT_PORT" "$1" && return 0
+		sleep 0.05
+	done
+	cat "$dir/log" >&2
+	return 1
+}

@@ -32,7 +32,8 @@ zone=slow.test provider slow.test '_spf TXT "v=spf1 ip4:85.40.0.0/24 -all"'
 zone=fail.test provider fail.test '_spf TXT "v=spf1 ip4:85.41.0.0/24 -all"'
 zone=example.test provider example.test \
     '_src TXT "v=spf1 ip4:85.1.2.0/24 include:_spf.mailer.test include:_spf.crm.test include:_nb1.mailer.test include:_spf.bulk.test -all"' \
-    '_src2 TXT "v=spf1 include:_spf.mailer.test include:sub.news.test mx -all"' \
+    '_src2 TXT "v=spf1 include:_spf.mailer.test include:sub.news.test mx:example.test a -all"' \
+    '_src2 A 85.1.4.1' \
     '_src3 TXT "v=spf1 ip4:85.1.2.0/24 include:_spf.mailer.test include:_spf.crm.test -all"' \
     '_slow TXT "v=spf1 include:_spf.mailer.test include:_spf.slow.test -all"' \
     '_fail TXT "v=spf1 include:_spf.mailer.test include:_spf.fail.test -all"' \
@@ -93,11 +94,11 @@ judge _spf.bulk.test 85.50.0.0 85.50.3.255 85.50.4.0 85.49.255.255 85.51.0.0 \
     85.51.255.255 85.52.0.0 2a01:50::1 2a01:50:1::1 2a01:4f::1
 
 run "$BIN/spf-flatten" $S --source _src2.example.test -v example.test
-expect "exists and mx are kept; the include holding exists is kept whole" 0 \
-    '^example.test. 3600 IN TXT "v=spf1 include:sub.news.test mx ip4:85.10.0.0/21 '
+expect "exists, mx and a are kept; the include holding exists is kept whole" 0 \
+    '^example.test. 3600 IN TXT "v=spf1 include:sub.news.test mx:example.test a:_src2.example.test ip4:85.10.0.0/21 '
 printf '%s' "$ERR" | grep -q 'kept "include:sub.news.test"' && t_ok "-v says what was kept" || t_not_ok "-v says what was kept" "$ERR"
 run "$BIN/spf-flatten" $S --source _src2.example.test --resolve-a-mx example.test
-expect "--resolve-a-mx turns mx into addresses" 0 'ip4:85.1.3.25'
+expect "--resolve-a-mx turns mx and a (of the source's own name) into addresses" 0 'ip4:85.1.3.25 ip4:85.1.4.1 '
 run "$BIN/spf-flatten" $S --source _src.example.test --keep '^_spf\.crm\.test$' example.test
 expect "--keep keeps a matching include" 0 '^example.test. 3600 IN TXT "v=spf1 include:_spf.crm.test '
 run "$BIN/spf-flatten" $S --source _src.example.test --max-lookups 1 example.test
@@ -150,6 +151,31 @@ run "$BIN/spf-flatten" $S --zone pub.zone --record "$SRC" --check example.test
 expect "--check: published as it would be: exit 0" 0
 run "$BIN/spf-flatten" $S --source _src.example.test --check example.test
 expect "--check: not published: exit 4" 4 '^example.test$' '  published: \(none\)'
+# one cron line for several domains
+cat >flat.json <<J
+{ "domains": [
+  { "domain": "example.test", "source": "_src3.example.test", "output": "c1.zone",
+    "state": "c1.json", "ttl": 600, "max-record-bytes": 300 },
+  { "domain": "b.example.test", "source": "_slow.example.test", "output": "c2.zone" },
+  { "domain": "c.example.test", "record": "v=spf1 include:_spf.bulk.test ~all",
+    "keep": ["^_spf[.]bulk[.]test$"], "output": "c3.zone" }
+] }
+J
+echo "old" >c2.zone
+run "$BIN/spf-flatten" $P --config flat.json
+expect "--config: the failing domain sets exit 3" 3 '^spf-flatten: example.test: [0-9]+ records?, .* written to c1.zone$'
+grep -q '^example.test. 600 IN TXT' c1.zone && t_ok "--config: the first domain written with its ttl" || t_not_ok "--config: the first domain written" "$(cat c1.zone)"
+[ "$(cat c2.zone)" = old ] && t_ok "--config: the failing domain's file untouched" || t_not_ok "--config: the failing domain's file untouched"
+grep -q 'include:_spf.bulk.test ~all' c3.zone && t_ok "--config: keep as a list" || t_not_ok "--config: keep as a list" "$(cat c3.zone)"
+printf '{ "domains": [ { "domain": "x.test", "source": "a.test", "max_lookups": 5 } ] }' >bad.json
+run "$BIN/spf-flatten" --config bad.json
+expect "--config: an unknown key is exit 2" 2
+printf '%s' "$ERR" | grep -q 'unknown key "max_lookups"' && t_ok "and names it" || t_not_ok "and names it" "$ERR"
+printf '{ "domains": [ { "domain": "x.test", ' >broken.json
+run "$BIN/spf-flatten" --config broken.json
+expect "--config: broken JSON is exit 2" 2
+printf '%s' "$ERR" | grep -q 'broken.json:1:' && t_ok "and says where" || t_not_ok "and says where" "$ERR"
+
 run "$BIN/spf-flatten" $S --record 'v=spf1 +all' example.test
 expect "+all cannot be flattened" 1
 run "$BIN/spf-flatten" $S example.test
