@@ -637,6 +637,7 @@ main(int argc, char **argv)
 			    sizeof(err)) != 0) {
 				cmd_error(&o, "--%s: %s", c == OPT_RECORD ?
 				    "record" : lo->name, err);
+				cmd_opts_clear(&o);
 				return EXIT_USAGE;
 			}
 		} else if (!cmd_option(&o, c, optarg, usage))
@@ -646,7 +647,10 @@ main(int argc, char **argv)
 		if (optind != argc)
 			usage(stderr, EXIT_USAGE);
 		if (config_jobs(&o, config, &root, &jobs, &njobs) != 0) {
+			if (jobs != &one)
+				free(jobs);
 			json_decref(root);
+			cmd_opts_clear(&o);
 			return EXIT_USAGE;
 		}
 	} else {

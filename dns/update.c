@@ -106,7 +106,7 @@ dns_update_send(const char *server, const char *zone,
 		snprintf(err, len, "bad update server '%s'", server);
 		goto out;
 	}
-	ldns_resolver_push_nameserver(res, addr);
+	ldns_resolver_push_nameserver(res, addr);	/* it keeps a copy */
 	ldns_resolver_set_port(res, port ? (uint16_t)atoi(port + 1) : 53);
 	ldns_resolver_set_timeout(res, (struct timeval){ timeout_ms / 1000,
 	    (timeout_ms % 1000) * 1000 });
@@ -127,7 +127,8 @@ dns_update_send(const char *server, const char *zone,
 		snprintf(err, len, "cannot build the update for %s", zone);
 		goto out;
 	}
-	zrdf = NULL;	/* the packet owns it */
+	zrdf = NULL;	/* the packet owns it, and copies of up's records */
+	ldns_rr_list_deep_free(up);
 	up = NULL;
 	if (tsig && ldns_update_pkt_tsig_add(pkt, res) != LDNS_STATUS_OK) {
 		snprintf(err, len, "cannot sign the update with TSIG key %s",
@@ -155,6 +156,7 @@ out:
 	ldns_pkt_free(pkt);
 	ldns_rr_list_deep_free(up);
 	ldns_rdf_deep_free(zrdf);
+	ldns_rdf_deep_free(addr);
 	ldns_resolver_deep_free(res);
 	return rc;
 }
