@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/gen.h"
+#include "cmd/spf_tree.h"
 #include "dns/update.h"
 #include "flatten/flatten.h"
 #include "lint/spf_walk.h"
@@ -384,6 +385,17 @@ flatten_one(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
 			return EXIT_DNS;
 		}
 	}
+	if (o->verbose && text) {
+		/* the source's tree, as spf-lint shows it */
+		spf_walk_t w;
+
+		if (spf_walk_run(&w, r, j->source ? name : domain, text,
+		    strlen(text)) == 0) {
+			cmd_spf_tree_print(stderr, &w, 0);
+			cmd_spf_summary_print(stderr, &w);
+			spf_walk_clear(&w);
+		}
+	}
 	fl_result_t res;
 	fl_status_t st = fl_flatten(&res, r, domain, j->source ? name : NULL, text,
 	    &j->opt);
@@ -498,9 +510,10 @@ flatten_one(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
 		for (size_t i = 0; i < res.nnotes; i++)
 			json_array_append_new(notes, json_string(res.notes[i]));
 		cmd_gen_print(&gen, &set, json_pack("{s:s, s:s, s:f, s:f, s:i, "
-		    "s:o, s:o}", "domain", domain, "source", text,
+		    "s:o, s:o, s:o}", "domain", domain, "source", text,
 		    "ip4_addresses", n4, "ip6_addresses", n6, "lookups",
-		    (int)res.lookups, "kept", kept, "notes", notes));
+		    (int)res.lookups, "kept", kept, "notes", notes, "dns",
+		    cmd_dns_json(r)));
 	} else
 		fputs(snippet, stdout);
 done:

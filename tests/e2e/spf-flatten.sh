@@ -97,6 +97,7 @@ run "$BIN/spf-flatten" $S --source _src2.example.test -v example.test
 expect "exists, mx and a are kept; the include holding exists is kept whole" 0 \
     '^example.test. 3600 IN TXT "v=spf1 include:sub.news.test mx:example.test a:_src2.example.test ip4:85.10.0.0/21 '
 printf '%s' "$ERR" | grep -q 'kept "include:sub.news.test"' && t_ok "-v says what was kept" || t_not_ok "-v says what was kept" "$ERR"
+printf '%s' "$ERR" | grep -q '^|-- 1 include:_spf.mailer.test' && t_ok "-v shows the source's tree" || t_not_ok "-v shows the source's tree" "$ERR"
 run "$BIN/spf-flatten" $S --source _src2.example.test --resolve-a-mx example.test
 expect "--resolve-a-mx turns mx and a (of the source's own name) into addresses" 0 'ip4:85.1.3.25 ip4:85.1.4.1 '
 run "$BIN/spf-flatten" $S --source _src.example.test --keep '^_spf\.crm\.test$' example.test
@@ -106,6 +107,7 @@ expect "a result over --max-lookups is refused" 1
 printf '%s' "$ERR" | grep -q 'more than --max-lookups 1' && t_ok "and says so" || t_not_ok "and says so" "$ERR"
 run "$BIN/spf-flatten" $S --source _src.example.test --format json example.test
 expect_json "json" '(j["lookups"], j["ip6_addresses"] > 2**90, len(j["records"]))' "(3, True, 4)"
+expect_json "independent includes are fetched together: 6 rounds (source, 4 levels, the produced includes) for 14 queries" '(j["dns"]["rounds"], j["dns"]["queries"], j["dns"]["max_in_flight"] >= 4)' "(6, 14, True)"
 
 # cron: write, then nothing when nothing changed
 run "$BIN/spf-flatten" $S --source _src.example.test --output out.zone --state state.json example.test
