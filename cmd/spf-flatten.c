@@ -170,7 +170,15 @@ push_update(const cmd_opts_t *o, const char *server, const dns_tsig_t *tsig,
 		}
 		memmove(zone, dot + 1, strlen(dot + 1) + 1);
 	}
-	/* what the primary publishes now */
+	/* what the primary publishes now, stale <prefix>N names included:
+	 * asked together, one round trip */
+	for (size_t i = 0; i < res->nrecords + 20; i++) {
+		if (i >= res->nrecords)
+			snprintf(name, sizeof(name), "%s%zu.%s", prefix, i, domain);
+		dns_resolver_submit(r, i < res->nrecords ? res->owners[i] : name,
+		    LDNS_RR_TYPE_TXT);
+	}
+	dns_resolver_wait(r);
 	for (size_t i = 0; i < res->nrecords + 20; i++) {
 		const char *owner = i < res->nrecords ? res->owners[i] : name;
 
