@@ -7,52 +7,55 @@
 
 #include "lint/tagrec.h"
 
-enum { SYNTAX, VERSION, DUPLICATE, NO_KEY, BAD_BASE64, BAD_KEY, KEY_TYPE,
-    ED25519_LENGTH, RSA_TOO_SMALL, RSA_WEAK, RSA_LARGE, PKCS1, UNKNOWN_K,
-    TESTING, H_SHA1, SERVICE, REVOKED, KEY };
 
 const lint_code_t dkim_codes[] = {
-	[SYNTAX] = { "dkim-syntax", LINT_ERROR,
+	[DKIM_SYNTAX] = { "dkim-syntax", LINT_ERROR,
 	    "the tag list breaks at byte %zu", "RFC 6376 3.2", NULL },
-	[VERSION] = { "dkim-version", LINT_ERROR,
+	[DKIM_VERSION] = { "dkim-version", LINT_ERROR,
 	    "v= must be %s and come first when present", "RFC 6376 3.6.1",
 	    NULL },
-	[DUPLICATE] = { "dkim-duplicate-tag", LINT_ERROR,
+	[DKIM_DUPLICATE] = { "dkim-duplicate-tag", LINT_ERROR,
 	    "tag %s appears more than once", "RFC 6376 3.2", NULL },
-	[NO_KEY] = { "dkim-no-key", LINT_ERROR,
+	[DKIM_NO_KEY] = { "dkim-no-key", LINT_ERROR,
 	    "no p= tag", "RFC 6376 3.6.1", NULL },
-	[BAD_BASE64] = { "dkim-bad-base64", LINT_ERROR,
+	[DKIM_BAD_BASE64] = { "dkim-bad-base64", LINT_ERROR,
 	    "p= is not base64", "RFC 6376 3.6.1", NULL },
-	[BAD_KEY] = { "dkim-bad-key", LINT_ERROR,
+	[DKIM_BAD_KEY] = { "dkim-bad-key", LINT_ERROR,
 	    "p= does not hold a public key", "RFC 6376 3.6.1", NULL },
-	[KEY_TYPE] = { "dkim-key-type-mismatch", LINT_ERROR,
+	[DKIM_KEY_TYPE] = { "dkim-key-type-mismatch", LINT_ERROR,
 	    "k=%s but p= holds %s", "RFC 6376 3.6.1", NULL },
-	[ED25519_LENGTH] = { "dkim-ed25519-length", LINT_ERROR,
+	[DKIM_ED25519_LENGTH] = { "dkim-ed25519-length", LINT_ERROR,
 	    "an Ed25519 key is 32 bytes, this one %zu", "RFC 8463 4.2",
 	    NULL },
-	[RSA_TOO_SMALL] = { "dkim-rsa-too-small", LINT_ERROR,
+	[DKIM_RSA_TOO_SMALL] = { "dkim-rsa-too-small", LINT_ERROR,
 	    "an RSA key of %d bits: verifiers refuse under 1024",
 	    "RFC 8301 3.2", "publish a 2048-bit key" },
-	[RSA_WEAK] = { "dkim-rsa-weak", LINT_WARNING,
+	[DKIM_RSA_WEAK] = { "dkim-rsa-weak", LINT_WARNING,
 	    "an RSA key of %d bits: use 2048 or more", "RFC 8301 3.2", NULL },
-	[RSA_LARGE] = { "dkim-rsa-large", LINT_WARNING,
+	[DKIM_RSA_LARGE] = { "dkim-rsa-large", LINT_WARNING,
 	    "an RSA key of %d bits: some verifiers refuse over 4096",
 	    "RFC 8301 3.2", NULL },
-	[PKCS1] = { "dkim-pkcs1-key", LINT_WARNING,
+	[DKIM_PKCS1] = { "dkim-pkcs1-key", LINT_WARNING,
 	    "p= is a PKCS#1 key, not a SubjectPublicKeyInfo", "RFC 6376 3.6.1",
 	    "publish the SubjectPublicKeyInfo (openssl pkey -pubout)" },
-	[UNKNOWN_K] = { "dkim-unknown-key-type", LINT_ERROR,
+	[DKIM_UNKNOWN_K] = { "dkim-unknown-key-type", LINT_ERROR,
 	    "k=%s: want rsa or ed25519", "RFC 8463 3", NULL },
-	[TESTING] = { "dkim-testing", LINT_WARNING,
+	[DKIM_TESTING] = { "dkim-testing", LINT_WARNING,
 	    "t=y: the domain is testing DKIM", "RFC 6376 3.6.1", NULL },
-	[H_SHA1] = { "dkim-sha1", LINT_WARNING,
+	[DKIM_SHA1] = { "dkim-sha1", LINT_WARNING,
 	    "h= allows sha1, which must not be used", "RFC 8301 3.1", NULL },
-	[SERVICE] = { "dkim-service", LINT_WARNING,
+	[DKIM_SERVICE] = { "dkim-service", LINT_WARNING,
 	    "s=%s: the key does not serve email", "RFC 6376 3.6.1", NULL },
-	[REVOKED] = { "dkim-revoked", LINT_INFO,
+	[DKIM_REVOKED] = { "dkim-revoked", LINT_INFO,
 	    "p= is empty: the key is revoked", "RFC 6376 3.6.1", NULL },
-	[KEY] = { "dkim-key", LINT_INFO,
+	[DKIM_KEY] = { "dkim-key", LINT_INFO,
 	    "%s key, %d bits", NULL, NULL },
+	[DKIM_NO_RECORD] = { "dkim-no-record", LINT_ERROR,
+	    "no TXT record at %s", "RFC 6376 3.6.2.2",
+	    "publish the selector's key record" },
+	[DKIM_MULTIPLE] = { "dkim-multiple-records", LINT_WARNING,
+	    "%zu TXT records at %s: verifiers may pick any", "RFC 6376 3.6.2.2",
+	    "keep one" },
 };
 
 void
@@ -70,19 +73,19 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 		return;
 	k = lint_taglist_get(&t, "k");
 	if (k && strcmp(k->value, "rsa") && strcmp(k->value, "ed25519"))
-		lint_findings_add(f, &dkim_codes[UNKNOWN_K], where,
+		lint_findings_add(f, &dkim_codes[DKIM_UNKNOWN_K], where,
 		    (long)k->value_offset, k->value);
 	if ((g = lint_taglist_get(&t, "t")) && strchr(g->value, 'y'))
-		lint_findings_add(f, &dkim_codes[TESTING], where,
+		lint_findings_add(f, &dkim_codes[DKIM_TESTING], where,
 		    (long)g->offset);
 	if ((g = lint_taglist_get(&t, "h")) && strstr(g->value, "sha1"))
-		lint_findings_add(f, &dkim_codes[H_SHA1], where, (long)g->offset);
+		lint_findings_add(f, &dkim_codes[DKIM_SHA1], where, (long)g->offset);
 	if ((g = lint_taglist_get(&t, "s")) && !strstr(g->value, "email") &&
 	    !strchr(g->value, '*'))
-		lint_findings_add(f, &dkim_codes[SERVICE], where,
+		lint_findings_add(f, &dkim_codes[DKIM_SERVICE], where,
 		    (long)g->offset, g->value);
 	if ((p = lint_taglist_get(&t, "p")) == NULL) {
-		lint_findings_add(f, &dkim_codes[NO_KEY], where, -1L);
+		lint_findings_add(f, &dkim_codes[DKIM_NO_KEY], where, -1L);
 		goto out;
 	}
 	/* the base64 may hold whitespace (RFC 6376 3.6.1) */
@@ -95,7 +98,7 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 		goto out;
 	b64[n] = '\0';
 	if (n == 0) {
-		lint_findings_add(f, &dkim_codes[REVOKED], where,
+		lint_findings_add(f, &dkim_codes[DKIM_REVOKED], where,
 		    (long)p->offset);
 		free(b64);
 		goto out;
@@ -105,7 +108,7 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/=") == n) ?
 	    EVP_DecodeBlock(der, (unsigned char *)b64, (int)n) : -1;
 	if (dl < 0) {
-		lint_findings_add(f, &dkim_codes[BAD_BASE64], where,
+		lint_findings_add(f, &dkim_codes[DKIM_BAD_BASE64], where,
 		    (long)p->value_offset);
 		free(b64);
 		goto out;
@@ -118,10 +121,10 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 
 	if (ed) {
 		if (dlen != 32)
-			lint_findings_add(f, &dkim_codes[ED25519_LENGTH], where,
+			lint_findings_add(f, &dkim_codes[DKIM_ED25519_LENGTH], where,
 			    (long)p->value_offset, dlen);
 		else
-			lint_findings_add(f, &dkim_codes[KEY], where, -1L,
+			lint_findings_add(f, &dkim_codes[DKIM_KEY], where, -1L,
 			    "ed25519", 256);
 		goto out;
 	}
@@ -129,31 +132,31 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 		q = der;
 		if ((key = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q,
 		    (long)dlen)) != NULL)
-			lint_findings_add(f, &dkim_codes[PKCS1], where,
+			lint_findings_add(f, &dkim_codes[DKIM_PKCS1], where,
 			    (long)p->value_offset);
 	}
 	if (key == NULL) {
-		lint_findings_add(f, &dkim_codes[BAD_KEY], where,
+		lint_findings_add(f, &dkim_codes[DKIM_BAD_KEY], where,
 		    (long)p->value_offset);
 		goto out;
 	}
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
-		lint_findings_add(f, &dkim_codes[KEY_TYPE], where,
+		lint_findings_add(f, &dkim_codes[DKIM_KEY_TYPE], where,
 		    (long)p->value_offset, k ? k->value : "rsa",
 		    "another kind of key");
 		goto out;
 	}
 	int bits = EVP_PKEY_get_bits(key);
 
-	lint_findings_add(f, &dkim_codes[KEY], where, -1L, "rsa", bits);
+	lint_findings_add(f, &dkim_codes[DKIM_KEY], where, -1L, "rsa", bits);
 	if (bits < 1024)
-		lint_findings_add(f, &dkim_codes[RSA_TOO_SMALL], where,
+		lint_findings_add(f, &dkim_codes[DKIM_RSA_TOO_SMALL], where,
 		    (long)p->value_offset, bits);
 	else if (bits < 2048)
-		lint_findings_add(f, &dkim_codes[RSA_WEAK], where,
+		lint_findings_add(f, &dkim_codes[DKIM_RSA_WEAK], where,
 		    (long)p->value_offset, bits);
 	else if (bits > 4096)
-		lint_findings_add(f, &dkim_codes[RSA_LARGE], where,
+		lint_findings_add(f, &dkim_codes[DKIM_RSA_LARGE], where,
 		    (long)p->value_offset, bits);
 out:
 	EVP_PKEY_free(key);

@@ -7,47 +7,56 @@
 #include "lint/tagrec.h"
 #include "lint/uri.h"
 
-enum { SYNTAX, VERSION, DUPLICATE, MISSING, BAD_VALUE, DECLINED };
 
 const lint_code_t tlsrpt_codes[] = {
-	[SYNTAX] = { "tlsrpt-syntax", LINT_ERROR,
+	[TR_SYNTAX] = { "tlsrpt-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", "RFC 8460 3", NULL },
-	[VERSION] = { "tlsrpt-version", LINT_ERROR,
+	[TR_VERSION] = { "tlsrpt-version", LINT_ERROR,
 	    "the record must start with v=%s", "RFC 8460 3", NULL },
-	[DUPLICATE] = { "tlsrpt-duplicate-field", LINT_ERROR,
+	[TR_DUPLICATE] = { "tlsrpt-duplicate-field", LINT_ERROR,
 	    "field %s appears more than once", "RFC 8460 3", NULL },
-	[MISSING] = { "tlsrpt-no-rua", LINT_ERROR,
+	[TR_MISSING] = { "tlsrpt-no-rua", LINT_ERROR,
 	    "no rua= field", "RFC 8460 3", NULL },
-	[BAD_VALUE] = { "tlsrpt-bad-uri", LINT_ERROR,
+	[TR_BAD_VALUE] = { "tlsrpt-bad-uri", LINT_ERROR,
 	    "\"%s\" is not a mailto: or https: URI", "RFC 8460 3", NULL },
+	[TR_DECLINED] = { NULL, LINT_INFO, "", NULL, NULL },	/* BIMI's only */
+	[TR_NO_RECORD] = { "tlsrpt-no-record", LINT_ERROR,
+	    "no TLS-RPT record at %s", "RFC 8460 3", NULL },
+	[TR_MULTIPLE] = { "tlsrpt-multiple-records", LINT_ERROR,
+	    "%zu TLS-RPT records at %s: senders use none", "RFC 8460 3",
+	    "keep one" },
+	[TR_RUA_NO_MX] = { "tlsrpt-rua-no-mx", LINT_WARNING,
+	    "the report domain %s has no MX record", "RFC 8460 3", NULL },
+	[TR_RUA_NULL_MX] = { "tlsrpt-rua-null-mx", LINT_WARNING,
+	    "the report domain %s accepts no mail (null MX)", "RFC 7505", NULL },
 };
 
 const lint_code_t mtasts_codes[] = {
-	[SYNTAX] = { "mtasts-syntax", LINT_ERROR,
+	[TR_SYNTAX] = { "mtasts-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", "RFC 8461 3.1", NULL },
-	[VERSION] = { "mtasts-version", LINT_ERROR,
+	[TR_VERSION] = { "mtasts-version", LINT_ERROR,
 	    "the record must start with v=%s", "RFC 8461 3.1", NULL },
-	[DUPLICATE] = { "mtasts-duplicate-field", LINT_ERROR,
+	[TR_DUPLICATE] = { "mtasts-duplicate-field", LINT_ERROR,
 	    "field %s appears more than once", "RFC 8461 3.1", NULL },
-	[MISSING] = { "mtasts-no-id", LINT_ERROR,
+	[TR_MISSING] = { "mtasts-no-id", LINT_ERROR,
 	    "no id= field", "RFC 8461 3.1", NULL },
-	[BAD_VALUE] = { "mtasts-bad-id", LINT_ERROR,
+	[TR_BAD_VALUE] = { "mtasts-bad-id", LINT_ERROR,
 	    "id=%s: want 1 to 32 letters and digits", "RFC 8461 3.1", NULL },
 };
 
 const lint_code_t bimi_codes[] = {
-	[SYNTAX] = { "bimi-syntax", LINT_ERROR,
+	[TR_SYNTAX] = { "bimi-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", NULL, NULL },
-	[VERSION] = { "bimi-version", LINT_ERROR,
+	[TR_VERSION] = { "bimi-version", LINT_ERROR,
 	    "the record must start with v=%s", NULL, NULL },
-	[DUPLICATE] = { "bimi-duplicate-tag", LINT_ERROR,
+	[TR_DUPLICATE] = { "bimi-duplicate-tag", LINT_ERROR,
 	    "tag %s appears more than once", NULL, NULL },
-	[MISSING] = { "bimi-no-logo", LINT_ERROR,
+	[TR_MISSING] = { "bimi-no-logo", LINT_ERROR,
 	    "no l= tag", NULL, NULL },
-	[BAD_VALUE] = { "bimi-bad-value", LINT_ERROR,
+	[TR_BAD_VALUE] = { "bimi-bad-value", LINT_ERROR,
 	    "%s=%s: want an https URL (l=, a=) or brand/personal (avp=)",
 	    NULL, NULL },
-	[DECLINED] = { "bimi-declined", LINT_INFO,
+	[TR_DECLINED] = { "bimi-declined", LINT_INFO,
 	    "l= and a= are empty: the domain declines to publish a logo",
 	    NULL, NULL },
 };
@@ -62,7 +71,7 @@ tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
 	    f) != 0)
 		return;
 	if ((rua = lint_taglist_get(&t, "rua")) == NULL)
-		lint_findings_add(f, &tlsrpt_codes[MISSING], where, -1L);
+		lint_findings_add(f, &tlsrpt_codes[TR_MISSING], where, -1L);
 	else {
 		char list[1024], *save = NULL;
 
@@ -70,7 +79,7 @@ tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
 		for (char *u = strtok_r(list, ",", &save); u;
 		    u = strtok_r(NULL, ",", &save))
 			if (!lint_uri_report_ok(u, false))
-				lint_findings_add(f, &tlsrpt_codes[BAD_VALUE],
+				lint_findings_add(f, &tlsrpt_codes[TR_BAD_VALUE],
 				    where, (long)rua->value_offset, u);
 	}
 	lint_taglist_clear(&t);
@@ -86,11 +95,11 @@ mtasts_record_check(const char *text, const char *where, lint_findings_t *f)
 	    f) != 0)
 		return;
 	if ((id = lint_taglist_get(&t, "id")) == NULL)
-		lint_findings_add(f, &mtasts_codes[MISSING], where, -1L);
+		lint_findings_add(f, &mtasts_codes[TR_MISSING], where, -1L);
 	else if (id->value[0] == '\0' || strlen(id->value) > 32 ||
 	    strspn(id->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
 	    "TUVWXYZ0123456789") != strlen(id->value))
-		lint_findings_add(f, &mtasts_codes[BAD_VALUE], where,
+		lint_findings_add(f, &mtasts_codes[TR_BAD_VALUE], where,
 		    (long)id->value_offset, id->value);
 	lint_taglist_clear(&t);
 }
@@ -107,17 +116,17 @@ bimi_record_check(const char *text, const char *where, lint_findings_t *f)
 	l = lint_taglist_get(&t, "l");
 	a = lint_taglist_get(&t, "a");
 	if (l == NULL)
-		lint_findings_add(f, &bimi_codes[MISSING], where, -1L);
+		lint_findings_add(f, &bimi_codes[TR_MISSING], where, -1L);
 	else if (!*l->value && (a == NULL || !*a->value))
-		lint_findings_add(f, &bimi_codes[DECLINED], where, -1L);
+		lint_findings_add(f, &bimi_codes[TR_DECLINED], where, -1L);
 	for (const lint_tag_t *g = l; g; g = g == l ? a : NULL)
 		if (*g->value && (strncasecmp(g->value, "https://", 8) != 0 ||
 		    !lint_uri_report_ok(g->value, false)))
-			lint_findings_add(f, &bimi_codes[BAD_VALUE], where,
+			lint_findings_add(f, &bimi_codes[TR_BAD_VALUE], where,
 			    (long)g->value_offset, g->name, g->value);
 	if ((avp = lint_taglist_get(&t, "avp")) && strcmp(avp->value,
 	    "brand") && strcmp(avp->value, "personal"))
-		lint_findings_add(f, &bimi_codes[BAD_VALUE], where,
+		lint_findings_add(f, &bimi_codes[TR_BAD_VALUE], where,
 		    (long)avp->value_offset, "avp", avp->value);
 	lint_taglist_clear(&t);
 }

@@ -20,6 +20,22 @@ int lint_tagrec_open(const char *text, const char *where,
     const char *version, bool optional, const lint_code_t *codes,
     lint_taglist_t *t, lint_findings_t *f);
 
+/* The rows of dkim_codes */
+enum dkim_row {
+	DKIM_SYNTAX, DKIM_VERSION, DKIM_DUPLICATE, DKIM_NO_KEY, DKIM_BAD_BASE64,
+	DKIM_BAD_KEY, DKIM_KEY_TYPE, DKIM_ED25519_LENGTH, DKIM_RSA_TOO_SMALL,
+	DKIM_RSA_WEAK, DKIM_RSA_LARGE, DKIM_PKCS1, DKIM_UNKNOWN_K, DKIM_TESTING,
+	DKIM_SHA1, DKIM_SERVICE, DKIM_REVOKED, DKIM_KEY, DKIM_NO_RECORD,
+	DKIM_MULTIPLE,
+};
+
+/* The rows of tlsrpt_codes, mtasts_codes and bimi_codes: the first five
+ * (and bimi's DECLINED) are in each; the last four in tlsrpt_codes only */
+enum tagrec_row {
+	TR_SYNTAX, TR_VERSION, TR_DUPLICATE, TR_MISSING, TR_BAD_VALUE,
+	TR_DECLINED, TR_NO_RECORD, TR_MULTIPLE, TR_RUA_NO_MX, TR_RUA_NULL_MX,
+};
+
 extern const lint_code_t dmarc_codes[];
 extern const lint_code_t dkim_codes[];
 extern const lint_code_t tlsrpt_codes[];

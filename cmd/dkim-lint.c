@@ -1,0 +1,103 @@
+/* dkim-lint: check the DKIM key records of a domain's selectors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/reclint.h"
+#include "lint/tagrec.h"
+
+enum { OPT_SELECTOR = OPT_TOOL_BASE };
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: dkim-lint [options] --selector S... DOMAIN\n");
+	if (fp == stdout) {
+		fputs("\nCheck the DKIM key record at S._domainkey.DOMAIN for "
+		    "every selector S: its\nsyntax, its key (type, size, "
+		    "encoding) and its flags.\n\n"
+		    "      --selector S     a selector (repeatable, at least "
+		    "one)\n", fp);
+		cmd_common_help(fp);
+		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
+		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
+	}
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "selector", required_argument, NULL, OPT_SELECTOR },
+		CMD_COMMON_LONGOPTS
+	};
+	const char *sel[32];
+	size_t nsel = 0;
+	char domain[256], norm[256];
+	cmd_opts_t o;
+	int c, status = EXIT_CLEAN;
+
+	cmd_opts_init(&o, "dkim-lint");
+	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (c == OPT_SELECTOR) {
+			if (nsel == 32 || dns_name_normalize(optarg, norm,
+			    sizeof(norm)) != 0) {
+				cmd_error(&o, "bad selector '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			sel[nsel++] = optarg;
+		} else if (!cmd_option(&o, c, optarg, usage))
+			usage(stderr, EXIT_USAGE);
+	}
+	if (argc - optind != 1 || nsel == 0 || (o.record && nsel > 1))
+		usage(stderr, EXIT_USAGE);
+	cmd_domain_arg(&o, argv[optind], domain);
+	dns_resolver_t *r = cmd_resolver(&o);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < nsel; i++) {
+		char owner[600], **texts;
+		size_t n;
+		lint_findings_t f;
+		int s;
+
+		snprintf(owner, sizeof(owner), "%s._domainkey.%s", sel[i],
+		    domain);
+		if ((s = cmd_txt_fetch(&o, r, owner, &texts, &n)) != EXIT_CLEAN) {
+			status = s;
+			continue;
+		}
+		lint_findings_init(&f);
+		if (n == 0)
+			lint_findings_add(&f, &dkim_codes[DKIM_NO_RECORD], owner,
+			    -1L, owner);
+		else {
+			if (n > 1)
+				lint_findings_add(&f, &dkim_codes[DKIM_MULTIPLE],
+				    owner, -1L, n, owner);
+			dkim_record_check(texts[0], owner, &f);
+		}
+		if (o.json)
+			json_array_append_new(list, cmd_record_json(owner,
+			    n ? texts[0] : NULL, &f));
+		else
+			cmd_record_print(&o, owner, n ? texts[0] : NULL, &f);
+		s = cmd_findings_status(&o, &f);
+		if (status != EXIT_DNS && s > status)
+			status = s;
+		lint_findings_clear(&f);
+		cmd_texts_free(texts, n);
+	}
+	if (o.json) {
+		json_t *doc = json_pack("{s:s, s:O, s:o}", "domain", domain,
+		    "selectors", list, "dns", cmd_dns_json(r));
+
+		cmd_json_print(doc);
+		json_decref(doc);
+	}
+	json_decref(list);
+	dns_resolver_free(r);
+	cmd_opts_clear(&o);
+	return cmd_finish(&o, status);
+}

@@ -1,0 +1,1 @@
+tlsrpt-lint --help
