@@ -20,6 +20,16 @@ int lint_tagrec_open(const char *text, const char *where,
     const char *version, bool optional, const lint_code_t *codes,
     lint_taglist_t *t, lint_findings_t *f);
 
+/* The rows of dmarc_codes */
+enum dmarc_row {
+	DMARC_SYNTAX, DMARC_VERSION, DMARC_DUPLICATE, DMARC_BAD_VALUE,
+	DMARC_BAD_URI, DMARC_EMPTY_RUA, DMARC_NO_P, DMARC_P_NOT_SECOND,
+	DMARC_REMOVED_TAG, DMARC_UNKNOWN_TAG, DMARC_POLICY_NONE, DMARC_TESTING,
+	DMARC_NO_RUA, DMARC_NO_RECORD, DMARC_MULTIPLE, DMARC_LEADING_SPACE,
+	DMARC_SPF_RECORD, DMARC_UNAUTHORIZED, DMARC_RUA_NO_MX,
+	DMARC_RUA_NULL_MX, DMARC_FOUND_AT, DMARC_EFFECTIVE,
+};
+
 /* The rows of dkim_codes */
 enum dkim_row {
 	DKIM_SYNTAX, DKIM_VERSION, DKIM_DUPLICATE, DKIM_NO_KEY, DKIM_BAD_BASE64,
