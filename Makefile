@@ -9,7 +9,7 @@ O	?= build
 BIN	?= bin
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	= ldns jansson libpcre2-8 libcrypto
+PKGS	= ldns jansson libpcre2-8 libcrypto libcurl
 VERSION	= 0.1.0
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint
 LIB_SRC	= $(wildcard dns/*.c lint/*.c flatten/*.c zonegen/*.c) \
 	  $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*.c))
 LIB_OBJ	= $(LIB_SRC:%.c=$(O)/%.o)

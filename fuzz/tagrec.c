@@ -1,9 +1,11 @@
 /* Fuzz target: the tag-list parser and the DMARC, DKIM, TLS-RPT, MTA-STS
- * and BIMI record checks (DKIM decodes and parses keys with libcrypto). */
+ * and BIMI record checks (DKIM decodes and parses keys with libcrypto),
+ * and the MTA-STS policy parser with its coverage check. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/mtasts_policy.h"
 #include "lint/tagrec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +26,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tlsrpt_record_check(text, "x", &f);
 	mtasts_record_check(text, "x", &f);
 	bimi_record_check(text, "x", &f);
+
+	mtasts_policy_t p;
+	const char *hosts[] = { "mx.example.com", "a.b.example.com" };
+
+	mtasts_policy_check((const char *)data, size, "x", &p, &f);
+	mtasts_policy_cover(&p, hosts, 2, "x", &f);
+	mtasts_policy_clear(&p);
 	lint_findings_clear(&f);
 	free(text);
 	return 0;

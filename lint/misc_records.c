@@ -42,6 +42,12 @@ const lint_code_t mtasts_codes[] = {
 	    "no id= field", "RFC 8461 3.1", NULL },
 	[TR_BAD_VALUE] = { "mtasts-bad-id", LINT_ERROR,
 	    "id=%s: want 1 to 32 letters and digits", "RFC 8461 3.1", NULL },
+	[TR_DECLINED] = { NULL, LINT_INFO, "", NULL, NULL },	/* BIMI's only */
+	[TR_NO_RECORD] = { "mtasts-no-record", LINT_ERROR,
+	    "no MTA-STS record at %s", "RFC 8461 3.1", NULL },
+	[TR_MULTIPLE] = { "mtasts-multiple-records", LINT_ERROR,
+	    "%zu MTA-STS records at %s: senders use none", "RFC 8461 3.1",
+	    "keep one" },
 };
 
 const lint_code_t bimi_codes[] = {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/mtasts_policy.h"
 #include "lint/tagrec.h"
 #include "tests/unit/tap.h"
 
@@ -148,6 +149,21 @@ test_tagrec(void)
 			tap_diag("got \"%s\", want \"%s\"", got, rows[i].codes);
 		lint_findings_clear(&f);
 	}
+
+	/* RFC 8461 4.1: "*" stands for exactly one leftmost label */
+	static const struct { const char *p, *h; bool m; } mx[] = {
+		{ "mx.example.com", "mx.example.com", true },
+		{ "mx.example.com", "MX.Example.COM", true },
+		{ "*.example.com", "mx.example.com", true },
+		{ "*.example.com", "example.com", false },
+		{ "*.example.com", "a.b.example.com", false },
+		{ "*.example.com", "mxexample.com", false },
+		{ "mx.example.com", "mx2.example.com", false },
+	};
+	for (size_t i = 0; i < sizeof(mx) / sizeof(mx[0]); i++)
+		tap_check(mtasts_mx_match(mx[i].p, mx[i].h) == mx[i].m,
+		    "mx pattern %s %s %s", mx[i].p, mx[i].m ? "matches" :
+		    "does not match", mx[i].h);
 
 	lint_taglist_t t;
 	size_t at;

@@ -1,0 +1,1 @@
+mtasts-lint --help
