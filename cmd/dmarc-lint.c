@@ -5,12 +5,11 @@
 #include <strings.h>
 
 #include "cmd/reclint.h"
+#include "lint/dmarc_discover.h"
 #include "lint/tagrec.h"
 #include "lint/taglist.h"
 
 enum { OPT_RFC7489 = OPT_TOOL_BASE };
-
-#define MAX_QUERIES 8
 
 static void
 usage(FILE *fp, int status)
@@ -45,39 +44,6 @@ same_tree(const char *a, const char *b)
 	}
 	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
 	    a[la - lb - 1] == '.');
-}
-
-/* Looks at the TXT records of _dmarc.name; 1 found (text in *rec), 0 none,
- * -1 DNS failure */
-static int
-look(const cmd_opts_t *o, dns_resolver_t *r, const char *name, char **rec,
-    lint_findings_t *f)
-{
-	char owner[300], **texts;
-	size_t n, found = 0;
-
-	snprintf(owner, sizeof(owner), "_dmarc.%s", name);
-	if (cmd_txt_fetch(o, r, owner, &texts, &n) != EXIT_CLEAN)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *t = texts[i];
-
-		if (strncmp(t, "v=DMARC1", 8) == 0 && (t[8] == ';' ||
-		    t[8] == ' ' || t[8] == '\t' || t[8] == '\0')) {
-			if (found++ == 0)
-				*rec = strdup(t);
-		} else if (strncmp(t + strspn(t, " \t"), "v=DMARC1", 8) == 0)
-			lint_findings_add(f, &dmarc_codes[DMARC_LEADING_SPACE],
-			    owner, 0L, owner);
-		else if (strncasecmp(t, "v=spf1", 6) == 0)
-			lint_findings_add(f, &dmarc_codes[DMARC_SPF_RECORD],
-			    owner, 0L, owner);
-	}
-	if (found > 1)
-		lint_findings_add(f, &dmarc_codes[DMARC_MULTIPLE], owner, -1L,
-		    found, owner);
-	cmd_texts_free(texts, n);
-	return found ? 1 : 0;
 }
 
 /* The report destinations: authorization when external, and their MX */
@@ -170,36 +136,17 @@ main(int argc, char **argv)
 	dns_resolver_t *r = cmd_resolver(&o);
 
 	lint_findings_init(&f);
-	snprintf(name, sizeof(name), "%s", domain);
-	/* RFC 9989 4.10: the domain, then the names above it (a name of
-	 * more than 7 labels jumps to its last 7), never the top label */
-	while (queries < MAX_QUERIES) {
-		int rc = o.record && queries == 0 ? (rec = strdup(o.record), 1) :
-		    look(&o, r, name, &rec, &f);
+	dmarc_found_t d;
+	int rc = dmarc_discover(r, domain, o.record, &d, &f);
 
-		queries++;
-		if (rc < 0) {
-			status = EXIT_DNS;
-			break;
-		}
-		if (rc > 0) {
-			found_at = name;
-			break;
-		}
-		size_t labels = 1;
-
-		for (const char *p = name; *p; p++)
-			labels += *p == '.';
-		if (labels <= 2)
-			break;
-		const char *next = strchr(name, '.') + 1;
-
-		if (queries == 1 && labels > 8) {
-			next = name;
-			for (size_t k = labels; k > 7; k--)
-				next = strchr(next, '.') + 1;
-		}
-		memmove(name, next, strlen(next) + 1);
+	rec = d.record;
+	queries = d.queries;
+	if (rc < 0) {
+		fprintf(stderr, "dmarc-lint: %s\n", d.error);
+		status = EXIT_DNS;
+	} else if (rc > 0) {
+		snprintf(name, sizeof(name), "%s", d.domain);
+		found_at = name;
 	}
 	snprintf(owner, sizeof(owner), "_dmarc.%s", found_at ? found_at :
 	    domain);

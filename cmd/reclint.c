@@ -6,9 +6,7 @@
 void
 cmd_texts_free(char **texts, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(texts[i]);
-	free(texts);
+	dns_txt_free(texts, n);
 }
 
 int
@@ -30,29 +28,7 @@ cmd_txt_fetch(const cmd_opts_t *o, dns_resolver_t *r, const char *owner,
 		    dns_result_str(a->result), a->source);
 		return EXIT_DNS;
 	}
-	if (a->result != DNS_OK)
-		return EXIT_CLEAN;
-	*texts = calloc(ldns_rr_list_rr_count(a->rrs), sizeof(char *));
-	for (size_t i = 0; *texts && i < ldns_rr_list_rr_count(a->rrs); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
-		size_t len = 0;
-		char *t;
-
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
-			len += ldns_rdf_size(ldns_rr_rdf(rr, k)) - 1;
-		if ((t = malloc(len + 1)) == NULL)
-			continue;
-		len = 0;
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *rd = ldns_rr_rdf(rr, k);
-
-			memcpy(t + len, ldns_rdf_data(rd) + 1,
-			    ldns_rdf_size(rd) - 1);
-			len += ldns_rdf_size(rd) - 1;
-		}
-		t[len] = '\0';
-		(*texts)[(*n)++] = t;
-	}
+	*texts = dns_txt_join(a, n);
 	return EXIT_CLEAN;
 }
 

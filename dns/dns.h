@@ -104,6 +104,12 @@ void dns_resolver_zone_each(const dns_resolver_t *r,
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
 
+/** The TXT records of an answer, each with its strings joined (a NUL in
+ * them is kept); *n of them in an array the caller frees with
+ * dns_txt_free.  NULL and *n = 0 when there are none. */
+char **dns_txt_join(const dns_answer_t *a, size_t *n);
+void dns_txt_free(char **texts, size_t n);
+
 /** A short lowercase word for a result: "nxdomain", "timeout", ... */
 const char *dns_result_str(dns_result_t res);
 /** True for NXDOMAIN and NODATA: a "void lookup" in RFC 7208's words. */

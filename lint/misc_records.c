@@ -65,6 +65,19 @@ const lint_code_t bimi_codes[] = {
 	[TR_DECLINED] = { "bimi-declined", LINT_INFO,
 	    "l= and a= are empty: the domain declines to publish a logo",
 	    NULL, NULL },
+	[TR_NO_RECORD] = { "bimi-no-record", LINT_ERROR,
+	    "no BIMI record at %s%s", NULL, NULL },
+	[TR_MULTIPLE] = { "bimi-multiple-records", LINT_ERROR,
+	    "%zu BIMI records at %s: receivers use none", NULL, "keep one" },
+	[TR_RUA_NO_MX] = { NULL, LINT_INFO, "", NULL, NULL },
+	[TR_RUA_NULL_MX] = { NULL, LINT_INFO, "", NULL, NULL },
+	[TR_BIMI_FALLBACK] = { "bimi-fallback", LINT_INFO,
+	    "no record at %s: the organizational domain's, at %s, applies",
+	    NULL, NULL },
+	[TR_BIMI_DMARC] = { "bimi-dmarc-not-enforcing", LINT_ERROR,
+	    "the DMARC policy for %s is %s: receivers show no logo without "
+	    "quarantine or reject", "RFC 9989",
+	    "move DMARC to p=quarantine or p=reject (dmarc-gen --stage)" },
 };
 
 void

@@ -40,10 +40,12 @@ enum dkim_row {
 };
 
 /* The rows of tlsrpt_codes, mtasts_codes and bimi_codes: the first five
- * (and bimi's DECLINED) are in each; the last four in tlsrpt_codes only */
+ * are in each, DECLINED and the BIMI rows in bimi_codes, the RUA rows in
+ * tlsrpt_codes, NO_RECORD and MULTIPLE in all three */
 enum tagrec_row {
 	TR_SYNTAX, TR_VERSION, TR_DUPLICATE, TR_MISSING, TR_BAD_VALUE,
 	TR_DECLINED, TR_NO_RECORD, TR_MULTIPLE, TR_RUA_NO_MX, TR_RUA_NULL_MX,
+	TR_BIMI_FALLBACK, TR_BIMI_DMARC,
 };
 
 extern const lint_code_t dmarc_codes[];

@@ -1,0 +1,83 @@
+#include "lint/dmarc_discover.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lint/tagrec.h"
+
+/* The TXT records of _dmarc.name; 1 found (text in *rec), 0 none, -1 DNS */
+static int
+look(dns_resolver_t *r, const char *name, char **rec, dmarc_found_t *out,
+    lint_findings_t *f)
+{
+	char owner[300], **texts;
+	const dns_answer_t *a;
+	size_t n, found = 0;
+
+	snprintf(owner, sizeof(owner), "_dmarc.%s", name);
+	a = dns_resolver_get(r, owner, LDNS_RR_TYPE_TXT);
+	if (dns_result_is_failure(a->result)) {
+		snprintf(out->error, sizeof(out->error), "%s TXT: %s", owner,
+		    dns_result_str(a->result));
+		return -1;
+	}
+	texts = dns_txt_join(a, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = texts[i];
+
+		if (strncmp(t, "v=DMARC1", 8) == 0 && (t[8] == ';' ||
+		    t[8] == ' ' || t[8] == '\t' || t[8] == '\0')) {
+			if (found++ == 0)
+				*rec = strdup(t);
+		} else if (strncmp(t + strspn(t, " \t"), "v=DMARC1", 8) == 0)
+			lint_findings_add(f, &dmarc_codes[DMARC_LEADING_SPACE],
+			    owner, 0L, owner);
+		else if (strncasecmp(t, "v=spf1", 6) == 0)
+			lint_findings_add(f, &dmarc_codes[DMARC_SPF_RECORD],
+			    owner, 0L, owner);
+	}
+	if (found > 1)
+		lint_findings_add(f, &dmarc_codes[DMARC_MULTIPLE], owner, -1L,
+		    found, owner);
+	dns_txt_free(texts, n);
+	return found ? 1 : 0;
+}
+
+int
+dmarc_discover(dns_resolver_t *r, const char *domain, const char *candidate,
+    dmarc_found_t *out, lint_findings_t *f)
+{
+	char name[256];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(name, sizeof(name), "%s", domain);
+	while (out->queries < DMARC_MAX_QUERIES) {
+		int rc = candidate && out->queries == 0 ?
+		    ((out->record = strdup(candidate)) != NULL) :
+		    look(r, name, &out->record, out, f);
+		size_t labels = 1;
+
+		out->queries++;
+		if (rc != 0) {
+			if (rc > 0)
+				snprintf(out->domain, sizeof(out->domain), "%s",
+				    name);
+			return rc;
+		}
+		for (const char *p = name; *p; p++)
+			labels += *p == '.';
+		if (labels <= 2)
+			break;
+		const char *next = strchr(name, '.') + 1;
+
+		if (out->queries == 1 && labels > 8) {
+			next = name;
+			for (size_t k = labels; k > 7; k--)
+				next = strchr(next, '.') + 1;
+		}
+		memmove(name, next, strlen(next) + 1);
+	}
+	return 0;
+}

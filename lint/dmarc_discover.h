@@ -1,0 +1,25 @@
+/* DMARC policy discovery (RFC 9989 4.10): the DNS tree walk. */
+#ifndef AUTHZONE_LINT_DMARC_DISCOVER_H
+#define AUTHZONE_LINT_DMARC_DISCOVER_H
+
+#include "dns/dns.h"
+#include "lint/finding.h"
+
+#define DMARC_MAX_QUERIES 8
+
+typedef struct dmarc_found {
+	char *record;		/* the record that applies, or NULL */
+	char domain[256];	/* where it was found */
+	unsigned queries;
+	char error[400];	/* the DNS failure that stopped the walk */
+} dmarc_found_t;
+
+/** Walks from domain: its _dmarc name, then the names above it (a name of
+ * more than 7 labels jumps to its last 7), at most 8 queries, never the
+ * top label; candidate, when given, stands for the domain's own record.
+ * Findings about the records seen go to f.  Returns 1 found, 0 none, -1
+ * on a DNS failure; the caller frees out->record. */
+int dmarc_discover(dns_resolver_t *r, const char *domain,
+    const char *candidate, dmarc_found_t *out, lint_findings_t *f);
+
+#endif

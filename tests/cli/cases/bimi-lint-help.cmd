@@ -1,0 +1,1 @@
+bimi-lint --help
