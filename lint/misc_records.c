@@ -92,14 +92,28 @@ tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
 	if ((rua = lint_taglist_get(&t, "rua")) == NULL)
 		lint_findings_add(f, &tlsrpt_codes[TR_MISSING], where, -1L);
 	else {
-		char list[1024], *save = NULL;
+		/* RFC 8460 3: tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri): every
+		 * part between commas must be a URI, the first included */
+		char list[1024], *p;
 
 		snprintf(list, sizeof(list), "%s", rua->value);
-		for (char *u = strtok_r(list, ",", &save); u;
-		    u = strtok_r(NULL, ",", &save))
-			if (!lint_uri_report_ok(u, false))
+		p = list;
+		for (;;) {
+			char *comma = strchr(p, ','), *end;
+
+			if (comma)
+				*comma = '\0';
+			p += strspn(p, " \t");
+			end = p + strlen(p);
+			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+				*--end = '\0';
+			if (!lint_uri_report_ok(p, false))
 				lint_findings_add(f, &tlsrpt_codes[TR_BAD_VALUE],
-				    where, (long)rua->value_offset, u);
+				    where, (long)rua->value_offset, p);
+			if (comma == NULL)
+				break;
+			p = comma + 1;
+		}
 	}
 	lint_taglist_clear(&t);
 }

@@ -111,6 +111,80 @@ static const struct {
 	{ 'b', "v=BIMI2; l=https://example.com/l.svg", "bimi-version" },
 	{ 'b', "v=BIMI1; l=https://example.com/l.svg; l=", "bimi-duplicate-tag" },
 	{ 'b', "v=BIMI1; l=https://example.com/l.svg; ;", "bimi-syntax" },
+	/* more of each type, from the RFCs' examples and the grammars */
+	{ 'd', "v=DMARC1; p=quarantine; rua=mailto:dmarc-feedback@example.com",
+	    "" },
+	{ 'd', "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com",
+	    "dmarc-policy-none" },
+	{ 'd', "v=DMARC1; p=reject; np=quarantine; rua=mailto:d@example.com",
+	    "" },
+	{ 'd', "v=DMARC1; p=reject; aspf=s; adkim=r; rua=mailto:d@example.com",
+	    "" },
+	{ 'd', "v=DMARC1; p=reject; psd=n; rua=https://r.example.com/dmarc",
+	    "" },
+	{ 'd', "v=DMARC1; p=reject; rua=mailto:d@example.com; ruf=ftp://x",
+	    "dmarc-bad-uri" },
+	{ 'd', "V=DMARC1; p=reject; rua=mailto:d@example.com", "dmarc-version" },
+	{ 'k', "v=DKIM1; k=rsa; h=sha256; p=" RSA1024, "dkim-key dkim-rsa-weak" },
+	{ 'k', "v=DKIM1; k=rsa; s=email; p=" RSA1024, "dkim-key dkim-rsa-weak" },
+	{ 'k', "v=DKIM1; k=rsa; t=s; p=" RSA1024, "dkim-key dkim-rsa-weak" },
+	{ 'k', "v=DKIM1; n=a note; p=", "dkim-revoked" },
+	{ 't', "v=TLSRPTv1; rua=https://reports.example.com/v1/tlsrpt", "" },
+	{ 't', "v=TLSRPTv1 ;rua=mailto:t@example.com", "" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example.com; ext=1", "" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example.com,", "tlsrpt-bad-uri" },
+	{ 't', "v=TLSRPTv1; rua=", "tlsrpt-bad-uri" },
+	{ 't', " v=TLSRPTv1; rua=mailto:t@example.com", "tlsrpt-version" },
+	{ 't', "rua=mailto:t@example.com; v=TLSRPTv1", "tlsrpt-version" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example.com!10m", "tlsrpt-bad-uri" },
+	{ 't', "v=TLSRPTv1; rua=ftp://r.example.com/", "tlsrpt-bad-uri" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example", "tlsrpt-bad-uri" },
+	{ 't', "v=TLSRPTv1; rua=https://r.example.com/a,https://r2.example.com/b",
+	    "" },
+	{ 't', "v=TLSRPTv1;;", "tlsrpt-no-rua tlsrpt-syntax" },
+	{ 't', "v=TLSRPTv1; RUA=mailto:t@example.com", "tlsrpt-no-rua" },
+	{ 't', "v=TLSRPTv1; rua=mailto:a@example.com, mailto:b@example.com", "" },
+	{ 't', "", "tlsrpt-no-rua tlsrpt-version" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example.com;", "" },
+	{ 't', "v=tlsrptv1; rua=mailto:t@example.com", "tlsrpt-version" },
+	{ 't', "v=TLSRPTv1; rua=mailto:t@example.com; v=TLSRPTv1",
+	    "tlsrpt-duplicate-field" },
+	{ 'm', "v=STSv1; id=20160831085700Z;", "" },
+	{ 'm', "v=STSv1;id=a", "" },
+	{ 'm', "v=STSv1; id=ABCdef123", "" },
+	{ 'm', "v=STSv1; id=12345678901234567890123456789012", "" },
+	{ 'm', "v=STSv1; id=", "mtasts-bad-id" },
+	{ 'm', "v=STSv1; id=a_b", "mtasts-bad-id" },
+	{ 'm', "id=1; v=STSv1", "mtasts-version" },
+	{ 'm', "v=STSv1 ; id=1", "" },
+	{ 'm', " v=STSv1; id=1", "mtasts-version" },
+	{ 'm', "v=stsv1; id=1", "mtasts-version" },
+	{ 'm', "", "mtasts-no-id mtasts-version" },
+	{ 'm', "v=STSv1; ID=1", "mtasts-no-id" },
+	{ 'm', "v=STSv1; id=1; ext=a b", "" },
+	{ 'm', "v=STSv1; id=1;;", "mtasts-syntax" },
+	{ 'm', "v=STSv1; id=\x01", "mtasts-no-id mtasts-syntax" },
+	{ 'm', "v=STSv1; id=1; v=STSv1", "mtasts-duplicate-field" },
+	{ 'b', "v=BIMI1; l=https://example.com/bimi/logo.svg;", "" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; a=;", "" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; avp=brand", "" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; avp=personal", "" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; lps=sales", "" },
+	{ 'b', "v=BIMI1; l=; a=https://example.com/a.pem", "" },
+	{ 'b', "v=BIMI1; l=ftp://example.com/l.svg", "bimi-bad-value" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; a=http://example.com/a.pem",
+	    "bimi-bad-value" },
+	{ 'b', "v=BIMI1;", "bimi-no-logo" },
+	{ 'b', "", "bimi-no-logo bimi-version" },
+	{ 'b', "l=https://example.com/l.svg; v=BIMI1", "bimi-version" },
+	{ 'b', "v=bimi1; l=https://example.com/l.svg", "bimi-version" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; a=https://example.com/a.pem; a=",
+	    "bimi-duplicate-tag" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg;;", "bimi-syntax" },
+	{ 'b', "v=BIMI1; l=https://ex ample.com/l.svg", "bimi-bad-value" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; avp=", "bimi-bad-value" },
+	{ 'b', "v=BIMI1; l=; a=", "bimi-declined" },
+	{ 'b', "v=BIMI1; l=https://example.com/l.svg; x=y", "" },
 };
 
 static int
@@ -122,6 +196,14 @@ cmp_str(const void *a, const void *b)
 void
 test_tagrec(void)
 {
+	size_t per[128] = { 0 };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		per[(unsigned char)rows[i].type]++;
+	tap_check(per['d'] >= 25 && per['k'] >= 25 && per['t'] >= 25 &&
+	    per['m'] >= 25 && per['b'] >= 25, "at least 25 records of each type "
+	    "(DMARC %zu, DKIM %zu, TLS-RPT %zu, MTA-STS %zu, BIMI %zu)",
+	    per['d'], per['k'], per['t'], per['m'], per['b']);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		lint_findings_t f;
 		const char *v[32];
