@@ -151,17 +151,8 @@ main(int argc, char **argv)
 		    " nor at the organizational domain" : "");
 	else
 		bimi_record_check(rec, owner, &f);
-	if (o.json) {
-		json_t *doc = cmd_record_json(owner, rec, &f);
-
-		json_object_set_new(doc, "domain", json_string(domain));
-		json_object_set_new(doc, "dmarc", d.record ?
-		    json_string(d.record) : json_null());
-		json_object_set_new(doc, "dns", cmd_dns_json(r));
-		cmd_json_print(doc);
-		json_decref(doc);
-	} else
-		cmd_record_print(&o, owner, rec, &f);
+	cmd_record_report(&o, r, domain, owner, rec, &f, json_pack("{s:o}",
+	    "dmarc", d.record ? json_string(d.record) : json_null()));
 	if (status == EXIT_CLEAN)
 		status = cmd_findings_status(&o, &f);
 	free(rec);

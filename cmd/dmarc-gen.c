@@ -86,21 +86,6 @@ destination(const char *uri, char *host, size_t len)
 		*p = (char)tolower((unsigned char)*p);
 }
 
-static bool
-same_tree(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la < lb) {
-		const char *t = a;
-
-		a = b;
-		b = t;
-		la = lb;
-		lb = strlen(b);
-	}
-	return strcmp(a + la - lb, b) == 0 && (la == lb || a[la - lb - 1] == '.');
-}
 
 int
 main(int argc, char **argv)
@@ -253,11 +238,11 @@ main(int argc, char **argv)
 	snprintf(owner, sizeof(owner), "_dmarc.%s", domain);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, note);
 	for (size_t i = 0; i < nrua + nruf; i++) {
-		char auth[600], why[700];
+		char auth[600], why[900];
 
 		destination(i < nrua ? rua[i] : ruf[i - nrua], dest,
 		    sizeof(dest));
-		if (same_tree(dest, domain))
+		if (dns_name_related(dest, domain))
 			continue;
 		snprintf(auth, sizeof(auth), "%s._report._dmarc.%s", domain,
 		    dest);

@@ -29,22 +29,6 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static bool
-same_tree(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la < lb) {
-		const char *t = a;
-
-		a = b;
-		b = t;
-		la = lb;
-		lb = strlen(b);
-	}
-	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
-	    a[la - lb - 1] == '.');
-}
 
 /* The report destinations: authorization when external, and their MX */
 static int
@@ -63,14 +47,13 @@ destinations(const cmd_opts_t *o, dns_resolver_t *r, const char *policy,
 		    u = strtok_r(NULL, ",", &save)) {
 			const char *at = strchr(u, '@');
 			char host[256], auth[600];
-			const dns_answer_t *a;
 
 			u += strspn(u, " \t");
 			if (strncasecmp(u, "mailto:", 7) || at == NULL)
 				continue;
 			snprintf(host, sizeof(host), "%.*s", (int)strcspn(at + 1,
 			    "! \t"), at + 1);
-			if (!same_tree(host, policy)) {
+			if (!dns_name_related(host, policy)) {
 				snprintf(auth, sizeof(auth), "%s._report._dmarc.%s",
 				    policy, host);
 				char **texts;
@@ -90,18 +73,11 @@ destinations(const cmd_opts_t *o, dns_resolver_t *r, const char *policy,
 					    auth);
 				cmd_texts_free(texts, n);
 			}
-			a = dns_resolver_get(r, host, LDNS_RR_TYPE_MX);
-			if (dns_result_is_failure(a->result))
+			if (cmd_report_domain_check(o, r, host,
+			    &dmarc_codes[DMARC_RUA_NO_MX],
+			    &dmarc_codes[DMARC_RUA_NULL_MX], owner,
+			    (long)t->v[i].value_offset, f) != EXIT_CLEAN)
 				status = EXIT_DNS;
-			else if (a->result != DNS_OK)
-				lint_findings_add(f, &dmarc_codes[DMARC_RUA_NO_MX],
-				    owner, (long)t->v[i].value_offset, host);
-			else if (ldns_rr_list_rr_count(a->rrs) == 1 &&
-			    ldns_rdf_size(ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
-			    0), 1)) == 1)
-				lint_findings_add(f,
-				    &dmarc_codes[DMARC_RUA_NULL_MX], owner,
-				    (long)t->v[i].value_offset, host);
 		}
 	}
 	return status;
@@ -176,18 +152,9 @@ main(int argc, char **argv)
 			status = EXIT_DNS;
 		lint_taglist_clear(&t);
 	}
-	if (o.json) {
-		json_t *doc = cmd_record_json(owner, rec, &f);
-
-		json_object_set_new(doc, "domain", json_string(domain));
-		json_object_set_new(doc, "policy_domain", found_at ?
-		    json_string(found_at) : json_null());
-		json_object_set_new(doc, "queries", json_integer(queries));
-		json_object_set_new(doc, "dns", cmd_dns_json(r));
-		cmd_json_print(doc);
-		json_decref(doc);
-	} else
-		cmd_record_print(&o, owner, rec, &f);
+	cmd_record_report(&o, r, domain, owner, rec, &f, json_pack("{s:o, s:i}",
+	    "policy_domain", found_at ? json_string(found_at) : json_null(),
+	    "queries", (int)queries));
 	if (status == EXIT_CLEAN)
 		status = cmd_findings_status(&o, &f);
 	free(rec);

@@ -178,20 +178,11 @@ main(int argc, char **argv)
 	if (dns_result_is_void(t->result))
 		lint_findings_add(&f, &mtasts_policy_codes[MP_NO_TLSRPT], tls,
 		    -1L, tls);
-	if (o.json) {
-		json_t *doc = cmd_record_json(owner, rec, &f);
-
-		json_object_set_new(doc, "domain", json_string(domain));
-		json_object_set_new(doc, "policy_url", json_string(url));
-		json_object_set_new(doc, "policy", policy ?
-		    json_stringn(policy, plen) : json_null());
-		json_object_set_new(doc, "mode", pol.mode[0] ?
-		    json_string(pol.mode) : json_null());
-		json_object_set_new(doc, "dns", cmd_dns_json(r));
-		cmd_json_print(doc);
-		json_decref(doc);
-	} else {
-		cmd_record_print(&o, owner, rec, &f);
+	cmd_record_report(&o, r, domain, owner, rec, &f, json_pack("{s:s, s:o, "
+	    "s:o}", "policy_url", url, "policy", policy ?
+	    json_stringn(policy, plen) : json_null(), "mode", pol.mode[0] ?
+	    json_string(pol.mode) : json_null()));
+	if (!o.json) {
 		if (policy)
 			printf("\n%s\n  %s%s\n", url, pol.mode[0] ? "mode: " : "",
 			    pol.mode);

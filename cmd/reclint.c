@@ -51,3 +51,44 @@ cmd_record_json(const char *owner, const char *record,
 	    record ? json_string(record) : json_null(), "findings",
 	    cmd_findings_json(f));
 }
+
+int
+cmd_report_domain_check(const cmd_opts_t *o, dns_resolver_t *r,
+    const char *host, const lint_code_t *no_mx, const lint_code_t *null_mx,
+    const char *owner, long offset, lint_findings_t *f)
+{
+	const dns_answer_t *a = dns_resolver_get(r, host, LDNS_RR_TYPE_MX);
+
+	if (dns_result_is_failure(a->result)) {
+		fprintf(stderr, "%s: %s MX: %s\n", o->prog, host,
+		    dns_result_str(a->result));
+		return EXIT_DNS;
+	}
+	if (a->result != DNS_OK)
+		lint_findings_add(f, no_mx, owner, offset, host);
+	else if (ldns_rr_list_rr_count(a->rrs) == 1 &&
+	    ldns_rdf_size(ldns_rr_rdf(ldns_rr_list_rr(a->rrs, 0), 1)) == 1)
+		lint_findings_add(f, null_mx, owner, offset, host);
+	return EXIT_CLEAN;
+}
+
+void
+cmd_record_report(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
+    const char *owner, const char *record, const lint_findings_t *f,
+    json_t *extra)
+{
+	if (!o->json) {
+		cmd_record_print(o, owner, record, f);
+		json_decref(extra);
+		return;
+	}
+	json_t *doc = cmd_record_json(owner, record, f);
+
+	json_object_set_new(doc, "domain", json_string(domain));
+	if (extra)
+		json_object_update(doc, extra);
+	json_decref(extra);
+	json_object_set_new(doc, "dns", cmd_dns_json(r));
+	cmd_json_print(doc);
+	json_decref(doc);
+}

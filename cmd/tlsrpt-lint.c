@@ -40,26 +40,16 @@ report_domains(const cmd_opts_t *o, dns_resolver_t *r, const char *text,
 		for (char *u = strtok_r(list, ",", &save); u;
 		    u = strtok_r(NULL, ",", &save)) {
 			const char *at_sign = strchr(u, '@');
-			const dns_answer_t *a;
 
 			if (strncasecmp(u, "mailto:", 7) || at_sign == NULL ||
 			    dns_name_normalize(at_sign + 1, norm,
 			    sizeof(norm)) != 0)
 				continue;
-			a = dns_resolver_get(r, norm, LDNS_RR_TYPE_MX);
-			if (dns_result_is_failure(a->result)) {
-				fprintf(stderr, "%s: %s MX: %s\n", o->prog, norm,
-				    dns_result_str(a->result));
+			if (cmd_report_domain_check(o, r, norm,
+			    &tlsrpt_codes[TR_RUA_NO_MX],
+			    &tlsrpt_codes[TR_RUA_NULL_MX], owner,
+			    (long)rua->value_offset, f) != EXIT_CLEAN)
 				status = EXIT_DNS;
-			} else if (a->result != DNS_OK)
-				lint_findings_add(f, &tlsrpt_codes[TR_RUA_NO_MX],
-				    owner, (long)rua->value_offset, norm);
-			else if (ldns_rr_list_rr_count(a->rrs) == 1 &&
-			    ldns_rdf_size(ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
-			    0), 1)) == 1)
-				lint_findings_add(f,
-				    &tlsrpt_codes[TR_RUA_NULL_MX], owner,
-				    (long)rua->value_offset, norm);
 		}
 	}
 	lint_taglist_clear(&t);
@@ -110,15 +100,7 @@ main(int argc, char **argv)
 		tlsrpt_record_check(rec, owner, &f);
 		status = report_domains(&o, r, rec, owner, &f);
 	}
-	if (o.json) {
-		json_t *doc = cmd_record_json(owner, rec, &f);
-
-		json_object_set_new(doc, "domain", json_string(domain));
-		json_object_set_new(doc, "dns", cmd_dns_json(r));
-		cmd_json_print(doc);
-		json_decref(doc);
-	} else
-		cmd_record_print(&o, owner, rec, &f);
+	cmd_record_report(&o, r, domain, owner, rec, &f, NULL);
 	if (status == EXIT_CLEAN)
 		status = cmd_findings_status(&o, &f);
 	lint_findings_clear(&f);

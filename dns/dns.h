@@ -104,6 +104,10 @@ void dns_resolver_zone_each(const dns_resolver_t *r,
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
 
+/** True when a and b are the same name or one lies under the other
+ * (case-insensitive, normalized names). */
+bool dns_name_related(const char *a, const char *b);
+
 /** The TXT records of an answer, each with its strings joined (a NUL in
  * them is kept); *n of them in an array the caller frees with
  * dns_txt_free.  NULL and *n = 0 when there are none. */

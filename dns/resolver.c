@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/random.h>
 #include <time.h>
@@ -933,4 +934,15 @@ dns_txt_free(char **texts, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
 	free(texts);
+}
+
+bool
+dns_name_related(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la < lb)
+		return dns_name_related(b, a);
+	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
+	    a[la - lb - 1] == '.');
 }
