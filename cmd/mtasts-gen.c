@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/gen.h"
+#include "lint/mtasts_policy.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"
 #include "zonegen/file.h"
@@ -42,17 +43,14 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-/* RFC 8461 4.1: a host name, or "*." and one, never an address */
+/* a pattern as the policy check accepts it, and written in lower case */
 static bool
 pattern_ok(const char *s)
 {
-	char norm[256];
-	const char *h = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
-	const char *last = strrchr(h, '.');
-
-	return dns_name_normalize(h, norm, sizeof(norm)) == 0 &&
-	    strcmp(norm, h) == 0 && !strchr(h, '*') && last &&
-	    strspn(last + 1, "0123456789") != strlen(last + 1);
+	for (const char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return false;
+	return mtasts_pattern_ok(s);
 }
 
 int

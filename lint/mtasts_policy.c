@@ -61,8 +61,8 @@ mtasts_policy_clear(mtasts_policy_t *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool
-pattern_ok(const char *s)
+bool
+mtasts_pattern_ok(const char *s)
 {
 	char norm[256];
 	const char *h = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
@@ -162,7 +162,7 @@ mtasts_policy_check(const char *text, size_t len, const char *where,
 		} else if (strcmp(key, "mx") == 0) {
 			char **m = realloc(p->mx, (p->nmx + 1) * sizeof(*m));
 
-			if (!pattern_ok(val))
+			if (!mtasts_pattern_ok(val))
 				lint_findings_add(f, &mtasts_policy_codes[MP_BAD_MX],
 				    where, (long)(i + vs), val);
 			if (m) {

@@ -28,6 +28,8 @@ extern const lint_code_t mtasts_policy_codes[];
 void mtasts_policy_check(const char *text, size_t len, const char *where,
     mtasts_policy_t *p, lint_findings_t *f);
 void mtasts_policy_clear(mtasts_policy_t *p);
+/** RFC 8461 3.2: a host name, or "*." and one; never an address. */
+bool mtasts_pattern_ok(const char *pattern);
 /** RFC 8461 4.1: host matches pattern ("*." matches exactly one label). */
 bool mtasts_mx_match(const char *pattern, const char *host);
 /** Adds a finding for every host no pattern covers: an error in enforce
