@@ -191,34 +191,27 @@ push_update(const cmd_opts_t *o, const char *server, const dns_tsig_t *tsig,
 			    dns_result_str(a->result));
 			goto out;
 		}
-		size_t count, len, spf = 0;
+		size_t count = 0, len, n;
 		char *now = a->result == DNS_OK ? spf_txt_select(a->rrs, &count,
 		    &len) : NULL;
+		char **texts = dns_txt_join(a, &n);	/* in the order of a->rrs */
 
-		if (i == 0 || i < res->nrecords)
+		if (i < res->nrecords)
 			changed |= now == NULL || strcmp(now, res->records[i]) != 0;
 		free(now);
-		for (size_t k = 0; a->result == DNS_OK &&
-		    k < ldns_rr_list_rr_count(a->rrs); k++) {
-			const ldns_rr *rr = ldns_rr_list_rr(a->rrs, k);
-			size_t cnt, l;
-			ldns_rr_list *one = ldns_rr_list_new();
-			char *t;
-
-			ldns_rr_list_push_rr(one, (ldns_rr *)rr);
-			t = spf_txt_select(one, &cnt, &l);
-			ldns_rr_list_free(one);
-			free(t);
-			if (i == 0 && cnt == 0)
+		for (size_t k = 0; k < n; k++) {
+			if (i == 0 && !spf_record_is_spf(texts[k],
+			    strlen(texts[k])))
 				continue;	/* not ours: another TXT */
 			if (i == 0 || k == 0)
-				ldns_rr_list_push_rr(del, deletion(rr, i > 0));
-			spf += cnt;
+				ldns_rr_list_push_rr(del,
+				    deletion(ldns_rr_list_rr(a->rrs, k), i > 0));
 		}
+		dns_txt_free(texts, n);
 		if (i >= res->nrecords && a->result == DNS_OK)
 			changed = true;		/* a stale record of ours */
-		if (i == 0 && spf > 1)
-			changed = true;
+		if (i == 0 && count > 1)
+			changed = true;	/* several SPF records: ours to mend */
 	}
 	if (!changed) {
 		status = EXIT_CLEAN;	/* published as it would be: quiet */
