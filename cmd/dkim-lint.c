@@ -57,37 +57,20 @@ main(int argc, char **argv)
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < nsel; i++) {
-		char owner[600], **texts;
-		size_t n;
-		lint_findings_t f;
+		lint_report_t rp;
 		int s;
 
-		snprintf(owner, sizeof(owner), "%s._domainkey.%s", sel[i],
-		    domain);
-		if ((s = cmd_txt_fetch(&o, r, owner, &texts, &n)) != EXIT_CLEAN) {
-			status = s;
-			continue;
-		}
-		lint_findings_init(&f);
-		if (n == 0)
-			lint_findings_add(&f, &dkim_codes[DKIM_NO_RECORD], owner,
-			    -1L, owner);
-		else {
-			if (n > 1)
-				lint_findings_add(&f, &dkim_codes[DKIM_MULTIPLE],
-				    owner, -1L, n, owner);
-			dkim_record_check(texts[0], owner, &f);
-		}
+		lint_report_init(&rp);
+		dkim_domain_check(r, domain, sel[i], o.record, &rp);
 		if (o.json)
-			json_array_append_new(list, cmd_record_json(owner,
-			    n ? texts[0] : NULL, &f));
+			json_array_append_new(list, cmd_record_json(rp.owner,
+			    rp.record, &rp.f));
 		else
-			cmd_record_print(&o, owner, n ? texts[0] : NULL, &f);
-		s = cmd_findings_status(&o, &f);
+			cmd_record_print(&o, rp.owner, rp.record, &rp.f);
+		s = cmd_report_status(&o, &rp);
 		if (status != EXIT_DNS && s > status)
 			status = s;
-		lint_findings_clear(&f);
-		cmd_texts_free(texts, n);
+		lint_report_clear(&rp);
 	}
 	if (o.json) {
 		json_t *doc = json_pack("{s:s, s:O, s:o}", "domain", domain,

@@ -36,6 +36,7 @@ typedef enum dns_result {
 	DNS_BADNAME,		/* not a valid DNS name; never sent */
 	DNS_NETERROR,		/* socket error or malformed answer */
 	DNS_UNAVAILABLE,	/* --offline and no zone file covers the name */
+	DNS_PENDING,		/* deferred mode: asked, not answered yet */
 } dns_result_t;
 
 typedef struct dns_answer {
@@ -59,6 +60,7 @@ typedef struct dns_options {
 	unsigned retries;		/* extra tries after the first */
 	unsigned deadline_ms;		/* the whole run; 0: 30000 */
 	bool offline;			/* zone files only */
+	unsigned max_in_flight;		/* queries out at once; 0: 64 */
 } dns_options_t;
 
 typedef struct dns_stats {
@@ -94,6 +96,20 @@ const dns_answer_t *dns_resolver_get(dns_resolver_t *r, const char *name,
  * query (answered by the next dns_resolver_wait). */
 const dns_answer_t *dns_resolver_peek(dns_resolver_t *r, const char *name,
     ldns_rr_type type);
+
+/** Deferred mode, for callers that run many checks in lockstep: while it
+ * is on, dns_resolver_get never waits; an answer not known yet is
+ * submitted and comes back as DNS_PENDING (a failure).  The caller reruns
+ * the check after dns_resolver_wait, until it asked for nothing unknown. */
+void dns_resolver_defer(dns_resolver_t *r, bool on);
+bool dns_resolver_deferring(const dns_resolver_t *r);
+/** How many answers were asked for before they were known (a peek that
+ * returned NULL, a deferred get), ever: compare before and after a check
+ * to know whether it saw everything it needed. */
+unsigned long dns_resolver_misses(const dns_resolver_t *r);
+/** Moves the deadline to ms milliseconds from now (a batch gives each
+ * wait its own). */
+void dns_resolver_deadline_set(dns_resolver_t *r, unsigned ms);
 
 /** Calls fn for every owner name of every zone file loaded, zone by zone
  * in load order, names in DNS canonical order, with the name's records. */

@@ -4,7 +4,7 @@
  *
  * The engine sends each query from its own connected UDP socket (so the
  * kernel picks a random source port and drops answers from elsewhere),
- * keeps up to MAX_IN_FLIGHT queries out at once, and polls them together.
+ * keeps up to max_in_flight queries out at once, and polls them together.
  * An answer is accepted only when its ID and question match.  A truncated
  * answer is asked again over TCP; a timeout, SERVFAIL or REFUSED moves to
  * the next server until the retries are spent.  A CNAME whose target's
@@ -30,7 +30,7 @@
 #include "dns/table.h"
 #include "dns/zone.h"
 
-#define MAX_IN_FLIGHT	64
+#define MAX_IN_FLIGHT	64	/* by default */
 #define MAX_ZONES	64
 #define MAX_SERVERS	8
 #define MAX_CNAME_HOPS	8
@@ -75,7 +75,9 @@ struct dns_resolver {
 	size_t nservers;
 	unsigned timeout_ms, retries;
 	uint64_t deadline;
-	bool offline;
+	bool offline, defer;
+	unsigned max_in_flight;
+	unsigned long misses;
 	struct entry *queue, **queue_tail;
 	struct entry **aliases;	/* entries to settle after a wait */
 	size_t naliases, aliases_cap;
@@ -100,6 +102,7 @@ dns_result_str(dns_result_t res)
 		[DNS_REFUSED] = "refused", [DNS_TIMEOUT] = "timeout",
 		[DNS_BADNAME] = "bad name", [DNS_NETERROR] = "network error",
 		[DNS_UNAVAILABLE] = "no zone file has it",
+		[DNS_PENDING] = "not answered yet",
 	};
 	return names[res];
 }
@@ -272,6 +275,8 @@ dns_resolver_new(const dns_options_t *opt, char *err, size_t errlen)
 	r->retries = opt->retries;
 	r->deadline = now_ms() + (opt->deadline_ms ? opt->deadline_ms : 30000);
 	r->offline = opt->offline;
+	r->max_in_flight = opt->max_in_flight ? opt->max_in_flight :
+	    MAX_IN_FLIGHT;
 	for (size_t i = 0; i < opt->nservers; i++) {
 		if (r->nservers == MAX_SERVERS) {
 			snprintf(err, errlen, "more than %d servers",
@@ -766,15 +771,23 @@ rounds_note(dns_resolver_t *r, const struct entry *e)
 void
 dns_resolver_wait(dns_resolver_t *r)
 {
-	struct query q[MAX_IN_FLIGHT];
-	struct pollfd pfd[MAX_IN_FLIGHT];
+	struct query *q;
+	struct pollfd *pfd;
 	size_t n = 0;
 	unsigned base = r->stats.rounds;
 
+	q = calloc(r->max_in_flight, sizeof(*q));
+	pfd = calloc(r->max_in_flight, sizeof(*pfd));
+	if (q == NULL || pfd == NULL) {
+		for (struct entry *e = r->queue; e; e = e->next)
+			entry_finish(e, DNS_NETERROR, NULL);
+		r->queue = NULL;
+		r->queue_tail = &r->queue;
+	}
 	while (r->queue || n > 0) {
 		uint64_t now = now_ms(), wake = r->deadline;
 
-		while (n < MAX_IN_FLIGHT && r->queue) {
+		while (n < r->max_in_flight && r->queue) {
 			struct entry *e = r->queue;
 
 			if ((r->queue = e->next) == NULL)
@@ -844,6 +857,8 @@ dns_resolver_wait(dns_resolver_t *r)
 			}
 		}
 	}
+	free(q);
+	free(pfd);
 	/* settle the aliases: an entry takes its CNAME target's answer */
 	for (size_t i = 0; i < r->naliases; i++) {
 		struct entry *e = r->aliases[i], *t = e->alias;
@@ -877,7 +892,33 @@ dns_resolver_peek(dns_resolver_t *r, const char *name, ldns_rr_type type)
 
 	if (e == NULL)
 		return &nomem;
+	if (!e->ready)
+		r->misses++;
 	return e->ready ? &e->ans : NULL;
+}
+
+void
+dns_resolver_defer(dns_resolver_t *r, bool on)
+{
+	r->defer = on;
+}
+
+bool
+dns_resolver_deferring(const dns_resolver_t *r)
+{
+	return r->defer;
+}
+
+unsigned long
+dns_resolver_misses(const dns_resolver_t *r)
+{
+	return r->misses;
+}
+
+void
+dns_resolver_deadline_set(dns_resolver_t *r, unsigned ms)
+{
+	r->deadline = now_ms() + ms;
 }
 
 const dns_answer_t *
@@ -885,8 +926,11 @@ dns_resolver_get(dns_resolver_t *r, const char *name, ldns_rr_type type)
 {
 	const dns_answer_t *a = dns_resolver_peek(r, name, type);
 	static const dns_answer_t unsettled = { .result = DNS_TIMEOUT,
-	    .source = "unanswered" };
+	    .source = "unanswered" }, pending = { .result = DNS_PENDING,
+	    .source = "deferred" };
 
+	if (a == NULL && r->defer)
+		return &pending;
 	if (a == NULL) {
 		dns_resolver_wait(r);	/* settles every entry it sends */
 		a = dns_resolver_peek(r, name, type);

@@ -464,7 +464,9 @@ spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
 		dns_table_free(p.checked, NULL);
 		if (rc != 0)
 			return -1;
-		if (p.pending == 0 || w->passes == MAX_PASSES)
+		/* deferred: the caller waits, for many walks at once */
+		if (p.pending == 0 || w->passes == MAX_PASSES ||
+		    dns_resolver_deferring(r))
 			break;
 		dns_resolver_wait(r);
 	}

@@ -56,7 +56,9 @@ typedef struct spf_walk {
 } spf_walk_t;
 
 /** Walks domain's SPF, or record (len bytes) as if published at domain
- * (which may then be NULL).  Fills w, which the caller clears with
+ * (which may then be NULL).  In the resolver's deferred mode it makes one
+ * pass only: the caller sees whether it missed answers with
+ * dns_resolver_misses, waits, and walks again.  Fills w, which the caller clears with
  * spf_walk_clear.  -1 only on no memory. */
 int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len);
