@@ -3,6 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/batch.h"
 #include "cmd/common.h"
 #include "cmd/spf_tree.h"
 #include "lint/spf_codes.h"
@@ -13,18 +17,41 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: spf-lint [options] DOMAIN\n"
 	    "       spf-lint [options] --record TEXT [DOMAIN]\n"
-	    "       spf-lint [options] --zone FILE...\n");
+	    "       spf-lint [options] --zone FILE...\n"
+	    "       spf-lint [options] --batch FILE|-\n");
 	if (fp == stdout) {
 		fputs("\nLint the SPF record of DOMAIN: syntax, the 10 DNS "
 		    "lookups and 2 void\nlookups of RFC 7208, policy and "
 		    "size, with a tree of where each lookup\ncomes from.  "
 		    "Without DOMAIN, lint every SPF record of the zone files.\n\n",
 		    fp);
+		fputs("      --batch FILE     lint the domains of FILE (- for "
+		    "stdin) concurrently\n"
+		    "                       over one cache, one JSON object per "
+		    "line\n"
+		    "      --concurrency N  domains in flight at once (default "
+		    "1000)\n", fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage or\ninput error, 3 DNS failure.\n", fp);
 	}
 	exit(status);
+}
+
+/* The JSON object of one walk */
+static json_t *
+walk_json(const char *domain, const spf_walk_t *w)
+{
+	json_t *doc = json_pack("{s:o, s:o, s:b, s:i, s:i, s:i, s:i}",
+	    "domain", domain ? json_string(domain) : json_null(),
+	    "record", w->root ? json_string(w->root->text) : json_null(),
+	    "complete", w->complete,
+	    "lookups", (int)w->lookups, "lookup_limit", SPF_LOOKUP_LIMIT,
+	    "void_lookups", (int)w->voids, "void_limit", SPF_VOID_LIMIT);
+
+	json_object_set_new(doc, "findings", cmd_findings_json(&w->findings));
+	json_object_set_new(doc, "tree", cmd_spf_tree_json(w->root));
+	return doc;
 }
 
 /* Lints one domain (or record); prints it as text, or adds its JSON
@@ -44,19 +71,9 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 	}
 	dns_failed = lint_findings_has(&w.findings,
 	    spf_codes[SPF_DNS_FAILURE].code);
-	if (docs) {
-		json_t *doc = json_pack("{s:o, s:o, s:b, s:i, s:i, s:i, s:i}",
-		    "domain", domain ? json_string(domain) : json_null(),
-		    "record", w.root ? json_string(w.root->text) : json_null(),
-		    "complete", w.complete,
-		    "lookups", (int)w.lookups, "lookup_limit", SPF_LOOKUP_LIMIT,
-		    "void_lookups", (int)w.voids, "void_limit", SPF_VOID_LIMIT);
-
-		json_object_set_new(doc, "findings",
-		    cmd_findings_json(&w.findings));
-		json_object_set_new(doc, "tree", cmd_spf_tree_json(w.root));
-		json_array_append_new(docs, doc);
-	} else {
+	if (docs)
+		json_array_append_new(docs, walk_json(domain, &w));
+	else {
 		if (w.root)
 			printf("%s\n\n", w.root->text);
 		cmd_findings_print(stdout, &w.findings, o->color);
@@ -95,10 +112,120 @@ spf_name(const char *name, const ldns_rr_list *rrs, void *arg)
 	zn->v[zn->n++] = strdup(name);
 }
 
+/* --batch: the walks of many domains in lockstep, JSON Lines */
+struct batch_run {
+	const cmd_opts_t *o;
+	size_t clean, errors, dns, bad;
+};
+
+static void *
+batch_walk(void *arg, dns_resolver_t *r, const char *domain, void **state)
+{
+	spf_walk_t *w = malloc(sizeof(*w));
+
+	(void)arg;
+	(void)state;
+	if (w && spf_walk_run(w, r, domain, NULL, 0) != 0) {
+		spf_walk_clear(w);
+		free(w);
+		w = NULL;
+	}
+	return w;
+}
+
+static void
+batch_discard(void *arg, void *result)
+{
+	(void)arg;
+	if (result)
+		spf_walk_clear(result);
+	free(result);
+}
+
+static void
+batch_line(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(doc);
+}
+
+static int
+batch_emit(void *arg, const char *domain, void *result)
+{
+	struct batch_run *b = arg;
+	spf_walk_t *w = result;
+	int status;
+
+	if (w == NULL) {
+		cmd_error(b->o, "out of memory");
+		return EXIT_USAGE;
+	}
+	batch_line(walk_json(domain, w));
+	if (lint_findings_has(&w->findings, spf_codes[SPF_DNS_FAILURE].code)) {
+		status = EXIT_DNS;
+		b->dns++;
+	} else if ((status = cmd_findings_status(b->o, &w->findings)) ==
+	    EXIT_CLEAN)
+		b->clean++;
+	else
+		b->errors++;
+	batch_discard(arg, w);
+	return status;
+}
+
+static int
+batch_fail(void *arg, const char *domain, const char *why)
+{
+	struct batch_run *b = arg;
+
+	b->bad++;
+	batch_line(json_pack("{s:s, s:s}", "domain", domain, "error", why));
+	fprintf(stderr, "spf-lint: %s: %s\n", domain, why);
+	return EXIT_USAGE;
+}
+
+static int
+batch_main(const cmd_opts_t *o, const char *path, unsigned window)
+{
+	struct batch_run b = { .o = o };
+	cmd_batch_t job = { .run = batch_walk, .discard = batch_discard,
+	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
+	    .window = window, .deadline_ms = o->deadline_ms,
+	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
+	struct timespec t0, t1;
+	dns_stats_t st;
+	size_t n;
+	char **domains = cmd_batch_read(o, path, &n);
+	dns_resolver_t *r = cmd_resolver(o);
+	int status;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = cmd_batch_run(&job, r, domains, n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+	dns_resolver_stats(r, &st);
+	fprintf(stderr, "spf-lint: %zu domains in %.2f s (%.0f/s): %zu clean, "
+	    "%zu with errors, %zu DNS failures, %zu not domain names; %lu "
+	    "queries, %u round trips\n", n, secs, secs > 0 ? (double)n / secs :
+	    0.0, b.clean, b.errors, b.dns, b.bad, st.queries, st.rounds);
+	cmd_batch_free(domains, n);
+	dns_resolver_free(r);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_COMMON_LONGOPTS };
+	static const struct option longopts[] = {
+		{ "batch", required_argument, NULL, OPT_TOOL_BASE },
+		{ "concurrency", required_argument, NULL, OPT_TOOL_BASE + 1 },
+		CMD_COMMON_LONGOPTS
+	};
+	const char *batch = NULL;
+	unsigned window = 1000;
 	struct zone_names zn = { 0 };
 	cmd_opts_t o;
 	dns_resolver_t *r;
@@ -108,9 +235,24 @@ main(int argc, char **argv)
 
 	cmd_opts_init(&o, "spf-lint");
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1)
-		if (!cmd_option(&o, c, optarg, usage))
+	    NULL)) != -1) {
+		if (c == OPT_TOOL_BASE)
+			batch = optarg;
+		else if (c == OPT_TOOL_BASE + 1) {
+			if (cmd_parse_uint(optarg, 1, 100000, &window) != 0) {
+				cmd_error(&o, "bad --concurrency '%s'", optarg);
+				return EXIT_USAGE;
+			}
+		} else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
+	}
+	if (batch) {
+		if (optind != argc || o.record)
+			usage(stderr, EXIT_USAGE);
+		status = batch_main(&o, batch, window);
+		cmd_opts_clear(&o);
+		return cmd_finish(&o, status);
+	}
 	if (argc - optind > 1 ||
 	    (argc == optind && o.record == NULL && o.nzones == 0))
 		usage(stderr, EXIT_USAGE);

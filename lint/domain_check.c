@@ -530,6 +530,29 @@ mtasts_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 
 /* ---- MX ---- */
 
+/* "10 mx1.example.com., 20 mx2.example.com." */
+static char *
+mx_text(const ldns_rr_list *rrs)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s;
+
+	if (b == NULL)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+
+		if (i)
+			ldns_buffer_printf(b, ", ");
+		ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, 0));
+		ldns_buffer_printf(b, " ");
+		ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, 1));
+	}
+	s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
 void
 mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
     bool *null_mx)
@@ -564,7 +587,7 @@ mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 		return;
 	}
 	n = ldns_rr_list_rr_count(a->rrs);
-	rp->record = ldns_rr_list2str(a->rrs);
+	rp->record = mx_text(a->rrs);
 	for (size_t i = 0; i < n; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
 		const ldns_rdf *host = ldns_rr_rdf(rr, 1);

@@ -1,16 +1,22 @@
 /*
- * dnsproxy: a UDP DNS forwarder for tests and benchmarks.  It relays
- * queries to an upstream server on loopback and can delay each answer,
- * drop queries (a server that never answers) or answer SERVFAIL for names
- * under given suffixes.
+ * dnsproxy: a DNS forwarder for tests and benchmarks, over UDP and TCP.
+ * It relays queries to an upstream server on loopback and can delay each
+ * answer (an added round-trip time), drop queries (a server that never
+ * answers) or answer SERVFAIL for names under given suffixes, and drop
+ * the empty answers of given names.
  *
  *   dnsproxy -l PORT -u PORT [-d MS] [-x SUFFIX]... [-s SUFFIX]...
+ *            [-t NAME]...
  *
- * It prints "ready" on stdout once it listens, and runs until killed.
+ * A UDP query goes upstream over UDP, a TCP query over its own TCP
+ * connection; both answers wait out the delay in one queue (the delay is
+ * the same for all, so the queue stays in order).  It prints "ready" on
+ * stdout once it listens, and runs until killed.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,20 +28,37 @@
 #include <unistd.h>
 
 #define MAX_SUFFIX	16
-#define MAX_PENDING	4096
+#define MAX_QUIET	256
+#define MAX_TCP		256
+#define MAX_MSG		65535
 
-struct pending {
-	struct sockaddr_in client;
-	uint16_t client_id, up_id;
-	uint64_t due;		/* when the answer goes out; 0: waiting */
-	uint64_t born;		/* unanswered upstream after 10 s: dropped */
-	int empty_drop;		/* -t: drop the answer if it has no records */
-	uint8_t buf[4096];
-	size_t len;
-	int used;
+struct rules {
+	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX], *quiet[MAX_QUIET];
+	int ndrop, nfail, nquiet;
 };
 
-static struct pending pend[MAX_PENDING];
+/* a UDP query on its way upstream, by the ID it was sent with */
+struct upstream {
+	struct sockaddr_in client;
+	uint16_t client_id;
+	uint64_t born;
+	char used, empty_drop;
+};
+
+/* an answer waiting out the delay */
+struct answer {
+	struct answer *next;
+	uint64_t due;
+	int tcp_fd;		/* -1: UDP to client */
+	struct sockaddr_in client;
+	size_t len;
+	uint8_t buf[];
+};
+
+static struct upstream up_tab[65536];
+static struct answer *queue, **queue_tail = &queue;
+static int tcp_fds[MAX_TCP];
+static int ntcp;
 
 static uint64_t
 now_ms(void)
@@ -46,12 +69,14 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* the question name in dotted lowercase; -1 if malformed */
+/* the question name in dotted lowercase; the end of the question, or -1 */
 static int
 qname(const uint8_t *m, size_t len, char *out, size_t outlen)
 {
 	size_t i = 12, o = 0;
 
+	if (len < 12)
+		return -1;
 	while (i < len && m[i]) {
 		size_t l = m[i++];
 
@@ -62,14 +87,14 @@ qname(const uint8_t *m, size_t len, char *out, size_t outlen)
 		out[o++] = '.';
 		i += l;
 	}
-	if (i >= len)
+	if (i + 5 > len)
 		return -1;
 	out[o ? o - 1 : 0] = '\0';
-	return (int)(i + 1 + 4);	/* end of the question */
+	return (int)(i + 1 + 4);
 }
 
 static int
-under(const char *name, char **suf, int n)
+under(const char *name, char *const *suf, int n)
 {
 	size_t nl = strlen(name);
 
@@ -83,12 +108,134 @@ under(const char *name, char **suf, int n)
 	return 0;
 }
 
+static int
+quiet(const struct rules *r, const char *name)
+{
+	for (int q = 0; q < r->nquiet; q++)
+		if (strcasecmp(name, r->quiet[q]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+enqueue(const uint8_t *m, size_t len, int tcp_fd,
+    const struct sockaddr_in *client, uint64_t due)
+{
+	struct answer *a = malloc(sizeof(*a) + len);
+
+	if (a == NULL)
+		return;
+	a->next = NULL;
+	a->due = due;
+	a->tcp_fd = tcp_fd;
+	if (client)
+		a->client = *client;
+	a->len = len;
+	memcpy(a->buf, m, len);
+	*queue_tail = a;
+	queue_tail = &a->next;
+}
+
+/* SERVFAIL for the query m: its header and question, no records */
+static size_t
+servfail(uint8_t *m, int qend)
+{
+	m[2] = (uint8_t)(0x80 | (m[2] & 0x01));
+	m[3] = 0x82;
+	memset(m + 6, 0, 6);
+	return (size_t)qend;
+}
+
+static int
+read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* One query over TCP to the upstream server; the answer's length or -1 */
+static ssize_t
+tcp_relay(const struct sockaddr_in *up, const uint8_t *q, size_t qlen,
+    uint8_t *ans)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint8_t hdr[2] = { (uint8_t)(qlen >> 8), (uint8_t)qlen };
+	ssize_t len = -1;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)up, sizeof(*up)) == 0 &&
+	    write(fd, hdr, 2) == 2 && write(fd, q, qlen) == (ssize_t)qlen &&
+	    read_full(fd, hdr, 2) == 0) {
+		len = hdr[0] << 8 | hdr[1];
+		if (read_full(fd, ans, (size_t)len) != 0)
+			len = -1;
+	}
+	close(fd);
+	return len;
+}
+
+/* A query from a TCP client: relayed, failed or dropped */
+static int
+tcp_query(int fd, const struct rules *r, const struct sockaddr_in *up,
+    int delay)
+{
+	static uint8_t m[MAX_MSG], ans[MAX_MSG + 2];
+	uint8_t hdr[2];
+	char name[512];
+	size_t len;
+	ssize_t alen;
+	int qend;
+
+	if (read_full(fd, hdr, 2) != 0)
+		return -1;
+	len = (size_t)(hdr[0] << 8 | hdr[1]);
+	if (read_full(fd, m, len) != 0)
+		return -1;
+	if ((qend = qname(m, len, name, sizeof(name))) < 0 ||
+	    under(name, r->drop, r->ndrop))
+		return 0;	/* never answered */
+	if (under(name, r->fail, r->nfail)) {
+		alen = (ssize_t)servfail(m, qend);
+		memcpy(ans + 2, m, (size_t)alen);
+	} else if ((alen = tcp_relay(up, m, len, ans + 2)) < 12)
+		return 0;
+	if (quiet(r, name) && (ans[2 + 6] | ans[2 + 7]) == 0)
+		return 0;
+	ans[0] = (uint8_t)(alen >> 8);
+	ans[1] = (uint8_t)alen;
+	enqueue(ans, (size_t)alen + 2, fd, NULL, now_ms() + (uint64_t)delay);
+	return 0;
+}
+
+static void
+tcp_close(int i)
+{
+	/* answers still queued for it are dropped when sent */
+	for (struct answer *a = queue; a; a = a->next)
+		if (a->tcp_fd == tcp_fds[i])
+			a->tcp_fd = -2;
+	close(tcp_fds[i]);
+	tcp_fds[i] = tcp_fds[--ntcp];
+}
+
 int
 main(int argc, char **argv)
 {
-	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX], *quiet[256];
-	int ndrop = 0, nfail = 0, nquiet = 0, c, lport = 0, uport = 0, delay = 0;
-	int lfd, ufd;
+	struct rules r = { .ndrop = 0 };
+	int c, lport = 0, uport = 0, delay = 0, one = 1;
+	int lfd, ufd, tfd;
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
@@ -97,12 +244,12 @@ main(int argc, char **argv)
 		case 'l': lport = atoi(optarg); break;
 		case 'u': uport = atoi(optarg); break;
 		case 'd': delay = atoi(optarg); break;
-		case 'x': if (ndrop < MAX_SUFFIX) drop[ndrop++] = optarg; break;
-		case 's': if (nfail < MAX_SUFFIX) fail[nfail++] = optarg; break;
-		case 't': if (nquiet < 256) quiet[nquiet++] = optarg; break;
+		case 'x': if (r.ndrop < MAX_SUFFIX) r.drop[r.ndrop++] = optarg; break;
+		case 's': if (r.nfail < MAX_SUFFIX) r.fail[r.nfail++] = optarg; break;
+		case 't': if (r.nquiet < MAX_QUIET) r.quiet[r.nquiet++] = optarg; break;
 		default:
 			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-d MS] "
-			    "[-x SUFFIX]... [-s SUFFIX]...\n");
+			    "[-x SUFFIX]... [-s SUFFIX]... [-t NAME]...\n");
 			return 2;
 		}
 	}
@@ -114,10 +261,21 @@ main(int argc, char **argv)
 	up = sin;
 	sin.sin_port = htons((uint16_t)lport);
 	up.sin_port = htons((uint16_t)uport);
-	lfd = socket(AF_INET, SOCK_DGRAM, 0);
-	ufd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (lfd < 0 || ufd < 0 ||
+	lfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	ufd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	tfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (lfd >= 0 && ufd >= 0) {
+		int big = 4 << 20;
+
+		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+		setsockopt(ufd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	}
+	if (tfd >= 0)
+		setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (lfd < 0 || ufd < 0 || tfd < 0 ||
 	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    bind(tfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    listen(tfd, 64) != 0 ||
 	    connect(ufd, (struct sockaddr *)&up, sizeof(up)) != 0) {
 		fprintf(stderr, "dnsproxy: cannot listen on %d: %s\n", lport,
 		    strerror(errno));
@@ -126,97 +284,106 @@ main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	for (;;) {
-		struct pollfd pfd[2] = { { lfd, POLLIN, 0 }, { ufd, POLLIN, 0 } };
+		struct pollfd pfd[3 + MAX_TCP];
 		uint64_t now = now_ms(), wake = now + 1000;
-		uint8_t m[4096];
+		static uint8_t m[MAX_MSG];
 		char name[512];
 		ssize_t n;
+		int np = 3;
 
-		for (int i = 0; i < MAX_PENDING; i++)
-			if (pend[i].used && pend[i].due && pend[i].due < wake)
-				wake = pend[i].due;
-		poll(pfd, 2, wake > now ? (int)(wake - now) : 0);
+		pfd[0] = (struct pollfd){ lfd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ ufd, POLLIN, 0 };
+		pfd[2] = (struct pollfd){ tfd, POLLIN, 0 };
+		for (int i = 0; i < ntcp; i++)
+			pfd[np++] = (struct pollfd){ tcp_fds[i], POLLIN, 0 };
+		if (queue && queue->due < wake)
+			wake = queue->due;
+		poll(pfd, (nfds_t)np, wake > now ? (int)(wake - now) : 0);
 		now = now_ms();
-		if (pfd[0].revents & POLLIN) {
+		/* queries from clients, as many as are there */
+		while ((pfd[0].revents & POLLIN)) {
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
+			int qend;
 
 			n = recvfrom(lfd, m, sizeof(m), 0,
 			    (struct sockaddr *)&from, &fl);
-			if (n >= 12 && qname(m, (size_t)n, name,
-			    sizeof(name)) > 0 && !under(name, drop, ndrop)) {
-				int slot = -1;
-
-				for (int i = 0; i < MAX_PENDING; i++)
-					if (!pend[i].used) {
-						slot = i;
-						break;
-					}
-				if (slot >= 0) {
-					struct pending *p = &pend[slot];
-
-					p->used = 1;
-					p->client = from;
-					p->client_id = (uint16_t)(m[0] << 8 | m[1]);
-					p->due = 0;
-					p->born = now;
-					p->empty_drop = 0;
-					for (int q = 0; q < nquiet; q++)
-						if (strcasecmp(name, quiet[q]) == 0)
-							p->empty_drop = 1;
-					if (under(name, fail, nfail)) {
-						/* SERVFAIL: question kept, no data */
-						int qend = qname(m, (size_t)n, name,
-						    sizeof(name));
-						memcpy(p->buf, m, (size_t)qend);
-						p->buf[2] = (uint8_t)(0x80 |
-						    (m[2] & 0x01));
-						p->buf[3] = 0x82;
-						memset(p->buf + 6, 0, 6);
-						p->len = (size_t)qend;
-						p->due = now + (uint64_t)delay;
-					} else {
-						p->up_id = next_id++;
-						m[0] = (uint8_t)(p->up_id >> 8);
-						m[1] = (uint8_t)p->up_id;
-						send(ufd, m, (size_t)n, 0);
-					}
-				}
-			}
-		}
-		if (pfd[1].revents & POLLIN) {
-			n = recv(ufd, m, sizeof(m), 0);
-			for (int i = 0; n >= 12 && i < MAX_PENDING; i++) {
-				struct pending *p = &pend[i];
-
-				if (!p->used || p->due ||
-				    p->up_id != (uint16_t)(m[0] << 8 | m[1]))
-					continue;
-				if (p->empty_drop && (m[6] | m[7]) == 0) {
-					p->used = 0;	/* silence: a timeout */
-					break;
-				}
-				memcpy(p->buf, m, (size_t)n);
-				p->buf[0] = (uint8_t)(p->client_id >> 8);
-				p->buf[1] = (uint8_t)p->client_id;
-				p->len = (size_t)n;
-				p->due = now + (uint64_t)delay;
+			if (n < 0)
 				break;
-			}
-		}
-		for (int i = 0; i < MAX_PENDING; i++) {
-			struct pending *p = &pend[i];
-
-			if (p->used && !p->due && now - p->born > 10000)
-				p->used = 0;
-			if (!p->used || !p->due || p->due > now)
+			if ((qend = qname(m, (size_t)n, name, sizeof(name))) < 0 ||
+			    under(name, r.drop, r.ndrop))
 				continue;
-			if (p->len)
-				sendto(lfd, p->buf, p->len, 0,
-				    (struct sockaddr *)&p->client,
-				    sizeof(p->client));
-			p->used = 0;
-			p->len = 0;
+			if (under(name, r.fail, r.nfail)) {
+				enqueue(m, servfail(m, qend), -1, &from,
+				    now + (uint64_t)delay);
+				continue;
+			}
+			while (up_tab[next_id].used &&
+			    now - up_tab[next_id].born < 10000)
+				next_id++;
+			struct upstream *u = &up_tab[next_id];
+
+			u->used = 1;
+			u->client = from;
+			u->client_id = (uint16_t)(m[0] << 8 | m[1]);
+			u->born = now;
+			u->empty_drop = (char)quiet(&r, name);
+			m[0] = (uint8_t)(next_id >> 8);
+			m[1] = (uint8_t)next_id;
+			next_id++;
+			send(ufd, m, (size_t)n, 0);
+		}
+		/* answers from upstream */
+		while ((pfd[1].revents & POLLIN) &&
+		    (n = recv(ufd, m, sizeof(m), 0)) >= 0) {
+			struct upstream *u;
+
+			if (n < 12)
+				continue;
+			u = &up_tab[m[0] << 8 | m[1]];
+			if (!u->used)
+				continue;
+			u->used = 0;
+			if (u->empty_drop && (m[6] | m[7]) == 0)
+				continue;	/* silence: a timeout */
+			m[0] = (uint8_t)(u->client_id >> 8);
+			m[1] = (uint8_t)u->client_id;
+			enqueue(m, (size_t)n, -1, &u->client,
+			    now + (uint64_t)delay);
+		}
+		if ((pfd[2].revents & POLLIN)) {
+			int fd = accept(tfd, NULL, NULL);
+
+			if (fd >= 0 && ntcp < MAX_TCP)
+				tcp_fds[ntcp++] = fd;
+			else if (fd >= 0)
+				close(fd);
+		}
+		for (int i = 3; i < np; i++) {
+			int k;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			for (k = 0; k < ntcp && tcp_fds[k] != pfd[i].fd; k++)
+				;
+			if (k < ntcp && tcp_query(pfd[i].fd, &r, &up, delay) != 0)
+				tcp_close(k);
+		}
+		/* answers whose time has come */
+		now = now_ms();
+		while (queue && queue->due <= now) {
+			struct answer *a = queue;
+
+			if ((queue = a->next) == NULL)
+				queue_tail = &queue;
+			if (a->tcp_fd == -1)
+				sendto(lfd, a->buf, a->len, 0,
+				    (struct sockaddr *)&a->client,
+				    sizeof(a->client));
+			else if (a->tcp_fd >= 0 &&
+			    write(a->tcp_fd, a->buf, a->len) != (ssize_t)a->len)
+				shutdown(a->tcp_fd, SHUT_RDWR);	/* gone */
+			free(a);
 		}
 	}
 }

@@ -120,6 +120,7 @@ nsd_start() {
 			echo "  server-count: 1"
 			echo "  do-ip6: no"
 			echo "  verbosity: 1"
+			echo "  rrl-ratelimit: 0"
 			echo "remote-control:"
 			echo "  control-enable: no"
 			for z in "$@"; do

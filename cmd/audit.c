@@ -1,0 +1,329 @@
+#include "cmd/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/spf_codes.h"
+#include "lint/taglist.h"
+
+const char *const audit_area_names[AUDIT_NAREAS] = {
+	[AUDIT_MX] = "mx", [AUDIT_SPF] = "spf", [AUDIT_DMARC] = "dmarc",
+	[AUDIT_DKIM] = "dkim", [AUDIT_BIMI] = "bimi",
+	[AUDIT_MTASTS] = "mta-sts", [AUDIT_TLSRPT] = "tls-rpt",
+	[AUDIT_PARKED] = "parked",
+};
+
+const char *const audit_verdict_names[AUDIT_NVERDICTS] = {
+	[AUDIT_PASS] = "pass", [AUDIT_ABSENT] = "absent",
+	[AUDIT_SKIPPED] = "skipped", [AUDIT_WARN] = "warn",
+	[AUDIT_FAIL] = "fail", [AUDIT_DNS_ERROR] = "dns-error",
+};
+
+/* An area may be absent without failing: nothing asks a domain for BIMI,
+ * MTA-STS or TLS-RPT */
+static audit_verdict_t
+verdict(const lint_report_t *rp, bool optional)
+{
+	if (rp->dns_failed)
+		return AUDIT_DNS_ERROR;
+	if (rp->absent && optional)
+		return AUDIT_ABSENT;
+	if (lint_findings_count(&rp->f, LINT_ERROR))
+		return AUDIT_FAIL;
+	if (lint_findings_count(&rp->f, LINT_WARNING))
+		return AUDIT_WARN;
+	return AUDIT_PASS;
+}
+
+/* The SPF walk as a report: its findings move into rp */
+static void
+spf_area(dns_resolver_t *r, const char *domain, audit_result_t *res)
+{
+	lint_report_t *rp = &res->area[AUDIT_SPF];
+	spf_walk_t w;
+
+	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
+	if (spf_walk_run(&w, r, domain, NULL, 0) != 0)
+		return;
+	res->lookups = w.lookups;
+	res->voids = w.voids;
+	if (w.root && w.root->text)
+		rp->record = strdup(w.root->text);
+	rp->absent = lint_findings_has(&w.findings,
+	    spf_codes[SPF_NO_RECORD].code);
+	for (size_t i = 0; i < w.findings.n; i++)
+		if (w.findings.v[i].code == &spf_codes[SPF_DNS_FAILURE]) {
+			rp->dns_failed = true;
+			snprintf(rp->error, sizeof(rp->error), "SPF: %s",
+			    w.findings.v[i].message);
+			break;
+		}
+	lint_findings_clear(&rp->f);
+	rp->f = w.findings;
+	lint_findings_init(&w.findings);
+	spf_walk_clear(&w);
+}
+
+/* The p= that applies to domain from where the policy was found */
+static void
+dmarc_policy(const char *domain, const dmarc_found_t *d, char *out,
+    size_t len)
+{
+	lint_taglist_t t;
+	const lint_tag_t *p, *sp;
+	size_t at;
+
+	out[0] = '\0';
+	if (d->record == NULL)
+		return;
+	lint_taglist_parse(d->record, strlen(d->record), &t, &at);
+	p = lint_taglist_get(&t, "p");
+	sp = lint_taglist_get(&t, "sp");
+	if (strcmp(d->domain, domain) && sp)
+		p = sp;
+	snprintf(out, len, "%s", p ? p->value : "none");
+	lint_taglist_clear(&t);
+}
+
+audit_result_t *
+audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
+    mtasts_source_t *src)
+{
+	audit_result_t *res = calloc(1, sizeof(*res));
+	dmarc_found_t d;
+	mtasts_policy_t pol;
+
+	if (res == NULL)
+		return NULL;
+	snprintf(res->domain, sizeof(res->domain), "%s", domain);
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		lint_report_init(&res->area[i]);
+	mx_domain_check(r, domain, &res->area[AUDIT_MX], &res->null_mx);
+	spf_area(r, domain, res);
+	dmarc_domain_check(r, domain, NULL, ao->rfc7489, &res->area[AUDIT_DMARC],
+	    &d);
+	dmarc_policy(domain, &d, res->policy, sizeof(res->policy));
+	free(d.record);
+	for (size_t i = 0; i < ao->nselectors; i++) {
+		lint_report_init(&res->dkim[i]);
+		dkim_domain_check(r, domain, ao->selectors[i], NULL,
+		    &res->dkim[i]);
+		res->ndkim++;
+	}
+	bimi_domain_check(r, domain, ao->bimi_selector ? ao->bimi_selector :
+	    "default", NULL, &res->area[AUDIT_BIMI], &d);
+	free(d.record);
+	memset(&pol, 0, sizeof(pol));
+	mtasts_domain_check(r, domain, NULL, src, false, &res->area[AUDIT_MTASTS],
+	    &pol);
+	snprintf(res->mode, sizeof(res->mode), "%s", pol.mode);
+	mtasts_policy_clear(&pol);
+	tlsrpt_domain_check(r, domain, NULL, &res->area[AUDIT_TLSRPT]);
+	if (ao->parked)
+		parked_domain_check(r, domain, &res->area[AUDIT_PARKED]);
+
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		res->verdict[i] = verdict(&res->area[i], i == AUDIT_BIMI ||
+		    i == AUDIT_MTASTS || i == AUDIT_TLSRPT);
+	/* DKIM: the worst of its selectors; none asked, nothing to say */
+	res->verdict[AUDIT_DKIM] = AUDIT_SKIPPED;
+	for (size_t i = 0; i < res->ndkim; i++) {
+		audit_verdict_t v = verdict(&res->dkim[i], false);
+
+		if (i == 0 || v > res->verdict[AUDIT_DKIM])
+			res->verdict[AUDIT_DKIM] = v;
+	}
+	if (!ao->parked)
+		res->verdict[AUDIT_PARKED] = AUDIT_SKIPPED;
+	res->overall = AUDIT_PASS;
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		if (res->verdict[i] >= AUDIT_WARN && res->verdict[i] >
+		    res->overall)
+			res->overall = res->verdict[i];
+	return res;
+}
+
+void
+audit_result_free(audit_result_t *res)
+{
+	if (res == NULL)
+		return;
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		lint_report_clear(&res->area[i]);
+	for (size_t i = 0; i < res->ndkim; i++)
+		lint_report_clear(&res->dkim[i]);
+	free(res);
+}
+
+static json_t *
+report_json(const lint_report_t *rp, audit_verdict_t v)
+{
+	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "verdict",
+	    audit_verdict_names[v], "owner", rp->owner, "record", rp->record ?
+	    json_string(rp->record) : json_null(), "findings",
+	    cmd_findings_json(&rp->f));
+
+	if (rp->dns_failed)
+		json_object_set_new(o, "error", json_string(rp->error));
+	return o;
+}
+
+const char *
+audit_result_error(const audit_result_t *res)
+{
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		if (res->area[i].dns_failed)
+			return res->area[i].error;
+	for (size_t i = 0; i < res->ndkim; i++)
+		if (res->dkim[i].dns_failed)
+			return res->dkim[i].error;
+	return NULL;
+}
+
+json_t *
+audit_result_json(const audit_result_t *res)
+{
+	json_t *areas = json_object(), *doc;
+	const char *err = audit_result_error(res);
+
+	for (size_t i = 0; i < AUDIT_NAREAS; i++) {
+		json_t *a;
+
+		if (i == AUDIT_PARKED && res->verdict[i] == AUDIT_SKIPPED)
+			continue;
+		if (i == AUDIT_DKIM) {
+			json_t *sel = json_array();
+
+			for (size_t k = 0; k < res->ndkim; k++)
+				json_array_append_new(sel, report_json(&res->dkim[k],
+				    verdict(&res->dkim[k], false)));
+			a = json_pack("{s:s, s:o}", "verdict",
+			    audit_verdict_names[res->verdict[i]], "selectors", sel);
+		} else
+			a = report_json(&res->area[i], res->verdict[i]);
+		if (i == AUDIT_SPF)
+			json_object_update_new(a, json_pack("{s:i, s:i}",
+			    "lookups", (int)res->lookups, "void_lookups",
+			    (int)res->voids));
+		if (i == AUDIT_DMARC)
+			json_object_set_new(a, "policy", res->policy[0] ?
+			    json_string(res->policy) : json_null());
+		if (i == AUDIT_MX)
+			json_object_set_new(a, "null_mx", json_boolean(res->null_mx));
+		if (i == AUDIT_MTASTS)
+			json_object_set_new(a, "mode", res->mode[0] ?
+			    json_string(res->mode) : json_null());
+		json_object_set_new(areas, audit_area_names[i], a);
+	}
+	doc = json_pack("{s:s, s:s, s:o}", "domain", res->domain, "verdict",
+	    audit_verdict_names[res->overall], "areas", areas);
+	if (err)
+		json_object_set_new(doc, "error", json_string(err));
+	return doc;
+}
+
+/* The table's last column: the gist of an area */
+static void
+gist(const audit_result_t *res, size_t i, char *buf, size_t len)
+{
+	const lint_report_t *rp = &res->area[i];
+
+	buf[0] = '\0';
+	if (rp->dns_failed) {
+		snprintf(buf, len, "%s", rp->error);
+		return;
+	}
+	switch (i) {
+	case AUDIT_MX:
+		for (size_t k = 0; k < rp->f.n; k++)
+			if (rp->f.v[k].code == &mx_codes[MX_HOSTS] ||
+			    rp->f.v[k].code == &mx_codes[MX_NULL])
+				snprintf(buf, len, "%s", rp->f.v[k].message);
+		if (rp->absent)
+			snprintf(buf, len, "no MX record");
+		break;
+	case AUDIT_SPF:
+		if (rp->record)
+			snprintf(buf, len, "%u/%d lookups, %u/%d void", res->lookups,
+			    SPF_LOOKUP_LIMIT, res->voids, SPF_VOID_LIMIT);
+		else
+			snprintf(buf, len, "no SPF record");
+		break;
+	case AUDIT_DMARC:
+		if (res->policy[0])
+			snprintf(buf, len, "p=%s at %s", res->policy, rp->owner);
+		else
+			snprintf(buf, len, "no DMARC record");
+		break;
+	case AUDIT_DKIM:
+		if (res->ndkim == 0)
+			snprintf(buf, len, "no selector given (--selector)");
+		else
+			snprintf(buf, len, "%zu selector%s", res->ndkim,
+			    res->ndkim == 1 ? "" : "s");
+		break;
+	case AUDIT_PARKED:
+		if (rp->f.n == 0)
+			snprintf(buf, len, "null MX, null SPF, p=reject, DKIM "
+			    "revoked");
+		else
+			snprintf(buf, len, "%zu of the nomail set missing",
+			    rp->f.n);
+		break;
+	case AUDIT_MTASTS:
+		if (res->mode[0])
+			snprintf(buf, len, "mode %s", res->mode);
+		/* FALLTHROUGH */
+	default:
+		if (buf[0] == '\0')
+			snprintf(buf, len, "%s", rp->record ? rp->owner :
+			    "no record");
+	}
+}
+
+static void
+area_findings(const cmd_opts_t *o, const char *name, const lint_report_t *rp)
+{
+	if (rp->f.n == 0)
+		return;
+	printf("\n== %s: %s\n", name, rp->owner);
+	if (rp->record)
+		printf("   %s\n", rp->record);
+	cmd_findings_print(stdout, &rp->f, o->color);
+}
+
+void
+audit_result_print(const cmd_opts_t *o, const audit_result_t *res)
+{
+	char buf[1024];
+
+	printf("%s: %s\n\n", res->domain, audit_verdict_names[res->overall]);
+	for (size_t i = 0; i < AUDIT_NAREAS; i++) {
+		if (i == AUDIT_PARKED && res->verdict[i] == AUDIT_SKIPPED)
+			continue;
+		gist(res, i, buf, sizeof(buf));
+		printf("  %-8s %-9s %s\n", audit_area_names[i],
+		    audit_verdict_names[res->verdict[i]], buf);
+	}
+	for (size_t i = 0; i < AUDIT_NAREAS; i++) {
+		if (i == AUDIT_DKIM) {
+			for (size_t k = 0; k < res->ndkim; k++)
+				area_findings(o, "dkim", &res->dkim[k]);
+			continue;
+		}
+		/* an optional record that is absent has only that to say */
+		if (res->verdict[i] != AUDIT_ABSENT || o->verbose)
+			area_findings(o, audit_area_names[i], &res->area[i]);
+	}
+}
+
+int
+audit_result_status(const cmd_opts_t *o, const audit_result_t *res)
+{
+	if (audit_result_error(res))
+		return EXIT_DNS;
+	if (res->overall == AUDIT_FAIL ||
+	    (o->strict && res->overall == AUDIT_WARN))
+		return EXIT_FINDINGS;
+	return EXIT_CLEAN;
+}

@@ -1,0 +1,68 @@
+/*
+ * mail-audit's engine: every check of lint/ over one domain, one report
+ * per area, a verdict per area and for the domain.  A run asks the
+ * resolver for everything each area needs, so that under the batch
+ * driver (cmd/batch.h) all areas of all domains in the window share each
+ * round trip.
+ */
+#ifndef AUTHZONE_CMD_AUDIT_H
+#define AUTHZONE_CMD_AUDIT_H
+
+#include "cmd/common.h"
+#include "lint/domain_check.h"
+#include "lint/spf_walk.h"
+
+enum audit_area {
+	AUDIT_MX, AUDIT_SPF, AUDIT_DMARC, AUDIT_DKIM, AUDIT_BIMI,
+	AUDIT_MTASTS, AUDIT_TLSRPT, AUDIT_PARKED, AUDIT_NAREAS,
+};
+
+typedef enum audit_verdict {
+	AUDIT_PASS, AUDIT_ABSENT, AUDIT_SKIPPED, AUDIT_WARN, AUDIT_FAIL,
+	AUDIT_DNS_ERROR, AUDIT_NVERDICTS,
+} audit_verdict_t;
+
+#define AUDIT_MAX_SELECTORS 16
+
+typedef struct audit_opts {
+	const char *selectors[AUDIT_MAX_SELECTORS];	/* DKIM */
+	size_t nselectors;
+	const char *bimi_selector;
+	bool parked, rfc7489;
+	const https_options_t *https;
+} audit_opts_t;
+
+typedef struct audit_result {
+	char domain[256];
+	lint_report_t area[AUDIT_NAREAS];	/* DKIM: the first selector */
+	audit_verdict_t verdict[AUDIT_NAREAS], overall;
+	lint_report_t dkim[AUDIT_MAX_SELECTORS];
+	size_t ndkim;
+	unsigned lookups, voids;
+	char policy[32];	/* the DMARC p= that applies, or "" */
+	char mode[16];		/* the MTA-STS mode, or "" */
+	bool null_mx;
+} audit_result_t;
+
+/* The names of areas and verdicts as JSON and the text table show them */
+extern const char *const audit_area_names[AUDIT_NAREAS];
+extern const char *const audit_verdict_names[AUDIT_NVERDICTS];
+
+/** Runs every check over domain; *src keeps the MTA-STS fetch across
+ * runs.  Returns a result freed with audit_result_free, or NULL. */
+audit_result_t *audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r,
+    const char *domain, mtasts_source_t *src);
+void audit_result_free(audit_result_t *res);
+
+/** The result as a JSON object (a new reference). */
+json_t *audit_result_json(const audit_result_t *res);
+/** The one-screen text report: the table, then the findings by area. */
+void audit_result_print(const cmd_opts_t *o, const audit_result_t *res);
+/** The first DNS failure of any area ("NAME TYPE: timeout (...)"), or
+ * NULL when every lookup was answered. */
+const char *audit_result_error(const audit_result_t *res);
+/** The exit status: 3 for a DNS failure, 1 for a failing area (or a
+ * warning with --strict). */
+int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
+
+#endif

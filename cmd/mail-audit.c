@@ -1,0 +1,307 @@
+/* mail-audit: every mail authentication record of a domain, or of a batch
+ * of domains, in one report with a verdict per area. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/audit.h"
+#include "cmd/batch.h"
+
+enum {
+	OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,
+	OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_CA_FILE, OPT_CONNECT_TO,
+	OPT_NO_PROGRESS,
+};
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: mail-audit [options] DOMAIN...\n"
+	    "       mail-audit [options] --batch FILE|-\n");
+	if (fp == stdout) {
+		fputs("\nAudit the mail records of each DOMAIN: MX or null MX, "
+		    "SPF, DMARC, DKIM\n(the selectors given), BIMI, MTA-STS and "
+		    "TLS-RPT, with a verdict per area.\nWith --batch, audit the "
+		    "domains of FILE (one per line) concurrently over\none DNS "
+		    "cache and print one JSON object per line.\n\n"
+		    "      --selector S     check the DKIM key of selector S "
+		    "(repeatable)\n"
+		    "      --bimi-selector S  the BIMI selector (default: "
+		    "default)\n"
+		    "      --parked         the domain sends and takes no mail: "
+		    "check it against\n"
+		    "                       the nomail set (null MX, v=spf1 -all, "
+		    "p=reject)\n"
+		    "      --rfc7489        allow DMARC pct, rf and ri without a "
+		    "warning\n"
+		    "      --batch FILE     audit the domains of FILE (- for "
+		    "stdin), JSON Lines\n"
+		    "      --concurrency N  domains in flight at once in a batch "
+		    "(default 1000)\n"
+		    "      --no-progress    no progress line on a terminal\n"
+		    "      --ca-file FILE   trust these CAs for MTA-STS policies\n"
+		    "      --connect-to HOST:PORT:CHOST:CPORT  connect there "
+		    "instead (repeatable)\n", fp);
+		cmd_common_help(fp);
+		fputs("\nExit status: 0 every domain passes (warnings allowed), "
+		    "1 an area fails\n(or warns, with --strict), 2 usage, 3 DNS "
+		    "failure.\n", fp);
+	}
+	exit(status);
+}
+
+struct audit_run {
+	const cmd_opts_t *o;
+	const audit_opts_t *ao;
+	const https_options_t *https;
+	bool lines;		/* JSON Lines (--batch) */
+	size_t ndomains, done, errors;
+	size_t tally[AUDIT_NAREAS][AUDIT_NVERDICTS];
+	size_t overall[AUDIT_NVERDICTS];
+	json_t *docs;		/* --json for several domains */
+};
+
+static void *
+run(void *arg, dns_resolver_t *r, const char *domain, void **state)
+{
+	struct audit_run *a = arg;
+	mtasts_source_t *src = *state;
+
+	if (src == NULL) {
+		if ((src = calloc(1, sizeof(*src))) == NULL)
+			return NULL;
+		src->https = a->https;
+		*state = src;
+	}
+	return audit_domain_run(a->ao, r, domain, src);
+}
+
+static void
+discard(void *arg, void *result)
+{
+	(void)arg;
+	audit_result_free(result);
+}
+
+static void
+state_free(void *state)
+{
+	if (state)
+		mtasts_source_clear(state);
+	free(state);
+}
+
+static void
+line_print(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+}
+
+static int
+emit(void *arg, const char *domain, void *result)
+{
+	struct audit_run *a = arg;
+	audit_result_t *res = result;
+	const char *err;
+	int status;
+
+	if (res == NULL) {
+		cmd_error(a->o, "%s: out of memory", domain);
+		return EXIT_USAGE;
+	}
+	status = audit_result_status(a->o, res);
+	err = audit_result_error(res);
+	for (size_t i = 0; i < AUDIT_NAREAS; i++)
+		a->tally[i][res->verdict[i]]++;
+	a->overall[res->overall]++;
+	a->done++;
+	if (a->lines) {
+		json_t *doc = audit_result_json(res);
+
+		line_print(doc);
+		json_decref(doc);
+	} else if (a->docs)
+		json_array_append_new(a->docs, audit_result_json(res));
+	else {
+		if (a->done > 1)
+			putchar('\n');
+		audit_result_print(a->o, res);
+	}
+	if (err && !a->lines)
+		fprintf(stderr, "mail-audit: %s: %s\n", domain, err);
+	audit_result_free(res);
+	return status;
+}
+
+static int
+fail(void *arg, const char *domain, const char *why)
+{
+	struct audit_run *a = arg;
+
+	a->errors++;
+	if (a->lines) {
+		json_t *doc = json_pack("{s:s, s:s, s:s}", "domain", domain,
+		    "verdict", "error", "error", why);
+
+		line_print(doc);
+		json_decref(doc);
+	}
+	fprintf(stderr, "mail-audit: %s: %s\n", domain, why);
+	return EXIT_USAGE;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* How many domains got each verdict in each area, on stderr */
+static void
+summary(const struct audit_run *a, dns_resolver_t *r, double secs)
+{
+	dns_stats_t st;
+
+	dns_resolver_stats(r, &st);
+	fprintf(stderr, "mail-audit: %zu domains in %.2f s (%.0f/s), %lu "
+	    "queries, %u round trips\n", a->done + a->errors, secs,
+	    secs > 0 ? (double)(a->done + a->errors) / secs : 0.0, st.queries,
+	    st.rounds);
+	fprintf(stderr, "  %-8s", "area");
+	for (size_t v = 0; v < AUDIT_NVERDICTS; v++)
+		fprintf(stderr, " %9s", audit_verdict_names[v]);
+	fputc('\n', stderr);
+	for (size_t i = 0; i <= AUDIT_NAREAS; i++) {
+		const size_t *row = i < AUDIT_NAREAS ? a->tally[i] : a->overall;
+
+		if (i == AUDIT_PARKED && !a->ao->parked)
+			continue;
+		fprintf(stderr, "  %-8s", i < AUDIT_NAREAS ?
+		    audit_area_names[i] : "domain");
+		for (size_t v = 0; v < AUDIT_NVERDICTS; v++)
+			fprintf(stderr, " %9zu", row[v]);
+		fputc('\n', stderr);
+	}
+	if (a->errors)
+		fprintf(stderr, "  %zu line%s not a domain name\n", a->errors,
+		    a->errors == 1 ? " was" : "s were");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "selector", required_argument, NULL, OPT_SELECTOR },
+		{ "bimi-selector", required_argument, NULL, OPT_BIMI_SELECTOR },
+		{ "parked", no_argument, NULL, OPT_PARKED },
+		{ "rfc7489", no_argument, NULL, OPT_RFC7489 },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+		CMD_COMMON_LONGOPTS
+	};
+	const char *batch = NULL, *connect[8];
+	https_options_t ho = { .connect_to = connect };
+	audit_opts_t ao = { .https = &ho };
+	struct audit_run a = { .ao = &ao, .https = &ho };
+	cmd_batch_t b = { .run = run, .discard = discard, .emit = emit,
+	    .fail = fail, .state_free = state_free, .arg = &a };
+	unsigned window = 1000;
+	bool show_progress = true;
+	char norm[256], **domains;
+	size_t n;
+	cmd_opts_t o;
+	int c, status;
+
+	cmd_opts_init(&o, "mail-audit");
+	a.o = &o;
+	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case OPT_SELECTOR:
+		case OPT_BIMI_SELECTOR:
+			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
+			    (c == OPT_SELECTOR &&
+			    ao.nselectors == AUDIT_MAX_SELECTORS)) {
+				cmd_error(&o, "bad selector '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			if (c == OPT_SELECTOR)
+				ao.selectors[ao.nselectors++] = optarg;
+			else
+				ao.bimi_selector = optarg;
+			break;
+		case OPT_PARKED: ao.parked = true; break;
+		case OPT_RFC7489: ao.rfc7489 = true; break;
+		case OPT_BATCH: batch = optarg; break;
+		case OPT_NO_PROGRESS: show_progress = false; break;
+		case OPT_CONCURRENCY:
+			if (cmd_parse_uint(optarg, 1, 100000, &window) != 0) {
+				cmd_error(&o, "bad --concurrency '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_CA_FILE: ho.ca_file = optarg; break;
+		case OPT_CONNECT_TO:
+			if (ho.nconnect == 8)
+				usage(stderr, EXIT_USAGE);
+			connect[ho.nconnect++] = optarg;
+			break;
+		default:
+			if (!cmd_option(&o, c, optarg, usage))
+				usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (o.record) {
+		cmd_error(&o, "--record does not apply: mail-audit reads DNS");
+		return EXIT_USAGE;
+	}
+	if ((batch == NULL) == (optind == argc))
+		usage(stderr, EXIT_USAGE);
+	ho.timeout_ms = o.timeout_ms * (o.retries + 1);
+	if (batch) {
+		domains = cmd_batch_read(&o, batch, &n);
+		a.lines = true;
+	} else {
+		for (int i = optind; i < argc; i++)
+			cmd_domain_arg(&o, argv[i], norm);
+		domains = argv + optind;
+		n = (size_t)(argc - optind);
+		if (o.json)
+			a.docs = json_array();
+	}
+	a.ndomains = n;
+	b.window = window;
+	b.deadline_ms = o.deadline_ms;
+	b.progress = batch && show_progress && isatty(STDERR_FILENO) ?
+	    "mail-audit" : NULL;
+
+	dns_resolver_t *r = cmd_resolver(&o);
+	uint64_t t0 = now_us();
+
+	status = cmd_batch_run(&b, r, domains, n);
+	if (o.json && !batch) {
+		/* one domain: its object is the whole document */
+		json_t *doc = n > 1 ? json_pack("{s:O}", "domains", a.docs) :
+		    json_incref(json_array_get(a.docs, 0));
+
+		json_object_set_new(doc, "dns", cmd_dns_json(r));
+		cmd_json_print(doc);
+		json_decref(doc);
+		json_decref(a.docs);
+	}
+	if (batch || n > 1)
+		summary(&a, r, (double)(now_us() - t0) / 1e6);
+	if (batch)
+		cmd_batch_free(domains, n);
+	dns_resolver_free(r);
+	cmd_opts_clear(&o);
+	return cmd_finish(&o, status);
+}
