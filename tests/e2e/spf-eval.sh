@@ -90,6 +90,27 @@ expect_json "json keys" 'sorted(j)' "['decided_by', 'dns', 'domain', 'explanatio
 expect_json "json header" 'j["header"].startswith("Received-SPF: fail (unknown: domain of bounce@eval.test does not designate 203.0.113.5")' True
 expect_json "json lookups" '(j["lookups"], j["void_lookups"], j["mechanism"])' "(3, 1, '-all')"
 
+# a wide tree: each level in one round trip, then the evaluation
+{
+	soa wide.test
+	echo '@ TXT "v=spf1 include:a.wide.test include:b.wide.test include:c.wide.test include:d.wide.test -all"'
+	for x in a b c d; do echo "$x TXT \"v=spf1 include:$x.x.wide.test ip4:85.$((RANDOM % 200)).0.0/24 ~all\""; \
+	    echo "$x.x TXT \"v=spf1 ip4:85.210.0.0/24 ~all\""; done
+} >"$T_TMP/zones/wide.test.zone"
+nsd_stop
+nsd_start eval.test prov.test slow.test 100.85.in-addr.arpa ptr.eval.test wide.test ||
+    { t_not_ok "nsd restarts"; t_done; exit; }
+run "$BIN/spf-eval" --server "127.0.0.1@$NSD_PORT" --json --ip 192.0.2.1 --sender a@wide.test
+expect "the wide tree, prefetched" 0
+fast=$(json_get "(j['result'], j['lookups'], j['dns']['rounds'])")
+run "$BIN/spf-eval" --server "127.0.0.1@$NSD_PORT" --json --no-prefetch --ip 192.0.2.1 --sender a@wide.test
+expect "the wide tree, one query at a time" 0
+slow=$(json_get "(j['result'], j['lookups'], j['dns']['rounds'])")
+case "$fast/$slow" in
+"('fail', 8, 3)/('fail', 8, 9)")
+	t_ok "prefetching: the same result in 3 round trips instead of 9" ;;
+*)	t_not_ok "prefetch" "with: $fast, without: $slow" ;;
+esac
 run "$BIN/spf-eval" --ip 300.1.1.1 --sender a@eval.test
 expect "a bad address is exit 2" 2
 run "$BIN/spf-eval" --ip 85.100.0.5
