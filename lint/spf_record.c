@@ -262,17 +262,29 @@ term_error(struct parser *p, spf_code_t c, size_t off, ...)
 	va_end(ap);
 }
 
-/* unlike strndup, keeps NUL bytes: a record from DNS may hold them */
+/* The n bytes at off of the record as a string: in r->strings, a copy
+ * of the text where the byte after each string becomes its NUL (a space,
+ * "=", "/" or the end: never a byte of another string) */
 static char *
-dup_n(const char *s, size_t n)
+term_string(struct parser *p, size_t off, size_t n)
 {
-	char *d = malloc(n + 1);
+	char *d = p->r->strings + off;
 
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
+	d[n] = '\0';
 	return d;
+}
+
+/* The first bytes of s (at most max), NUL-terminated, in out: what a
+ * message shows of the text in question */
+static void
+clip(char *out, size_t outlen, const char *s, size_t n, size_t max)
+{
+	if (n > max)
+		n = max;
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
 }
 
 /* A domain-spec at off (record offset) of n bytes */
@@ -283,15 +295,16 @@ parse_domain(struct parser *p, size_t off, size_t n)
 	const char *why;
 	size_t at;
 
-	p->t->domain = dup_n(s, n);
+	p->t->domain = term_string(p, off, n);
 	int rc = spf_domain_spec_check(s, n, &p->t->has_macro, &at, &why);
 	char shown[128];
 
-	snprintf(shown, sizeof(shown), "%.*s", (int)(n > 100 ? 100 : n), s);
 	if (rc == -2)
 		term_error(p, SPF_BAD_MACRO, off + at, why);
-	else if (rc != 0)
+	else if (rc != 0) {
+		clip(shown, sizeof(shown), s, n, 100);
 		term_error(p, SPF_BAD_DOMAIN_SPEC, off + at, shown, why);
+	}
 }
 
 /* The optional "/n" and "//n" at the end of a, mx: the domain's length */
@@ -314,12 +327,12 @@ parse_dual_cidr(struct parser *p, size_t off, size_t n)
 		int v = cidr_value(s + i, end - i, six ? 128 : 32);
 		char text[8];
 
-		snprintf(text, sizeof(text), "%.*s", (int)(end - i > 4 ? 4 :
-		    end - i), s + i);
-		if (v < 0)
+		if (v < 0) {
+			clip(text, sizeof(text), s + i, end - i, 4);
 			term_error(p, SPF_BAD_CIDR, off + i, text,
 			    six ? "IPv6 prefixes are 0 to 128" :
 			    "IPv4 prefixes are 0 to 32");
+		}
 		if (six) {
 			p->t->cidr6 = v;
 			end = i - 2;
@@ -340,7 +353,7 @@ parse_ip(struct parser *p, size_t off, size_t n, bool six)
 	size_t alen = slash ? (size_t)(slash - s) : n;
 	char buf[64];
 
-	snprintf(buf, sizeof(buf), "%.*s", (int)(alen > 60 ? 60 : alen), s);
+	clip(buf, sizeof(buf), s, alen, 60);
 	if (six ? (alen >= sizeof(buf) || inet_pton(AF_INET6, buf,
 	    p->t->addr) != 1) : !ip4_parse(s, alen, p->t->addr)) {
 		term_error(p, six ? SPF_BAD_IP6 : SPF_BAD_IP4, off, buf);
@@ -350,13 +363,12 @@ parse_ip(struct parser *p, size_t off, size_t n, bool six)
 		size_t clen = n - alen - 1;
 		int v = cidr_value(slash + 1, clen, six ? 128 : 32);
 
-		snprintf(buf, sizeof(buf), "%.*s", (int)(clen > 8 ? 8 : clen),
-		    slash + 1);
-		if (v < 0)
+		if (v < 0) {
+			clip(buf, sizeof(buf), slash + 1, clen, 8);
 			term_error(p, SPF_BAD_CIDR, off + alen + 1, buf, six ?
 			    "IPv6 prefixes are 0 to 128" :
 			    "IPv4 prefixes are 0 to 32");
-		else if (six)
+		} else if (six)
 			p->t->cidr6 = v;
 		else
 			p->t->cidr4 = v;
@@ -365,11 +377,13 @@ parse_ip(struct parser *p, size_t off, size_t n, bool six)
 
 static const struct {
 	const char *name;
+	size_t len;
 	spf_kind_t kind;
 } mechanisms[] = {
-	{ "all", SPF_ALL }, { "include", SPF_INCLUDE }, { "a", SPF_A },
-	{ "mx", SPF_MX }, { "ptr", SPF_PTR }, { "ip4", SPF_IP4 },
-	{ "ip6", SPF_IP6 }, { "exists", SPF_EXISTS },
+	{ "ip4", 3, SPF_IP4 }, { "ip6", 3, SPF_IP6 },
+	{ "include", 7, SPF_INCLUDE }, { "a", 1, SPF_A }, { "mx", 2, SPF_MX },
+	{ "all", 3, SPF_ALL }, { "ptr", 3, SPF_PTR },
+	{ "exists", 6, SPF_EXISTS },
 };
 
 static void
@@ -379,7 +393,7 @@ parse_modifier(struct parser *p, size_t off, size_t nlen, size_t n)
 	const char *s = p->r->text + off;
 	size_t voff = off + nlen + 1, vlen = n - nlen - 1;
 
-	t->name = dup_n(s, nlen);
+	t->name = term_string(p, off, nlen);
 	for (char *c = t->name; c && *c; c++)
 		*c = (char)tolower((unsigned char)*c);
 	if (t->name && strcmp(t->name, "redirect") == 0) {
@@ -393,7 +407,7 @@ parse_modifier(struct parser *p, size_t off, size_t nlen, size_t n)
 		size_t at;
 
 		t->kind = SPF_MODIFIER;
-		t->value = dup_n(s + nlen + 1, vlen);
+		t->value = term_string(p, voff, vlen);
 		if (spf_macro_string_check(s + nlen + 1, vlen, true,
 		    &t->has_macro, &at, &why) != 0) {
 			term_error(p, SPF_BAD_MODIFIER, voff + at, t->name, why);
@@ -411,6 +425,16 @@ parse_modifier(struct parser *p, size_t off, size_t nlen, size_t n)
 	}
 }
 
+/* s (n bytes) is word, whose letters are lowercase, in any case */
+static bool
+same_word(const char *s, const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] | 0x20) != word[i])
+			return false;
+	return true;
+}
+
 static void
 parse_mechanism(struct parser *p, size_t off, size_t n)
 {
@@ -421,18 +445,20 @@ parse_mechanism(struct parser *p, size_t off, size_t n)
 
 	while (nlen < n && isalnum((unsigned char)s[nlen]))
 		nlen++;
-	snprintf(name, sizeof(name), "%.*s", (int)(nlen > 31 ? 31 : nlen), s);
-	for (char *c = name; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
+	clip(name, sizeof(name), s, nlen, 31);
 	t->kind = SPF_UNKNOWN;
 	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
-		if (strcmp(name, mechanisms[i].name) == 0)
+		if (nlen == mechanisms[i].len &&
+		    same_word(s, mechanisms[i].name, nlen)) {
 			t->kind = mechanisms[i].kind;
+			memcpy(name, mechanisms[i].name, nlen);
+			break;
+		}
 	if (t->kind == SPF_UNKNOWN || (nlen < n && s[nlen] != ':' &&
 	    s[nlen] != '/')) {
 		char shown[64];
 
-		snprintf(shown, sizeof(shown), "%.*s", (int)(n > 60 ? 60 : n), s);
+		clip(shown, sizeof(shown), s, n, 60);
 		t->kind = SPF_UNKNOWN;
 		term_error(p, SPF_UNKNOWN_MECHANISM, off, shown);
 		return;
@@ -505,13 +531,13 @@ parse_term(struct parser *p, size_t off, size_t n)
 	/* a modifier: name "=" ..., where name = ALPHA *(ALPHA/DIGIT/-/_/.) */
 	if (isalpha((unsigned char)s[0]))
 		while (nlen < n && (isalnum((unsigned char)s[nlen]) ||
-		    strchr("-_.", s[nlen])))
+		    s[nlen] == '-' || s[nlen] == '_' || s[nlen] == '.'))
 			nlen++;
 	if (nlen > 0 && nlen < n && s[nlen] == '=') {
 		parse_modifier(p, off, nlen, n);
 		return;
 	}
-	if (strchr("+-~?", s[0])) {
+	if (s[0] == '+' || s[0] == '-' || s[0] == '~' || s[0] == '?') {
 		t->qualifier = s[0];
 		off++;
 		n--;
@@ -522,6 +548,15 @@ parse_term(struct parser *p, size_t off, size_t n)
 		}
 	}
 	parse_mechanism(p, off, n);
+}
+
+/* A record has room for this many terms in its own block */
+#define INLINE_TERMS	8
+
+static spf_term_t *
+inline_terms(spf_record_t *r)
+{
+	return (spf_term_t *)(r + 1);
 }
 
 spf_record_t *
@@ -536,50 +571,66 @@ spf_record_parse(const char *text, size_t len, const char *domain,
 		spf_finding(f, SPF_NOT_SPF, domain, 0);
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->text = dup_n(text, len)) == NULL) {
-		free(r);
+	/* the record, room for its first terms, its text and its strings
+	 * in one block */
+	if ((r = malloc(sizeof(*r) + INLINE_TERMS * sizeof(spf_term_t) +
+	    2 * (len + 1))) == NULL)
 		return NULL;
-	}
+	memset(r, 0, sizeof(*r));
+	r->terms = (spf_term_t *)(r + 1);
+	cap = INLINE_TERMS;
+	r->text = (char *)(r->terms + INLINE_TERMS);
+	r->strings = r->text + len + 1;
+	memcpy(r->text, text, len);
+	r->text[len] = '\0';
+	memcpy(r->strings, text, len + 1);
 	r->len = len;
 	r->redirect = r->exp = r->all = -1;
 	p.r = r;
 	for (i = 6; i < len;) {
-		size_t start;
+		size_t start, bad = 0;
 
 		if (text[i] == ' ') {
 			i++;
 			continue;
 		}
-		start = i;
-		while (i < len && text[i] != ' ')
-			i++;
-		if (r->nterms == cap) {
-			spf_term_t *v;
+		/* to the next space; bytes outside visible ASCII fail the
+		 * term at once.  r->text ends in a NUL, which stops the scan
+		 * like any byte that is not visible. */
+		for (start = i; i < len; i++) {
+			unsigned char c = (unsigned char)r->text[i];
 
-			cap = cap ? cap * 2 : 8;
-			if ((v = realloc(r->terms, cap * sizeof(*v))) == NULL) {
+			while ((unsigned char)(c - 0x21) <= 0x7e - 0x21)
+				c = (unsigned char)r->text[++i];
+			if (i >= len || c == ' ')
+				break;
+			if (bad == 0)
+				bad = i + 1;
+		}
+		if (r->nterms == cap) {
+			spf_term_t *v, *old = r->terms;
+
+			cap *= 2;
+			v = old == inline_terms(r) ? malloc(cap * sizeof(*v)) :
+			    realloc(old, cap * sizeof(*v));
+			if (v == NULL) {
 				spf_record_free(r);
 				return NULL;
 			}
+			if (old == inline_terms(r))
+				memcpy(v, old, r->nterms * sizeof(*v));
 			r->terms = v;
 		}
 		p.t = &r->terms[r->nterms++];
 		memset(p.t, 0, sizeof(*p.t));
-		/* bytes outside visible ASCII fail the term at once */
-		for (size_t j = start; j < i; j++) {
-			unsigned char c = (unsigned char)text[j];
-
-			if (c < 0x21 || c > 0x7e) {
-				p.t->offset = start;
-				p.t->length = i - start;
-				p.t->kind = SPF_UNKNOWN;
-				p.t->cidr4 = p.t->cidr6 = -1;
-				term_error(&p, SPF_BAD_CHAR, j, c);
-				break;
-			}
-		}
-		if (!p.t->bad)
+		if (bad) {
+			p.t->offset = start;
+			p.t->length = i - start;
+			p.t->kind = SPF_UNKNOWN;
+			p.t->cidr4 = p.t->cidr6 = -1;
+			term_error(&p, SPF_BAD_CHAR, bad - 1,
+			    (unsigned char)text[bad - 1]);
+		} else
 			parse_term(&p, start, i - start);
 	}
 	for (i = 0; i < r->nterms; i++) {
@@ -606,12 +657,7 @@ spf_record_free(spf_record_t *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->nterms; i++) {
-		free(r->terms[i].domain);
-		free(r->terms[i].name);
-		free(r->terms[i].value);
-	}
-	free(r->terms);
-	free(r->text);
+	if (r->terms != inline_terms(r))
+		free(r->terms);
 	free(r);
 }

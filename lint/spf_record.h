@@ -34,6 +34,8 @@ typedef struct spf_term {
 	bool bad;		/* a syntax error was found in it */
 	bool has_macro;		/* its domain-spec holds a macro-expand */
 	size_t offset, length;	/* the whole term in the record */
+	/* Strings owned by the record, NUL-terminated (a NUL byte of the
+	 * record's text shows as the end): */
 	char *domain;		/* domain-spec, or NULL when absent */
 	char *name, *value;	/* unknown modifier: its name and value */
 	uint8_t addr[16];	/* ip4 (first 4 bytes) and ip6 */
@@ -49,6 +51,7 @@ typedef struct spf_record {
 	int exp;		/* index of the exp term, or -1 */
 	int all;		/* index of the first all, or -1 */
 	bool bad;		/* any syntax error: receivers give permerror */
+	char *strings;		/* the terms' strings point here */
 } spf_record_t;
 
 /** True when text is an SPF record: "v=spf1" (any case), then a space or
