@@ -37,13 +37,14 @@ verdict(const lint_report_t *rp, bool optional)
 
 /* The SPF walk as a report: its findings move into rp */
 static void
-spf_area(dns_resolver_t *r, const char *domain, audit_result_t *res)
+spf_area(dns_resolver_t *r, spf_walk_memo_t *memo, const char *domain,
+    audit_result_t *res)
 {
 	lint_report_t *rp = &res->area[AUDIT_SPF];
 	spf_walk_t w;
 
 	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
-	if (spf_walk_run(&w, r, domain, NULL, 0) != 0)
+	if (spf_walk_run_memo(&w, r, memo, domain, NULL, 0) != 0)
 		return;
 	res->lookups = w.lookups;
 	res->voids = w.voids;
@@ -99,7 +100,7 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	for (size_t i = 0; i < AUDIT_NAREAS; i++)
 		lint_report_init(&res->area[i]);
 	mx_domain_check(r, domain, &res->area[AUDIT_MX], &res->null_mx);
-	spf_area(r, domain, res);
+	spf_area(r, ao->memo, domain, res);
 	dmarc_domain_check(r, domain, NULL, ao->rfc7489, &res->area[AUDIT_DMARC],
 	    &d);
 	dmarc_policy(domain, &d, res->policy, sizeof(res->policy));

@@ -286,6 +286,8 @@ main(int argc, char **argv)
 	dns_resolver_t *r = cmd_resolver(&o);
 	uint64_t t0 = now_us();
 
+	ao.memo = spf_walk_memo_new();
+
 	status = cmd_batch_run(&b, r, domains, n);
 	if (o.json && !batch) {
 		/* one domain: its object is the whole document */
@@ -301,6 +303,7 @@ main(int argc, char **argv)
 		summary(&a, r, (double)(now_us() - t0) / 1e6);
 	if (batch)
 		cmd_batch_free(domains, n);
+	spf_walk_memo_free(ao.memo);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);

@@ -40,7 +40,7 @@ usage(FILE *fp, int status)
 
 /* The JSON object of one walk */
 static json_t *
-walk_json(const char *domain, const spf_walk_t *w)
+walk_json(const char *domain, const spf_walk_t *w, bool tree)
 {
 	json_t *doc = json_pack("{s:o, s:o, s:b, s:i, s:i, s:i, s:i}",
 	    "domain", domain ? json_string(domain) : json_null(),
@@ -50,7 +50,8 @@ walk_json(const char *domain, const spf_walk_t *w)
 	    "void_lookups", (int)w->voids, "void_limit", SPF_VOID_LIMIT);
 
 	json_object_set_new(doc, "findings", cmd_findings_json(&w->findings));
-	json_object_set_new(doc, "tree", cmd_spf_tree_json(w->root));
+	if (tree)
+		json_object_set_new(doc, "tree", cmd_spf_tree_json(w->root));
 	return doc;
 }
 
@@ -72,7 +73,7 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 	dns_failed = lint_findings_has(&w.findings,
 	    spf_codes[SPF_DNS_FAILURE].code);
 	if (docs)
-		json_array_append_new(docs, walk_json(domain, &w));
+		json_array_append_new(docs, walk_json(domain, &w, true));
 	else {
 		if (w.root)
 			printf("%s\n\n", w.root->text);
@@ -115,17 +116,18 @@ spf_name(const char *name, const ldns_rr_list *rrs, void *arg)
 /* --batch: the walks of many domains in lockstep, JSON Lines */
 struct batch_run {
 	const cmd_opts_t *o;
+	spf_walk_memo_t *memo;
 	size_t clean, errors, dns, bad;
 };
 
 static void *
 batch_walk(void *arg, dns_resolver_t *r, const char *domain, void **state)
 {
+	struct batch_run *b = arg;
 	spf_walk_t *w = malloc(sizeof(*w));
 
-	(void)arg;
 	(void)state;
-	if (w && spf_walk_run(w, r, domain, NULL, 0) != 0) {
+	if (w && spf_walk_run_memo(w, r, b->memo, domain, NULL, 0) != 0) {
 		spf_walk_clear(w);
 		free(w);
 		w = NULL;
@@ -161,7 +163,8 @@ batch_emit(void *arg, const char *domain, void *result)
 		cmd_error(b->o, "out of memory");
 		return EXIT_USAGE;
 	}
-	batch_line(walk_json(domain, w));
+	/* the tree repeats every provider's terms: only when asked */
+	batch_line(walk_json(domain, w, b->o->verbose > 0));
 	if (lint_findings_has(&w->findings, spf_codes[SPF_DNS_FAILURE].code)) {
 		status = EXIT_DNS;
 		b->dns++;
@@ -188,7 +191,7 @@ batch_fail(void *arg, const char *domain, const char *why)
 static int
 batch_main(const cmd_opts_t *o, const char *path, unsigned window)
 {
-	struct batch_run b = { .o = o };
+	struct batch_run b = { .o = o, .memo = spf_walk_memo_new() };
 	cmd_batch_t job = { .run = batch_walk, .discard = batch_discard,
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
 	    .window = window, .deadline_ms = o->deadline_ms,
@@ -212,6 +215,7 @@ batch_main(const cmd_opts_t *o, const char *path, unsigned window)
 	    "queries, %u round trips\n", n, secs, secs > 0 ? (double)n / secs :
 	    0.0, b.clean, b.errors, b.dns, b.bad, st.queries, st.rounds);
 	cmd_batch_free(domains, n);
+	spf_walk_memo_free(b.memo);
 	dns_resolver_free(r);
 	return status;
 }

@@ -65,6 +65,35 @@ lint_findings_add(lint_findings_t *f, const lint_code_t *code,
 	return rc;
 }
 
+int
+lint_findings_append(lint_findings_t *dst, const lint_findings_t *src)
+{
+	if (dst->cap < dst->n + src->n) {
+		size_t cap = dst->n + src->n + 8;
+		lint_finding_t *v = realloc(dst->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		dst->v = v;
+		dst->cap = cap;
+	}
+	for (size_t i = 0; i < src->n; i++) {
+		const lint_finding_t *s = &src->v[i];
+		lint_finding_t *x = &dst->v[dst->n];
+
+		*x = *s;
+		x->message = strdup(s->message);
+		x->domain = s->domain ? strdup(s->domain) : NULL;
+		if (x->message == NULL || (s->domain && x->domain == NULL)) {
+			free(x->message);
+			free(x->domain);
+			return -1;
+		}
+		dst->n++;
+	}
+	return 0;
+}
+
 size_t
 lint_findings_count(const lint_findings_t *f, lint_severity_t sev)
 {

@@ -46,6 +46,8 @@ int lint_findings_add(lint_findings_t *f, const lint_code_t *code,
     const char *domain, long offset, ...);
 int lint_findings_vadd(lint_findings_t *f, const lint_code_t *code,
     const char *domain, long offset, va_list ap);
+/** Appends copies of src's findings to dst; -1 on no memory. */
+int lint_findings_append(lint_findings_t *dst, const lint_findings_t *src);
 /** How many findings have exactly this severity. */
 size_t lint_findings_count(const lint_findings_t *f, lint_severity_t sev);
 /** True when a finding with this code is in the list. */

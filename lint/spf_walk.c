@@ -15,6 +15,7 @@
 struct pass {
 	spf_walk_t *w;
 	dns_resolver_t *r;
+	spf_walk_memo_t *memo;
 	unsigned pending;	/* answers this pass lacked */
 	dns_table_t *checked;	/* domains whose record was checked */
 	const char *path[MAX_DEPTH];	/* include/redirect chain */
@@ -77,8 +78,10 @@ node_free(spf_node_t *n)
 		free(n->items[i].target);
 	}
 	free(n->items);
-	spf_record_free(n->rec);
-	free(n->text);
+	if (!n->shared) {
+		spf_record_free(n->rec);
+		free(n->text);
+	}
 	free(n->domain);
 	free(n);
 }
@@ -257,6 +260,98 @@ walk_term(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 		it->note = "DNS failure";
 }
 
+/* ---- the memo ---- */
+
+struct memo_entry {
+	struct memo_entry *retired;	/* replaced, kept until the end */
+	char *text;
+	size_t len;
+	spf_record_t *rec;
+	lint_findings_t f;	/* of the parse and the checks */
+};
+
+struct spf_walk_memo {
+	dns_table_t *t;		/* "1domain" (top) or "0domain" */
+	struct memo_entry *retired;
+};
+
+static void
+memo_entry_free(void *p)
+{
+	struct memo_entry *e = p;
+
+	if (e == NULL)
+		return;
+	free(e->text);
+	spf_record_free(e->rec);
+	lint_findings_clear(&e->f);
+	free(e);
+}
+
+spf_walk_memo_t *
+spf_walk_memo_new(void)
+{
+	spf_walk_memo_t *m = calloc(1, sizeof(*m));
+
+	if (m && (m->t = dns_table_new()) == NULL) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+void
+spf_walk_memo_free(spf_walk_memo_t *m)
+{
+	if (m == NULL)
+		return;
+	dns_table_free(m->t, memo_entry_free);
+	while (m->retired) {
+		struct memo_entry *e = m->retired;
+
+		m->retired = e->retired;
+		memo_entry_free(e);
+	}
+	free(m);
+}
+
+/* The record of domain, parsed and checked once for its text; NULL on no
+ * memory.  An entry whose text changed is made again; the old one stays
+ * until the memo goes, for the walks that may still hold it. */
+static const struct memo_entry *
+memo_get(spf_walk_memo_t *m, const char *domain, const char *text,
+    size_t len, bool top)
+{
+	char key[260];
+	struct memo_entry *e;
+
+	snprintf(key, sizeof(key), "%d%s", top, domain);
+	struct memo_entry *old = dns_table_get(m->t, key);
+
+	if (old && old->len == len && memcmp(old->text, text, len) == 0)
+		return old;
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->text = malloc(len + 1)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	memcpy(e->text, text, len);
+	e->text[len] = '\0';
+	e->len = len;
+	e->rec = spf_record_parse(text, len, domain, &e->f);
+	if (e->rec)
+		spf_record_check(e->rec, domain, top, &e->f);
+	if (dns_table_put(m->t, key, e) != 0) {
+		memo_entry_free(e);
+		return NULL;
+	}
+	if (old) {
+		old->retired = m->retired;
+		m->retired = old;
+	}
+	return e;
+}
+
 static spf_node_t *
 walk_node(struct pass *p, const char *domain, const char *text, size_t len,
     bool top)
@@ -267,23 +362,41 @@ walk_node(struct pass *p, const char *domain, const char *text, size_t len,
 	bool first;
 	size_t i;
 
-	if (n == NULL || (domain && (n->domain = strdup(domain)) == NULL) ||
-	    (n->text = malloc(len + 1)) == NULL) {
+	if (n == NULL || (domain && (n->domain = strdup(domain)) == NULL)) {
 		node_free(n);
 		return NULL;
 	}
-	memcpy(n->text, text, len);
-	n->text[len] = '\0';
 	/* a record's own findings are reported once however often it is
 	 * included; the lookups it costs count every time */
 	first = domain == NULL || dns_table_get(p->checked, domain) == NULL;
 	if (first && domain)
 		dns_table_put(p->checked, domain, p);
 	lint_findings_init(&scratch);
-	n->rec = spf_record_parse(text, len, domain,
-	    first ? &w->findings : &scratch);
-	if (n->rec && first)
-		spf_record_check(n->rec, domain, top, &w->findings);
+	if (p->memo && domain) {
+		const struct memo_entry *e = memo_get(p->memo, domain, text,
+		    len, top);
+
+		if (e == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		n->shared = true;
+		n->text = e->text;
+		n->rec = e->rec;
+		if (first)
+			lint_findings_append(&w->findings, &e->f);
+	} else {
+		if ((n->text = malloc(len + 1)) == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		memcpy(n->text, text, len);
+		n->text[len] = '\0';
+		n->rec = spf_record_parse(text, len, domain,
+		    first ? &w->findings : &scratch);
+		if (n->rec && first)
+			spf_record_check(n->rec, domain, top, &w->findings);
+	}
 	lint_findings_clear(&scratch);
 	if (n->rec == NULL)
 		return n;
@@ -441,6 +554,13 @@ int
 spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len)
 {
+	return spf_walk_run_memo(w, r, NULL, domain, record, len);
+}
+
+int
+spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
+    const char *domain, const char *record, size_t len)
+{
 	struct pass p;
 	char norm[256];
 
@@ -451,6 +571,7 @@ spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
 		memset(&p, 0, sizeof(p));
 		p.w = w;
 		p.r = r;
+		p.memo = memo;
 		if ((p.checked = dns_table_new()) == NULL)
 			return -1;
 		node_free(w->root);

@@ -43,6 +43,7 @@ struct spf_node {
 	char *domain;		/* NULL for a candidate record without one */
 	char *text;		/* the SPF record, NULL when none was found */
 	spf_record_t *rec;
+	bool shared;		/* text and rec belong to a memo */
 	spf_item_t *items;	/* in evaluation order */
 	size_t nitems;
 };
@@ -63,6 +64,18 @@ typedef struct spf_walk {
 int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len);
 void spf_walk_clear(spf_walk_t *w);
+
+/* A memo of parsed and checked records, for many walks over one resolver
+ * (a batch, or the passes of a lockstep run): a provider's records are
+ * parsed and checked once, not once per domain and pass.  It must outlive
+ * the walks that use it, and holds nothing of the resolver. */
+typedef struct spf_walk_memo spf_walk_memo_t;
+
+spf_walk_memo_t *spf_walk_memo_new(void);
+void spf_walk_memo_free(spf_walk_memo_t *m);
+/** spf_walk_run with a memo (NULL: none). */
+int spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *m,
+    const char *domain, const char *record, size_t len);
 
 /** The one SPF record among a TXT answer's records, strings joined, *len
  * bytes (a NUL byte in it is kept, for the parser to refuse); NULL and
