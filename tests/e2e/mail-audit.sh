@@ -155,8 +155,8 @@ else
 fi
 expect_not "no progress line when stderr is not a terminal" 'domains, [0-9]+/s'
 # spf-lint --batch: the same walks as one domain at a time
-run "$BIN/spf-lint" $P --batch gen/domains
-expect "spf-lint --batch over the 1,000 domains" 3
+run "$BIN/spf-lint" $P -v --batch gen/domains
+expect "spf-lint -v --batch over the 1,000 domains" 3
 printf '%s\n' "$OUT" >spf.out
 agree=0
 for i in 0 3 5 6 17 499 987; do
@@ -178,6 +178,9 @@ if printf '%s\n' "$ERR" | grep -Eq "^spf-lint: 1001 domains in .*: [0-9]+ clean,
 else
 	t_not_ok "spf-lint's batch summary" "$ERR"
 fi
+run sh -c "head -1 gen/domains | '$BIN/spf-lint' $S --batch -"
+expect "spf-lint --batch - reads stdin" 0
+expect_json "without -v, no tree in a batch line" "'tree' in j" "False"
 run sh -c "head -3 gen/domains | '$BIN/mail-audit' $S --batch -"
 expect "--batch - reads stdin" 0
 t_done
