@@ -98,9 +98,14 @@ fuzz:
 $(O)/bench/%: $(O)/bench/%.o $(O)/libauthzone.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# what bench/ measures on this machine
-bench: all $(O)/bench/aggregate
+# what bench/ measures on this machine, side by side with libspf2 and
+# pyspf (bench/README.md)
+bench:
+	@tests/deps.sh bench
+	@$(MAKE) --no-print-directory tools $(O)/bench/aggregate \
+		$(O)/bench/parse $(O)/tests/dnsproxy
 	@$(O)/bench/aggregate
+	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) /usr/bin/python3 bench/run.py
 
 # the RFC 7208 suite against spf-eval, pyspf and libspf2 side by side
 conformance: deps-check

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install from Debian's packages whatever the build, the demo or the tests
 # need and this machine lacks.  Says what it installs; does nothing when all
-# is present.  Usage: tests/deps.sh build|check|asan
+# is present.  Usage: tests/deps.sh build|check|asan|bench
 set -eu
 
 need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev"
 case "${1:-build}" in
 check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils" ;;
 asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils clang" ;;
+bench) need="$need nsd python3 iproute2 spfquery python3-spf" ;;
 esac
 
 missing=""

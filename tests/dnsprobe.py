@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """dnsprobe.py PORT ZONE...: exit 0 when the server on 127.0.0.1:PORT
-answers SOA for every zone with NOERROR and the AA bit, within 200 ms each.
+(or the address in $DNSPROBE_ADDR) answers SOA for every zone with NOERROR
+and the AA bit, within 200 ms each.
 """
+import os
 import random
 import socket
 import struct
@@ -16,7 +18,7 @@ def probe(port, zone):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(0.2)
     try:
-        s.sendto(msg, ("127.0.0.1", port))
+        s.sendto(msg, (os.environ.get("DNSPROBE_ADDR", "127.0.0.1"), port))
         data = s.recv(4096)
     except OSError:
         return False

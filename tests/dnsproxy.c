@@ -5,8 +5,11 @@
  * answers) or answer SERVFAIL for names under given suffixes, and drop
  * the empty answers of given names.
  *
- *   dnsproxy -l PORT -u PORT [-d MS] [-x SUFFIX]... [-s SUFFIX]...
- *            [-t NAME]...
+ *   dnsproxy -l PORT -u PORT [-a ADDR] [-L ADDR] [-d MS] [-x SUFFIX]...
+ *            [-s SUFFIX]... [-t NAME]...
+ *
+ * It listens on 127.0.0.1 (-L: another address) and relays to 127.0.0.1
+ * (-a: another IPv4 address).
  *
  * A UDP query goes upstream over UDP, a TCP query over its own TCP
  * connection; both answers wait out the delay in one queue (the delay is
@@ -235,12 +238,15 @@ main(int argc, char **argv)
 {
 	struct rules r = { .ndrop = 0 };
 	int c, lport = 0, uport = 0, delay = 0, one = 1;
+	const char *uaddr = "127.0.0.1", *laddr = "127.0.0.1";
 	int lfd, ufd, tfd;
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:d:x:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:t:")) != -1) {
 		switch (c) {
+		case 'a': uaddr = optarg; break;
+		case 'L': laddr = optarg; break;
 		case 'l': lport = atoi(optarg); break;
 		case 'u': uport = atoi(optarg); break;
 		case 'd': delay = atoi(optarg); break;
@@ -257,8 +263,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "dnsproxy: -l and -u are required\n");
 		return 2;
 	}
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 	up = sin;
+	if (inet_pton(AF_INET, laddr, &sin.sin_addr) != 1 ||
+	    inet_pton(AF_INET, uaddr, &up.sin_addr) != 1) {
+		fprintf(stderr, "dnsproxy: bad address\n");
+		return 2;
+	}
 	sin.sin_port = htons((uint16_t)lport);
 	up.sin_port = htons((uint16_t)uport);
 	lfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
