@@ -9,7 +9,7 @@ O	?= build
 BIN	?= bin
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	= ldns jansson libpcre2-8 libcrypto libcurl
+PKGS	= ldns jansson libpcre2-8 libcrypto libcurl libxml-2.0
 VERSION	= 0.1.0
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 
 #include "cmd/reclint.h"
+#include "lint/bimi_files.h"
 
-enum { OPT_SELECTOR = OPT_TOOL_BASE };
+enum {
+	OPT_SELECTOR = OPT_TOOL_BASE, OPT_FETCH, OPT_CA_FILE, OPT_CONNECT_TO,
+};
 
 static void
 usage(FILE *fp, int status)
@@ -14,7 +17,14 @@ usage(FILE *fp, int status)
 		fputs("\nCheck the BIMI assertion record at "
 		    "S._bimi.DOMAIN (falling back to the\norganizational "
 		    "domain), and that DMARC asks for quarantine or reject.\n\n"
-		    "      --selector S     default: default\n", fp);
+		    "      --selector S     default: default\n"
+		    "      --fetch          fetch the logo and the certificate "
+		    "over HTTPS and\n"
+		    "                       check them: SVG Tiny PS, validity, "
+		    "names, logotype\n"
+		    "      --ca-file FILE   trust these CAs for the fetch\n"
+		    "      --connect-to HOST:PORT:CHOST:CPORT  connect there "
+		    "instead (repeatable)\n", fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
@@ -27,9 +37,14 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "selector", required_argument, NULL, OPT_SELECTOR },
+		{ "fetch", no_argument, NULL, OPT_FETCH },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
 		CMD_COMMON_LONGOPTS
 	};
-	const char *sel = "default";
+	const char *sel = "default", *connect[8];
+	https_options_t ho = { .connect_to = connect };
+	bool fetch = false;
 	char domain[256], norm[256];
 	lint_report_t rp;
 	dmarc_found_t d;
@@ -45,6 +60,14 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			sel = optarg;
+		} else if (c == OPT_FETCH)
+			fetch = true;
+		else if (c == OPT_CA_FILE)
+			ho.ca_file = optarg;
+		else if (c == OPT_CONNECT_TO) {
+			if (ho.nconnect == 8)
+				usage(stderr, EXIT_USAGE);
+			connect[ho.nconnect++] = optarg;
 		} else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
 	}
@@ -55,6 +78,14 @@ main(int argc, char **argv)
 
 	lint_report_init(&rp);
 	bimi_domain_check(r, domain, sel, o.record, &rp, &d);
+	if (fetch && rp.record) {
+		/* the certificate names the domain whose record it is */
+		const char *owner_domain = strstr(rp.owner, "._bimi.");
+
+		ho.timeout_ms = o.timeout_ms * (o.retries + 1);
+		bimi_files_fetch_check(rp.record, owner_domain ?
+		    owner_domain + 7 : domain, &ho, &rp.f);
+	}
 	cmd_record_report(&o, r, domain, &rp, json_pack("{s:o}", "dmarc",
 	    d.record ? json_string(d.record) : json_null()));
 	status = cmd_report_status(&o, &rp);

@@ -4,7 +4,7 @@
 # is present.  Usage: tests/deps.sh build|check|asan|bench
 set -eu
 
-need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev"
+need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libxml2-dev"
 case "${1:-build}" in
 check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils" ;;
 asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils clang" ;;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# bimi-lint against NSD: the record, the fallback, the DMARC prerequisite.
+# bimi-lint against NSD: the record, the fallback, the DMARC prerequisite;
+# with --fetch, the logo and the mark certificate from a real HTTPS server
+# on loopback with a test CA made here.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 mkdir -p zones
@@ -27,7 +29,40 @@ for z in weak tst pct nodm nobimi; do
 		[ $z = nobimi ] || echo "default._bimi TXT $logo"
 	} >zones/$z.test.zone
 done
-nsd_start bm.test weak.test tst.test pct.test nodm.test nobimi.test || { t_not_ok "nsd starts"; t_done; exit; }
+{
+	soa f.test
+	echo '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@f.test"'
+	echo 'default._bimi TXT "v=BIMI1; l=https://img.f.test/logo.svg; a=https://img.f.test/vmc.pem"'
+	echo 'bad._bimi TXT "v=BIMI1; l=https://img.f.test/bad.svg; a=https://img.f.test/missing.pem"'
+	echo 'moved._bimi TXT "v=BIMI1; l=https://moved.f.test/logo.svg"'
+	echo 'tls._bimi TXT "v=BIMI1; l=https://other.f.test/logo.svg"'
+	echo 'wrong._bimi TXT "v=BIMI1; l=https://img.f.test/logo.svg; a=https://img.f.test/web.pem"'
+} >zones/f.test.zone
+nsd_start bm.test weak.test tst.test pct.test nodm.test nobimi.test f.test || { t_not_ok "nsd starts"; t_done; exit; }
+mkdir -p www/img.f.test www/moved.f.test
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+    -subj "/CN=authzone test CA" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "/CN=img.f.test" 2>/dev/null
+printf 'subjectAltName=DNS:img.f.test,DNS:moved.f.test\n' >ext
+openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 \
+    -extfile ext 2>/dev/null
+# the mark certificate: the domain in its SAN and the logotype extension
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout vmc.key -out vmc.csr \
+    -subj "/CN=F Brand" 2>/dev/null
+printf 'subjectAltName=DNS:f.test\n1.3.6.1.5.5.7.1.12=DER:3000\n' >vmcext
+openssl x509 -req -in vmc.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out www/img.f.test/vmc.pem \
+    -days 300 -extfile vmcext 2>/dev/null
+cp srv.pem www/img.f.test/web.pem
+printf '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps"><title>F</title><path d="M0 0h9v9z"/></svg>\n' \
+    >www/img.f.test/logo.svg
+printf '<svg xmlns="http://www.w3.org/2000/svg" version="1.1"><script>x()</script><animate/></svg>\n' \
+    >www/img.f.test/bad.svg
+echo "https://img.f.test/logo.svg" >www/moved.f.test/redirect
+HTTPS_PORT=$(free_port)
+mkfifo https.ready
+/usr/bin/python3 "$T_LIB/https_server.py" "$HTTPS_PORT" srv.pem srv.key www >https.ready 2>/dev/null &
+T_PIDS="$T_PIDS $!"
+read -r _ <https.ready
 S="--server 127.0.0.1@$NSD_PORT"
 
 run "$BIN/bimi-lint" $S bm.test
@@ -54,6 +89,24 @@ run "$BIN/bimi-lint" $S nobimi.test
 expect "no record" 1 'bimi-no-record'
 run "$BIN/bimi-lint" $S --json bm.test
 expect_json "json" '(j["owner"], j["dmarc"].startswith("v=DMARC1; p=reject"), j["findings"])' "('default._bimi.bm.test', True, [])"
+F="--fetch --ca-file ca.pem --connect-to ::127.0.0.1:$HTTPS_PORT"
+run "$BIN/bimi-lint" $S $F f.test
+expect "--fetch: an SVG Tiny PS logo and a mark certificate for the domain" 0 \
+    'bimi-cert at https://img.f.test/vmc.pem' 'certificate for /CN=F Brand, issued by /CN=authzone test CA'
+expect_not "no error or warning" '^(error|warning)'
+run "$BIN/bimi-lint" $S $F --selector bad f.test
+expect "a logo outside the profile, a missing certificate" 1 'bimi-svg-version' 'bimi-svg-profile' \
+    'bimi-svg-no-title' 'bimi-svg-script' 'bimi-svg-animation' \
+    'bimi-fetch-http at https://img.f.test/missing.pem' 'answered HTTP 404'
+run "$BIN/bimi-lint" $S $F --selector moved f.test
+expect "a redirect is not followed" 1 'bimi-fetch-http' 'answered HTTP 301 to https://img.f.test/logo.svg'
+run "$BIN/bimi-lint" $S $F --selector tls f.test
+expect "a server whose certificate does not name the host" 1 'bimi-fetch-failed' 'cannot fetch https://other.f.test/logo.svg'
+run "$BIN/bimi-lint" $S $F --selector wrong f.test
+expect "a web server certificate is no mark certificate" 1 'bimi-cert-name' 'do not name f.test' \
+    'bimi-cert-no-logotype'
+run "$BIN/bimi-lint" $S f.test
+expect_not "without --fetch nothing is fetched" 'bimi-cert|bimi-svg'
 run "$BIN/bimi-lint" --server 127.0.0.1@1 --timeout 200 --retries 0 bm.test
 expect "a DNS failure is exit 3" 3
 t_done

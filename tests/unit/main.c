@@ -41,6 +41,7 @@ main(void)
 	test_zonegen();
 	test_tagrec();
 	test_ipset();
+	test_bimi_files();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

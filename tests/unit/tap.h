@@ -16,5 +16,6 @@ void test_findings(void);
 void test_zonegen(void);
 void test_tagrec(void);
 void test_ipset(void);
+void test_bimi_files(void);
 
 #endif
