@@ -59,6 +59,12 @@ struct query {
 	unsigned tries;
 	size_t server;
 	uint64_t expires;
+	/* after a truncated answer: the same question over TCP, in the
+	 * same poll loop as the rest */
+	bool tcp;
+	uint8_t *buf;		/* the framed query, then the framed answer */
+	size_t len, done;	/* bytes of buf to move, and moved */
+	bool reading;
 };
 
 struct server {
@@ -544,58 +550,94 @@ query_close(struct query *q)
 	if (q->fd >= 0)
 		close(q->fd);
 	q->fd = -1;
+	free(q->buf);
+	q->buf = NULL;
+	q->tcp = false;
 }
 
-/* The TCP exchange after a truncated answer; NULL on failure.  Blocking,
- * bounded by the try's timeout and the deadline. */
-static ldns_pkt *
-query_tcp(dns_resolver_t *r, struct query *q)
+/* Starts the TCP exchange after a truncated answer: a non-blocking
+ * connect to the same server, the question framed with its length.
+ * -1 when it cannot even start. */
+static int
+query_tcp_start(dns_resolver_t *r, struct query *q)
 {
 	const struct server *s = &r->servers[q->server];
-	ldns_pkt *pkt = NULL, *ans = NULL;
+	ldns_pkt *pkt;
 	ldns_rdf *qname;
-	uint8_t *wire = NULL, *reply = NULL;
-	size_t len, rlen;
+	uint8_t *wire = NULL;
+	size_t len;
 	char abs[260];
-	int fd;
-	uint64_t left = r->deadline > now_ms() ? r->deadline - now_ms() : 0;
-	struct timeval tv;
+	int rc = -1;
 
-	if (left > r->timeout_ms)
-		left = r->timeout_ms;
-	tv.tv_sec = (time_t)(left / 1000);
-	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	query_close(q);
 	snprintf(abs, sizeof(abs), "%s.", q->e->name);
 	if ((qname = ldns_dname_new_frm_str(abs)) == NULL ||
 	    (pkt = ldns_pkt_query_new(qname, q->e->type, LDNS_RR_CLASS_IN,
 	    LDNS_RD)) == NULL)
-		return NULL;
+		return -1;
 	ldns_pkt_set_id(pkt, q->id);
 	if (ldns_pkt2wire(&wire, pkt, &len) == LDNS_STATUS_OK &&
-	    (fd = ldns_tcp_connect((const struct sockaddr_storage *)&s->ss,
-	    s->len, tv)) >= 0) {
-		r->stats.queries++;
-		uint8_t *framed = malloc(len + 2);
-		bool sent = false;
-
-		if (framed) {
-			framed[0] = (uint8_t)(len >> 8);
-			framed[1] = (uint8_t)len;
-			memcpy(framed + 2, wire, len);
-			sent = send(fd, framed, len + 2, MSG_NOSIGNAL) ==
-			    (ssize_t)(len + 2);
-			free(framed);
+	    (q->buf = malloc(len + 2)) != NULL) {
+		q->buf[0] = (uint8_t)(len >> 8);
+		q->buf[1] = (uint8_t)len;
+		memcpy(q->buf + 2, wire, len);
+		q->len = len + 2;
+		q->done = 0;
+		q->reading = false;
+		q->tcp = true;
+		q->fd = socket(s->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (q->fd >= 0 && (connect(q->fd, (const struct sockaddr *)&s->ss,
+		    s->len) == 0 || errno == EINPROGRESS)) {
+			r->stats.queries++;
+			q->expires = now_ms() + r->timeout_ms;
+			rc = 0;
 		}
-		if (sent &&
-		    (reply = ldns_tcp_read_wire_timeout(fd, &rlen, tv)) &&
-		    ldns_wire2pkt(&ans, reply, rlen) != LDNS_STATUS_OK)
-			ans = NULL;
-		close(fd);
 	}
-	free(reply);
 	free(wire);
 	ldns_pkt_free(pkt);
-	return ans;
+	return rc;
+}
+
+/* Moves what the TCP socket allows: the query out, then the answer in.
+ * Returns 1 with *p when the answer is whole, 0 to wait, -1 on failure. */
+static int
+query_tcp_io(struct query *q, ldns_pkt **p)
+{
+	ssize_t n;
+
+	*p = NULL;
+	while (!q->reading) {
+		n = send(q->fd, q->buf + q->done, q->len - q->done, MSG_NOSIGNAL);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINPROGRESS ||
+			    errno == EINTR ? 0 : -1;
+		if ((q->done += (size_t)n) == q->len) {
+			q->reading = true;
+			q->done = 0;
+			q->len = 2;	/* the length first */
+		}
+	}
+	for (;;) {
+		if (q->done == q->len && q->len == 2) {
+			size_t mlen = (size_t)(q->buf[0] << 8 | q->buf[1]);
+			uint8_t *nb = realloc(q->buf, mlen + 2);
+
+			if (mlen < 12 || nb == NULL)
+				return -1;
+			q->buf = nb;
+			q->len = mlen + 2;
+		}
+		if (q->done == q->len)
+			return ldns_wire2pkt(p, q->buf + 2, q->len - 2) ==
+			    LDNS_STATUS_OK ? 1 : -1;
+		n = recv(q->fd, q->buf + q->done, q->len - q->done, 0);
+		if (n == 0)
+			return -1;
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		q->done += (size_t)n;
+	}
 }
 
 static bool
@@ -715,16 +757,46 @@ query_start(dns_resolver_t *r, struct query *q)
 	entry_finish(q->e, DNS_NETERROR, NULL);
 }
 
-/* Reads one datagram; true when the query is settled or restarted. */
+/* The answer p (taken) for q: settled, or asked again of the next server
+ * after a SERVFAIL or a refusal */
+static bool
+query_settle(dns_resolver_t *r, struct query *q, ldns_pkt *p)
+{
+	bool done = query_answer(r, q, p);
+
+	ldns_pkt_free(p);
+	query_close(q);
+	if (!done) {
+		q->server = (q->server + 1) % r->nservers;
+		q->e->round++;
+		query_start(r, q);
+	}
+	return true;
+}
+
+/* Reads what came (a datagram, or TCP bytes); true when the query is
+ * settled or restarted. */
 static bool
 query_read(dns_resolver_t *r, struct query *q)
 {
 	uint8_t buf[65535];
-	ssize_t n = recv(q->fd, buf, sizeof(buf), 0);
 	ldns_pkt *p = NULL;
-	bool done;
+	ssize_t n;
 
-	if (n < 0) {
+	if (q->tcp) {
+		int rc = query_tcp_io(q, &p);
+
+		if (rc == 0)
+			return false;
+		if (rc < 0 || !question_matches(p, q)) {
+			ldns_pkt_free(p);
+			query_close(q);
+			entry_finish(q->e, DNS_NETERROR, NULL);
+			return true;
+		}
+		return query_settle(r, q, p);
+	}
+	if ((n = recv(q->fd, buf, sizeof(buf), 0)) < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return false;
 		/* ICMP unreachable: this server is out, try the next */
@@ -741,24 +813,18 @@ query_read(dns_resolver_t *r, struct query *q)
 		return false;		/* not ours: keep waiting */
 	}
 	if (ldns_pkt_tc(p)) {
+		/* truncated: the same server over TCP, one round deeper,
+		 * while the other queries go on */
 		ldns_pkt_free(p);
 		q->e->round++;
-		if ((p = query_tcp(r, q)) == NULL || !question_matches(p, q)) {
-			ldns_pkt_free(p);
+		if (query_tcp_start(r, q) != 0) {
 			query_close(q);
 			entry_finish(q->e, DNS_NETERROR, NULL);
 			return true;
 		}
+		return false;
 	}
-	done = query_answer(r, q, p);
-	ldns_pkt_free(p);
-	query_close(q);
-	if (!done) {
-		q->server = (q->server + 1) % r->nservers;
-		q->e->round++;
-		query_start(r, q);
-	}
-	return true;
+	return query_settle(r, q, p);
 }
 
 static void
@@ -822,7 +888,9 @@ dns_resolver_wait(dns_resolver_t *r)
 			break;
 		}
 		for (size_t i = 0; i < n; i++) {
-			pfd[i] = (struct pollfd){ .fd = q[i].fd, .events = POLLIN };
+			pfd[i] = (struct pollfd){ .fd = q[i].fd,
+			    .events = q[i].tcp && !q[i].reading ? POLLOUT :
+			    POLLIN };
 			if (q[i].expires < wake)
 				wake = q[i].expires;
 		}

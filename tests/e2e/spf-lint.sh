@@ -73,6 +73,12 @@ Z
 	# answers too big for 1232 bytes of UDP: TCP, and the 512-byte warning
 	echo "big TXT \"v=spf1 ip4:85.100.10.0/24 -all\""
 	for i in 1 2 3 4 5 6; do echo "big TXT \"$(long 240)$i\""; done
+	# three big ones included side by side: their TCP retries overlap
+	echo "bigs TXT \"v=spf1 include:big.lint.test include:big2.lint.test include:big3.lint.test -all\""
+	for b in big2 big3; do
+		echo "$b TXT \"v=spf1 ip4:85.100.11.0/24 -all\""
+		for i in 1 2 3 4 5 6; do echo "$b TXT \"$(long 240)$i\""; done
+	done
 } >"$T_TMP/zones/lint.test.zone"
 sed -i 's/include:l4a /include:l4a.lint.test /; s/include:l4b /include:l4b.lint.test /; s/include:w\([0-9]\) /include:w\1.lint.test /g' "$T_TMP/zones/lint.test.zone"
 {
@@ -179,6 +185,19 @@ expect "private, host-bit and broad ranges" 0 'spf-private-range at private.lint
 
 run "$BIN/spf-lint" $S big.lint.test
 expect "a truncated answer is retried over TCP" 0 '^lookups 0/10' 'spf-answer-too-big'
+
+proxy_start -d 150
+start=$(date +%s%N)
+run "$BIN/spf-lint" --server "127.0.0.1@$PROXY_PORT" --json bigs.lint.test
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect "three truncated answers at 150 ms a round trip" 0
+expect_json "the TCP retries count a round each, side by side" '(j["lookups"], j["dns"]["rounds"])' "(3, 3)"
+# sequential TCP retries would take 5 round trips: 750 ms and more
+if [ "$ms" -lt 700 ]; then
+	t_ok "the TCP retries overlap: $ms ms for 3 rounds of 150 ms"
+else
+	t_not_ok "the TCP retries overlap" "$ms ms"
+fi
 
 run "$BIN/spf-lint" $S --json wide.lint.test
 expect "wide tree in --json" 1
