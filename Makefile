@@ -84,7 +84,7 @@ fuzz:
 	@tests/deps.sh asan
 	@$(MAKE) --no-print-directory O=build/fuzz CC=clang \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
-		$(O)/libauthzone.a
+		build/fuzz/libauthzone.a
 	@for f in $(FUZZERS); do \
 		clang -O1 -g -fsanitize=fuzzer,address,undefined $(ALL_CFLAGS) \
 		    -o build/fuzz/$$f fuzz/$$f.c build/fuzz/libauthzone.a \

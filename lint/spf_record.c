@@ -583,7 +583,7 @@ spf_record_parse(const char *text, size_t len, const char *domain,
 	r->strings = r->text + len + 1;
 	memcpy(r->text, text, len);
 	r->text[len] = '\0';
-	memcpy(r->strings, text, len + 1);
+	memcpy(r->strings, r->text, len + 1);
 	r->len = len;
 	r->redirect = r->exp = r->all = -1;
 	p.r = r;
