@@ -261,6 +261,7 @@ main(int argc, char **argv)
 	}
 	if (o.record) {
 		cmd_error(&o, "--record does not apply: mail-audit reads DNS");
+		cmd_opts_clear(&o);
 		return EXIT_USAGE;
 	}
 	if ((batch == NULL) == (optind == argc))

@@ -102,11 +102,12 @@ cmd_spf_tree_print(FILE *fp, const spf_walk_t *w, int verbose)
 json_t *
 cmd_spf_tree_json(const spf_node_t *n)
 {
-	json_t *terms = json_array();
+	json_t *terms;
 	char buf[512];
 
 	if (n == NULL)
 		return json_null();
+	terms = json_array();
 	for (size_t i = 0; i < n->nitems; i++) {
 		const spf_item_t *it = &n->items[i];
 		json_t *o;
