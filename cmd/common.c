@@ -6,11 +6,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 void
 cmd_opts_init(cmd_opts_t *o, const char *prog)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
+	/* nothing here reads OpenSSL's configuration file: loading it costs
+	 * every run that digests or parses a key about 2 ms */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	memset(o, 0, sizeof(*o));
 	o->prog = prog;
 	o->timeout_ms = 2000;

@@ -1,5 +1,11 @@
+/*
+ * libxml2 is loaded when the first logo is checked: linked in, it brings
+ * ICU and the C++ runtime, whose loading costs bimi-lint's every run two
+ * milliseconds, and most runs check no logo.
+ */
 #include "lint/bimi_files.h"
 
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +81,44 @@ const lint_code_t bimi_file_codes[] = {
 
 /* ---- the logo ---- */
 
+static struct {
+	bool tried, ok;
+	xmlDocPtr (*read_memory)(const char *, int, const char *,
+	    const char *, int);
+	const xmlError *(*last_error)(void);
+	void (*reset_last_error)(void);
+	xmlNodePtr (*root_element)(const xmlDoc *);
+	xmlChar *(*get_prop)(const xmlNode *, const xmlChar *);
+	xmlAttrPtr (*has_prop)(const xmlNode *, const xmlChar *);
+	xmlChar *(*node_content)(const xmlNode *);
+	void (*free_doc)(xmlDocPtr);
+	xmlFreeFunc *free;	/* libxml2's xmlFree is a variable */
+} xml;
+
+static bool
+xml_load(void)
+{
+	void *h;
+
+	if (xml.tried)
+		return xml.ok;
+	xml.tried = true;
+	if ((h = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return false;
+	/* POSIX: a function pointer converts through void * */
+#define SYM(field, name) \
+	(*(void **)&xml.field = dlsym(h, name)) != NULL
+	xml.ok = SYM(read_memory, "xmlReadMemory") &&
+	    SYM(last_error, "xmlGetLastError") &&
+	    SYM(reset_last_error, "xmlResetLastError") &&
+	    SYM(root_element, "xmlDocGetRootElement") &&
+	    SYM(get_prop, "xmlGetProp") && SYM(has_prop, "xmlHasProp") &&
+	    SYM(node_content, "xmlNodeGetContent") &&
+	    SYM(free_doc, "xmlFreeDoc") && SYM(free, "xmlFree");
+#undef SYM
+	return xml.ok;
+}
+
 static bool
 is(const xmlChar *name, const char *s)
 {
@@ -148,11 +192,16 @@ bimi_svg_check(const char *svg, size_t len, const char *where,
 		    len);
 	if (len > 4 * BIMI_SVG_MAX)
 		return;		/* not worth parsing */
+	if (!xml_load()) {
+		lint_findings_add(f, &bimi_file_codes[BF_SVG_XML], where, -1L,
+		    "libxml2 could not be loaded to read it", 0);
+		return;
+	}
 	/* no network, no entity expansion, no messages on stderr */
-	doc = xmlReadMemory(svg, (int)len, NULL, NULL, XML_PARSE_NONET |
+	doc = xml.read_memory(svg, (int)len, NULL, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
+		const xmlError *e = xml.last_error();
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message :
@@ -160,21 +209,21 @@ bimi_svg_check(const char *svg, size_t len, const char *where,
 		msg[strcspn(msg, "\n")] = '\0';
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_XML], where, -1L,
 		    msg, e ? e->line : 0);
-		xmlResetLastError();
+		xml.reset_last_error();
 		return;
 	}
 	if (doc->intSubset)
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_DOCTYPE], where, -1L);
-	root = xmlDocGetRootElement(doc);
+	root = xml.root_element(doc);
 	if (root == NULL || !is(root->name, "svg") || root->ns == NULL ||
 	    !is(root->ns->href, "http://www.w3.org/2000/svg")) {
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_ROOT], where, -1L,
 		    root ? (const char *)root->name : "(none)");
-		xmlFreeDoc(doc);
+		xml.free_doc(doc);
 		return;
 	}
-	xmlChar *version = xmlGetProp(root, (const xmlChar *)"version");
-	xmlChar *profile = xmlGetProp(root, (const xmlChar *)"baseProfile");
+	xmlChar *version = xml.get_prop(root, (const xmlChar *)"version");
+	xmlChar *profile = xml.get_prop(root, (const xmlChar *)"baseProfile");
 
 	if (!is(version, "1.2"))
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_VERSION], where, -1L,
@@ -182,23 +231,23 @@ bimi_svg_check(const char *svg, size_t len, const char *where,
 	if (!is(profile, "tiny-ps"))
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_PROFILE], where, -1L,
 		    profile ? (const char *)profile : "(none)");
-	xmlFree(version);
-	xmlFree(profile);
+	(*xml.free)(version);
+	(*xml.free)(profile);
 	for (const char *xy = "x"; xy; xy = *xy == 'x' ? "y" : NULL)
-		if (xmlHasProp(root, (const xmlChar *)xy))
+		if (xml.has_prop(root, (const xmlChar *)xy))
 			lint_findings_add(f, &bimi_file_codes[BF_SVG_XY], where,
 			    -1L, xy);
 	for (const xmlNode *c = root->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && is(c->name, "title")) {
-			xmlChar *t = xmlNodeGetContent(c);
+			xmlChar *t = xml.node_content(c);
 
 			title = t && t[strspn((const char *)t, " \t\r\n")];
-			xmlFree(t);
+			(*xml.free)(t);
 		}
 	if (!title)
 		lint_findings_add(f, &bimi_file_codes[BF_SVG_TITLE], where, -1L);
 	svg_walk(root, where, f);
-	xmlFreeDoc(doc);
+	xml.free_doc(doc);
 }
 
 /* ---- the certificate ---- */
