@@ -60,7 +60,7 @@ progress(const cmd_batch_t *b, size_t done, size_t n, uint64_t t0, bool last)
 
 int
 cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
-    size_t n)
+    size_t n, double *seconds)
 {
 	size_t w = b->window ? b->window : 1000, head = 0, next = 0;
 	unsigned deadline = b->deadline_ms ? b->deadline_ms : 30000;
@@ -122,6 +122,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 	progress(b, head, n, t0, true);
 	dns_resolver_defer(r, false);
 	free(s);
+	*seconds = (double)(now_ms() - t0) / 1000;
 	return status;
 }
 

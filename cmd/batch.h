@@ -38,9 +38,10 @@ typedef struct cmd_batch {
 } cmd_batch_t;
 
 /** Checks the n domains; returns the worst exit status (DNS failure over
- * findings over clean; usage for a bad name only when nothing worse). */
+ * findings over clean; usage for a bad name only when nothing worse), and
+ * the time it took in *seconds. */
 int cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r,
-    char *const *domains, size_t n);
+    char *const *domains, size_t n, double *seconds);
 
 /** Reads the domains of FILE ("-": stdin), one per line; blank lines and
  * lines starting with '#' are skipped, and so is what follows the first

@@ -6,7 +6,7 @@
 #include "lint/bimi_files.h"
 
 enum {
-	OPT_SELECTOR = OPT_TOOL_BASE, OPT_FETCH, OPT_CA_FILE, OPT_CONNECT_TO,
+	OPT_SELECTOR = OPT_TOOL_BASE, OPT_FETCH,
 };
 
 static void
@@ -21,10 +21,8 @@ usage(FILE *fp, int status)
 		    "      --fetch          fetch the logo and the certificate "
 		    "over HTTPS and\n"
 		    "                       check them: SVG Tiny PS, validity, "
-		    "names, logotype\n"
-		    "      --ca-file FILE   trust these CAs for the fetch\n"
-		    "      --connect-to HOST:PORT:CHOST:CPORT  connect there "
-		    "instead (repeatable)\n", fp);
+		    "names, logotype\n", fp);
+		cmd_https_help(fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
@@ -38,12 +36,11 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "selector", required_argument, NULL, OPT_SELECTOR },
 		{ "fetch", no_argument, NULL, OPT_FETCH },
-		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
-	const char *sel = "default", *connect[8];
-	https_options_t ho = { .connect_to = connect };
+	const char *sel = "default";
+	cmd_https_t https = { 0 };
 	bool fetch = false;
 	char domain[256], norm[256];
 	lint_report_t rp;
@@ -62,13 +59,8 @@ main(int argc, char **argv)
 			sel = optarg;
 		} else if (c == OPT_FETCH)
 			fetch = true;
-		else if (c == OPT_CA_FILE)
-			ho.ca_file = optarg;
-		else if (c == OPT_CONNECT_TO) {
-			if (ho.nconnect == 8)
-				usage(stderr, EXIT_USAGE);
-			connect[ho.nconnect++] = optarg;
-		} else if (!cmd_option(&o, c, optarg, usage))
+		else if (!cmd_https_option(&o, &https, c, optarg) &&
+		    !cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
 	}
 	if (argc - optind != 1)
@@ -82,9 +74,9 @@ main(int argc, char **argv)
 		/* the certificate names the domain whose record it is */
 		const char *owner_domain = strstr(rp.owner, "._bimi.");
 
-		ho.timeout_ms = o.timeout_ms * (o.retries + 1);
 		bimi_files_fetch_check(rp.record, owner_domain ?
-		    owner_domain + 7 : domain, &ho, &rp.f);
+		    owner_domain + 7 : domain, cmd_https_options(&o, &https),
+		    &rp.f);
 	}
 	cmd_record_report(&o, r, domain, &rp, json_pack("{s:o}", "dmarc",
 	    d.record ? json_string(d.record) : json_null()));

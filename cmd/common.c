@@ -227,3 +227,37 @@ cmd_finish(const cmd_opts_t *o, int status)
 	}
 	return status;
 }
+
+int
+cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c, const char *arg)
+{
+	if (c == OPT_CA_FILE) {
+		h->ho.ca_file = arg;
+		return 1;
+	}
+	if (c != OPT_CONNECT_TO)
+		return 0;
+	if (h->ho.nconnect == CMD_MAX_CONNECT) {
+		cmd_error(o, "more than %d --connect-to", CMD_MAX_CONNECT);
+		exit(EXIT_USAGE);
+	}
+	h->connect[h->ho.nconnect++] = arg;
+	return 1;
+}
+
+void
+cmd_https_help(FILE *fp)
+{
+	fputs("      --ca-file FILE   trust these CA certificates instead of "
+	    "the system's\n"
+	    "      --connect-to HOST:PORT:CHOST:CPORT  connect there instead "
+	    "(repeatable)\n", fp);
+}
+
+const https_options_t *
+cmd_https_options(const cmd_opts_t *o, cmd_https_t *h)
+{
+	h->ho.connect_to = h->connect;
+	h->ho.timeout_ms = o->timeout_ms * (o->retries + 1);
+	return &h->ho;
+}

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "dns/dns.h"
+#include "dns/https.h"
 #include "lint/finding.h"
 
 enum {
@@ -41,7 +42,8 @@ typedef struct cmd_opts {
 /* The long options every tool has; end a tool's table with them. */
 enum {
 	OPT_JSON = 0x100, OPT_STRICT, OPT_OFFLINE, OPT_RECORD, OPT_ZONE,
-	OPT_SERVER, OPT_TIMEOUT, OPT_RETRIES, OPT_DEADLINE, OPT_TOOL_BASE,
+	OPT_SERVER, OPT_TIMEOUT, OPT_RETRIES, OPT_DEADLINE, OPT_CA_FILE,
+	OPT_CONNECT_TO, OPT_TOOL_BASE,
 };
 #define CMD_COMMON_LONGOPTS \
 	{ "help", no_argument, NULL, 'h' }, \
@@ -58,6 +60,28 @@ enum {
 	{ "deadline", required_argument, NULL, OPT_DEADLINE }, \
 	{ NULL, 0, NULL, 0 }
 #define CMD_COMMON_SHORTOPTS "hVv"
+
+/* The options of the tools that fetch over HTTPS; put them before
+ * CMD_COMMON_LONGOPTS. */
+#define CMD_HTTPS_LONGOPTS \
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE }, \
+	{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+#define CMD_MAX_CONNECT	8
+
+typedef struct cmd_https {
+	https_options_t ho;
+	const char *connect[CMD_MAX_CONNECT];
+} cmd_https_t;
+
+/** Handles --ca-file and --connect-to into h (zeroed by the caller);
+ * returns 1 when c was one of them, exits 2 past CMD_MAX_CONNECT. */
+int cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c,
+    const char *arg);
+/** Their help text. */
+void cmd_https_help(FILE *fp);
+/** The options for https_get, the timeout taken from o's tries. */
+const https_options_t *cmd_https_options(const cmd_opts_t *o,
+    cmd_https_t *h);
 
 /** Sets defaults; prog is the tool's name for messages. */
 void cmd_opts_init(cmd_opts_t *o, const char *prog);
@@ -94,6 +118,8 @@ json_t *cmd_findings_json(const lint_findings_t *f);
 json_t *cmd_dns_json(const dns_resolver_t *r);
 /** Prints one JSON document and a newline on stdout. */
 void cmd_json_print(json_t *doc);
+/** Prints doc on one line of stdout (JSON Lines) and drops it. */
+void cmd_json_line(json_t *doc);
 
 /** The exit status for findings: 1 for errors (or warnings with strict). */
 int cmd_findings_status(const cmd_opts_t *o, const lint_findings_t *f);

@@ -2,7 +2,6 @@
  * of domains, in one report with a verdict per area. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd/audit.h"
@@ -10,8 +9,7 @@
 
 enum {
 	OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,
-	OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_CA_FILE, OPT_CONNECT_TO,
-	OPT_NO_PROGRESS,
+	OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS,
 };
 
 static void
@@ -39,10 +37,8 @@ usage(FILE *fp, int status)
 		    "stdin), JSON Lines\n"
 		    "      --concurrency N  domains in flight at once in a batch "
 		    "(default 1000)\n"
-		    "      --no-progress    no progress line on a terminal\n"
-		    "      --ca-file FILE   trust these CAs for MTA-STS policies\n"
-		    "      --connect-to HOST:PORT:CHOST:CPORT  connect there "
-		    "instead (repeatable)\n", fp);
+		    "      --no-progress    no progress line on a terminal\n", fp);
+		cmd_https_help(fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 every domain passes (warnings allowed), "
 		    "1 an area fails\n(or warns, with --strict), 2 usage, 3 DNS "
@@ -92,13 +88,6 @@ state_free(void *state)
 	free(state);
 }
 
-static void
-line_print(json_t *doc)
-{
-	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-}
-
 static int
 emit(void *arg, const char *domain, void *result)
 {
@@ -117,12 +106,9 @@ emit(void *arg, const char *domain, void *result)
 		a->tally[i][res->verdict[i]]++;
 	a->overall[res->overall]++;
 	a->done++;
-	if (a->lines) {
-		json_t *doc = audit_result_json(res);
-
-		line_print(doc);
-		json_decref(doc);
-	} else if (a->docs)
+	if (a->lines)
+		cmd_json_line(audit_result_json(res));
+	else if (a->docs)
 		json_array_append_new(a->docs, audit_result_json(res));
 	else {
 		if (a->done > 1)
@@ -141,24 +127,11 @@ fail(void *arg, const char *domain, const char *why)
 	struct audit_run *a = arg;
 
 	a->errors++;
-	if (a->lines) {
-		json_t *doc = json_pack("{s:s, s:s, s:s}", "domain", domain,
-		    "verdict", "error", "error", why);
-
-		line_print(doc);
-		json_decref(doc);
-	}
+	if (a->lines)
+		cmd_json_line(json_pack("{s:s, s:s, s:s}", "domain", domain,
+		    "verdict", "error", "error", why));
 	fprintf(stderr, "mail-audit: %s: %s\n", domain, why);
 	return EXIT_USAGE;
-}
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* How many domains got each verdict in each area, on stderr */
@@ -203,14 +176,13 @@ main(int argc, char **argv)
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
-	const char *batch = NULL, *connect[8];
-	https_options_t ho = { .connect_to = connect };
-	audit_opts_t ao = { .https = &ho };
-	struct audit_run a = { .ao = &ao, .https = &ho };
+	const char *batch = NULL;
+	cmd_https_t https = { 0 };
+	audit_opts_t ao = { 0 };
+	struct audit_run a = { .ao = &ao };
 	cmd_batch_t b = { .run = run, .discard = discard, .emit = emit,
 	    .fail = fail, .state_free = state_free, .arg = &a };
 	unsigned window = 1000;
@@ -248,14 +220,9 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case OPT_CA_FILE: ho.ca_file = optarg; break;
-		case OPT_CONNECT_TO:
-			if (ho.nconnect == 8)
-				usage(stderr, EXIT_USAGE);
-			connect[ho.nconnect++] = optarg;
-			break;
 		default:
-			if (!cmd_option(&o, c, optarg, usage))
+			if (!cmd_https_option(&o, &https, c, optarg) &&
+			    !cmd_option(&o, c, optarg, usage))
 				usage(stderr, EXIT_USAGE);
 		}
 	}
@@ -266,7 +233,7 @@ main(int argc, char **argv)
 	}
 	if ((batch == NULL) == (optind == argc))
 		usage(stderr, EXIT_USAGE);
-	ho.timeout_ms = o.timeout_ms * (o.retries + 1);
+	a.https = ao.https = cmd_https_options(&o, &https);
 	if (batch) {
 		domains = cmd_batch_read(&o, batch, &n);
 		a.lines = true;
@@ -285,11 +252,11 @@ main(int argc, char **argv)
 	    "mail-audit" : NULL;
 
 	dns_resolver_t *r = cmd_resolver(&o);
-	uint64_t t0 = now_us();
+	double secs;
 
 	ao.memo = spf_walk_memo_new();
 
-	status = cmd_batch_run(&b, r, domains, n);
+	status = cmd_batch_run(&b, r, domains, n, &secs);
 	if (o.json && !batch) {
 		/* one domain: its object is the whole document */
 		json_t *doc = n > 1 ? json_pack("{s:O}", "domains", a.docs) :
@@ -301,7 +268,7 @@ main(int argc, char **argv)
 		json_decref(a.docs);
 	}
 	if (batch || n > 1)
-		summary(&a, r, (double)(now_us() - t0) / 1e6);
+		summary(&a, r, secs);
 	if (batch)
 		cmd_batch_free(domains, n);
 	spf_walk_memo_free(ao.memo);

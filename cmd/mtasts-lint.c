@@ -8,7 +8,7 @@
 
 #include "cmd/reclint.h"
 
-enum { OPT_POLICY = OPT_TOOL_BASE, OPT_CA_FILE, OPT_CONNECT_TO };
+enum { OPT_POLICY = OPT_TOOL_BASE };
 
 static void
 usage(FILE *fp, int status)
@@ -19,11 +19,8 @@ usage(FILE *fp, int status)
 		    "https://mta-sts.DOMAIN/\n.well-known/mta-sts.txt (the "
 		    "certificate verified, no redirect followed,\ntext/plain), "
 		    "and that its mx patterns cover every MX host.\n\n"
-		    "      --policy FILE    read the policy from FILE instead\n"
-		    "      --ca-file FILE   trust these CA certificates instead "
-		    "of the system's\n"
-		    "      --connect-to HOST:PORT:CHOST:CPORT  connect there "
-		    "instead (repeatable)\n", fp);
+		    "      --policy FILE    read the policy from FILE instead\n", fp);
+		cmd_https_help(fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS or network failure.\n", fp);
@@ -36,13 +33,12 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
-	const char *policy_file = NULL, *connect[8];
-	https_options_t ho = { .connect_to = connect };
-	mtasts_source_t src = { .https = &ho };
+	const char *policy_file = NULL;
+	cmd_https_t https = { 0 };
+	mtasts_source_t src = { 0 };
 	char domain[256], *policy = NULL;
 	const char *text;
 	size_t plen;
@@ -56,21 +52,16 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_POLICY: policy_file = optarg; break;
-		case OPT_CA_FILE: ho.ca_file = optarg; break;
-		case OPT_CONNECT_TO:
-			if (ho.nconnect == 8)
-				usage(stderr, EXIT_USAGE);
-			connect[ho.nconnect++] = optarg;
-			break;
 		default:
-			if (!cmd_option(&o, c, optarg, usage))
+			if (!cmd_https_option(&o, &https, c, optarg) &&
+			    !cmd_option(&o, c, optarg, usage))
 				usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (argc - optind != 1)
 		usage(stderr, EXIT_USAGE);
 	cmd_domain_arg(&o, argv[optind], domain);
-	ho.timeout_ms = o.timeout_ms * (o.retries + 1);
+	src.https = cmd_https_options(&o, &https);
 	if (policy_file) {
 		FILE *fp = fopen(policy_file, "r");
 

@@ -74,3 +74,11 @@ cmd_json_print(json_t *doc)
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 }
+
+void
+cmd_json_line(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(doc);
+}

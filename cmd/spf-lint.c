@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd/batch.h"
@@ -144,14 +143,6 @@ batch_discard(void *arg, void *result)
 	free(result);
 }
 
-static void
-batch_line(json_t *doc)
-{
-	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(doc);
-}
-
 static int
 batch_emit(void *arg, const char *domain, void *result)
 {
@@ -164,7 +155,7 @@ batch_emit(void *arg, const char *domain, void *result)
 		return EXIT_USAGE;
 	}
 	/* the tree repeats every provider's terms: only when asked */
-	batch_line(walk_json(domain, w, b->o->verbose > 0));
+	cmd_json_line(walk_json(domain, w, b->o->verbose > 0));
 	if (lint_findings_has(&w->findings, spf_codes[SPF_DNS_FAILURE].code)) {
 		status = EXIT_DNS;
 		b->dns++;
@@ -183,7 +174,7 @@ batch_fail(void *arg, const char *domain, const char *why)
 	struct batch_run *b = arg;
 
 	b->bad++;
-	batch_line(json_pack("{s:s, s:s}", "domain", domain, "error", why));
+	cmd_json_line(json_pack("{s:s, s:s}", "domain", domain, "error", why));
 	fprintf(stderr, "spf-lint: %s: %s\n", domain, why);
 	return EXIT_USAGE;
 }
@@ -196,18 +187,14 @@ batch_main(const cmd_opts_t *o, const char *path, unsigned window)
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
 	    .window = window, .deadline_ms = o->deadline_ms,
 	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
-	struct timespec t0, t1;
 	dns_stats_t st;
+	double secs;
 	size_t n;
 	char **domains = cmd_batch_read(o, path, &n);
 	dns_resolver_t *r = cmd_resolver(o);
 	int status;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	status = cmd_batch_run(&job, r, domains, n);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	status = cmd_batch_run(&job, r, domains, n, &secs);
 
 	dns_resolver_stats(r, &st);
 	fprintf(stderr, "spf-lint: %zu domains in %.2f s (%.0f/s): %zu clean, "
