@@ -1,6 +1,7 @@
 #include "cmd/batch.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -85,6 +86,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 				x->done = true;
 			}
 		}
+		uint64_t first_due = UINT64_MAX;
+
 		for (size_t i = head; i < next; i++) {
 			struct slot *x = &s[i % w];
 			unsigned long before = dns_resolver_misses(r);
@@ -104,6 +107,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 				b->discard(b->arg, x->result);
 				x->result = NULL;
 				waiting = true;
+				if (x->start + deadline < first_due)
+					first_due = x->start + deadline;
 			}
 		}
 		for (; head < next && s[head % w].done; head++) {
@@ -115,7 +120,11 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 		}
 		progress(b, head, n, t0, false);
 		if (waiting) {
-			dns_resolver_deadline_set(r, deadline);
+			/* no wait outlasts the deadline of a domain in it */
+			uint64_t now = now_ms();
+
+			dns_resolver_deadline_set(r, first_due > now ?
+			    (unsigned)(first_due - now) : 1);
 			dns_resolver_wait(r);
 		}
 	}

@@ -178,6 +178,17 @@ if printf '%s\n' "$ERR" | grep -Eq "^spf-lint: 1001 domains in .*: [0-9]+ clean,
 else
 	t_not_ok "spf-lint's batch summary" "$ERR"
 fi
+# --deadline bounds a domain: 400 ms a round trip, a deadline of 600 ms
+proxy_start -d 400
+start=$(date +%s%N)
+run "$BIN/mail-audit" --server "127.0.0.1@$PROXY_PORT" --deadline 600 ma.test
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect "a domain past its deadline is a DNS failure" 3 '^ma.test: dns-error'
+if [ "$ms" -lt 900 ]; then
+	t_ok "no wait outlasts the deadline: $ms ms for --deadline 600"
+else
+	t_not_ok "the deadline holds" "$ms ms"
+fi
 run sh -c "head -1 gen/domains | '$BIN/spf-lint' $S --batch -"
 expect "spf-lint --batch - reads stdin" 0
 expect_json "without -v, no tree in a batch line" "'tree' in j" "False"
