@@ -42,7 +42,7 @@ main(int argc, char **argv)
 	const char *sel = "default";
 	cmd_https_t https = { 0 };
 	bool fetch = false;
-	char domain[256], norm[256];
+	char domain[256];
 	lint_report_t rp;
 	dmarc_found_t d;
 	cmd_opts_t o;
@@ -52,10 +52,8 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_SELECTOR) {
-			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0) {
-				cmd_error(&o, "bad selector '%s'", optarg);
+			if (!cmd_selector_ok(&o, optarg))
 				return EXIT_USAGE;
-			}
 			sel = optarg;
 		} else if (c == OPT_FETCH)
 			fetch = true;

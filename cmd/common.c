@@ -53,6 +53,17 @@ cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out)
 	}
 }
 
+bool
+cmd_selector_ok(const cmd_opts_t *o, const char *arg)
+{
+	char norm[256];
+
+	if (dns_name_normalize(arg, norm, sizeof(norm)) == 0)
+		return true;
+	cmd_error(o, "bad selector '%s'", arg);
+	return false;
+}
+
 int
 cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {

@@ -103,6 +103,10 @@ void cmd_error(const cmd_opts_t *o, const char *fmt, ...)
  * with a message when it is not a domain name. */
 void cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out);
 
+/** True when arg can be a selector (DKIM, BIMI): a name's labels.  Says
+ * why not on stderr. */
+bool cmd_selector_ok(const cmd_opts_t *o, const char *arg);
+
 /** Parses a decimal in [min, max]; -1 when it is not one. */
 int cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 

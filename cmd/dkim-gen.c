@@ -77,7 +77,7 @@ main(int argc, char **argv)
 	    *revoke = NULL, *h = NULL, *s = NULL, *t = NULL, *note = NULL;
 	unsigned bits = 2048;
 	bool ed25519 = false;
-	char domain[256], owner[600], err[512], sel[32], norm[256];
+	char domain[256], owner[600], err[512], sel[32];
 	cmd_opts_t o;
 	gen_opts_t g;
 	int c;
@@ -89,8 +89,9 @@ main(int argc, char **argv)
 		switch (c) {
 		case OPT_SELECTOR:
 		case OPT_REVOKE:
-			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
-			    strpbrk(optarg, "\\ *")) {
+			if (!cmd_selector_ok(&o, optarg))
+				return EXIT_USAGE;
+			if (strpbrk(optarg, "\\ *")) {
 				cmd_error(&o, "bad selector '%s'", optarg);
 				return EXIT_USAGE;
 			}

@@ -33,7 +33,7 @@ main(int argc, char **argv)
 	};
 	const char *sel[32];
 	size_t nsel = 0;
-	char domain[256], norm[256];
+	char domain[256];
 	cmd_opts_t o;
 	int c, status = EXIT_CLEAN;
 
@@ -41,11 +41,12 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_SELECTOR) {
-			if (nsel == 32 || dns_name_normalize(optarg, norm,
-			    sizeof(norm)) != 0) {
-				cmd_error(&o, "bad selector '%s'", optarg);
+			if (nsel == 32) {
+				cmd_error(&o, "more than 32 selectors");
 				return EXIT_USAGE;
 			}
+			if (!cmd_selector_ok(&o, optarg))
+				return EXIT_USAGE;
 			sel[nsel++] = optarg;
 		} else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);

@@ -199,12 +199,14 @@ main(int argc, char **argv)
 		switch (c) {
 		case OPT_SELECTOR:
 		case OPT_BIMI_SELECTOR:
-			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
-			    (c == OPT_SELECTOR &&
-			    ao.nselectors == AUDIT_MAX_SELECTORS)) {
-				cmd_error(&o, "bad selector '%s'", optarg);
+			if (c == OPT_SELECTOR &&
+			    ao.nselectors == AUDIT_MAX_SELECTORS) {
+				cmd_error(&o, "more than %d selectors",
+				    AUDIT_MAX_SELECTORS);
 				return EXIT_USAGE;
 			}
+			if (!cmd_selector_ok(&o, optarg))
+				return EXIT_USAGE;
 			if (c == OPT_SELECTOR)
 				ao.selectors[ao.nselectors++] = optarg;
 			else
