@@ -14,6 +14,14 @@
  * deeper than the deepest answer already waited for; a CNAME chase, a retry
  * after a timeout and a TCP retry after truncation each add one.
  *
+ * An answer is read only when its ID, question name, type and class match
+ * the query.  Before libldns parses it, dns/wire.c refuses what no tool
+ * can use: a UDP answer over the 1,232 bytes advertised, over 512 records,
+ * a record over 16,384 bytes or a TXT record of over 128 strings, a
+ * malformed name.  Such an answer, a CNAME loop or a chain of over 8
+ * names is a failure of the try (the next server is asked while tries
+ * remain), never "no records"; the answer's source says what was wrong.
+ *
  * Names are given as text, absolute, with or without the final dot; they
  * are compared case-insensitively.
  */

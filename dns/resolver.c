@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "dns/table.h"
+#include "dns/wire.h"
 #include "dns/zone.h"
 
 #define MAX_IN_FLIGHT	64	/* by default */
@@ -65,6 +66,7 @@ struct query {
 	uint8_t *buf;		/* the framed query, then the framed answer */
 	size_t len, done;	/* bytes of buf to move, and moved */
 	bool reading;
+	const char *why;	/* what was wrong with the last answer refused */
 };
 
 struct server {
@@ -599,6 +601,32 @@ query_tcp_start(dns_resolver_t *r, struct query *q)
 	return rc;
 }
 
+static bool question_matches(const ldns_pkt *p, const struct query *q);
+
+/* Parses an answer whose ID is ours, after the checks that keep a hostile
+ * one away from the wire parser; -1 with q->why when it is refused. */
+static int
+answer_parse(struct query *q, const uint8_t *buf, size_t len, ldns_pkt **p)
+{
+	dns_wire_status_t st = dns_wire_check(buf, len);
+
+	if (st != DNS_WIRE_OK) {
+		q->why = dns_wire_status_str(st);
+		return -1;
+	}
+	if (ldns_wire2pkt(p, buf, len) != LDNS_STATUS_OK) {
+		q->why = "an answer libldns cannot parse";
+		return -1;
+	}
+	if (!question_matches(*p, q)) {
+		q->why = "an answer to another question";
+		ldns_pkt_free(*p);
+		*p = NULL;
+		return -1;
+	}
+	return 1;
+}
+
 /* Moves what the TCP socket allows: the query out, then the answer in.
  * Returns 1 with *p when the answer is whole, 0 to wait, -1 on failure. */
 static int
@@ -621,16 +649,19 @@ query_tcp_io(struct query *q, ldns_pkt **p)
 	for (;;) {
 		if (q->done == q->len && q->len == 2) {
 			size_t mlen = (size_t)(q->buf[0] << 8 | q->buf[1]);
-			uint8_t *nb = realloc(q->buf, mlen + 2);
+			uint8_t *nb;
 
-			if (mlen < 12 || nb == NULL)
+			if (mlen < 12) {
+				q->why = "a TCP answer shorter than a header";
+				return -1;
+			}
+			if ((nb = realloc(q->buf, mlen + 2)) == NULL)
 				return -1;
 			q->buf = nb;
 			q->len = mlen + 2;
 		}
 		if (q->done == q->len)
-			return ldns_wire2pkt(p, q->buf + 2, q->len - 2) ==
-			    LDNS_STATUS_OK ? 1 : -1;
+			return answer_parse(q, q->buf + 2, q->len - 2, p);
 		n = recv(q->fd, q->buf + q->done, q->len - q->done, 0);
 		if (n == 0)
 			return -1;
@@ -652,7 +683,8 @@ question_matches(const ldns_pkt *p, const struct query *q)
 	    ldns_pkt_qdcount(p) != 1)
 		return false;
 	qr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
-	if (ldns_rr_get_type(qr) != q->e->type)
+	if (ldns_rr_get_type(qr) != q->e->type ||
+	    ldns_rr_get_class(qr) != LDNS_RR_CLASS_IN)
 		return false;
 	if ((s = ldns_rdf2str(ldns_rr_owner(qr))) == NULL)
 		return false;
@@ -663,17 +695,20 @@ question_matches(const ldns_pkt *p, const struct query *q)
 }
 
 /* Records of the asked type at the end of the CNAME chain in the answer
- * section; *end is the chain's last name when it differs from qname. */
+ * section; *end is the chain's last name when it differs from qname.
+ * *loop says why when the chain comes back to a name it passed or is
+ * longer than MAX_CNAME_HOPS: a DNS failure, never "no records". */
 static ldns_rr_list *
 answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
-    char *end, size_t endlen)
+    char *end, size_t endlen, const char **loop)
 {
 	const ldns_rr_list *an = ldns_pkt_answer(p);
 	ldns_rr_list *out = ldns_rr_list_new();
-	char cur[256], owner[256];
+	char cur[256], owner[256], seen[MAX_CNAME_HOPS + 1][256];
 
+	*loop = NULL;
 	snprintf(cur, sizeof(cur), "%s", qname);
-	for (unsigned hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+	for (unsigned hop = 0; out != NULL; hop++) {
 		const ldns_rr *cname = NULL;
 
 		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
@@ -693,16 +728,26 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 		}
 		if (ldns_rr_list_rr_count(out) > 0 || cname == NULL)
 			break;
+		if (hop == MAX_CNAME_HOPS) {
+			*loop = "a CNAME chain of over 8 names";
+			break;
+		}
+		memcpy(seen[hop], cur, sizeof(cur));
 		char *t = ldns_rdf2str(ldns_rr_rdf(cname, 0));
 		int bad = !t || dns_name_normalize(t, cur, sizeof(cur)) != 0;
 
 		free(t);
 		if (bad)
 			break;
+		for (unsigned k = 0; k <= hop && !*loop; k++)
+			if (strcmp(seen[k], cur) == 0)
+				*loop = "a CNAME loop";
+		if (*loop)
+			break;
 	}
 	snprintf(end, endlen, "%s", strcmp(cur, qname) ? cur : "");
-	if (ldns_rr_list_rr_count(out) == 0) {
-		ldns_rr_list_free(out);
+	if (*loop || ldns_rr_list_rr_count(out) == 0) {
+		ldns_rr_list_deep_free(out);
 		return NULL;
 	}
 	return out;
@@ -715,6 +760,7 @@ query_answer(dns_resolver_t *r, struct query *q, ldns_pkt *p)
 	struct entry *e = q->e;
 	ldns_rr_list *rrs;
 	char end[256];
+	const char *loop;
 
 	switch (ldns_pkt_get_rcode(p)) {
 	case LDNS_RCODE_NOERROR:
@@ -731,8 +777,11 @@ query_answer(dns_resolver_t *r, struct query *q, ldns_pkt *p)
 		entry_finish(e, DNS_REFUSED, NULL);
 		return true;
 	}
-	rrs = answer_chain(p, e->name, e->type, end, sizeof(end));
-	if (rrs) {
+	rrs = answer_chain(p, e->name, e->type, end, sizeof(end), &loop);
+	if (loop) {
+		q->why = loop;
+		entry_finish(e, DNS_SERVFAIL, NULL);
+	} else if (rrs) {
 		entry_finish(e, DNS_OK, rrs);
 		if (*end && (e->canonical = strdup(end)) != NULL)
 			e->ans.canonical = e->canonical;
@@ -757,13 +806,29 @@ query_start(dns_resolver_t *r, struct query *q)
 	entry_finish(q->e, DNS_NETERROR, NULL);
 }
 
+/* This try failed (a timeout, a refused or unusable answer, an ICMP
+ * error): the next server if tries remain, else the entry ends with res. */
+static void
+query_next(dns_resolver_t *r, struct query *q, dns_result_t res)
+{
+	query_close(q);
+	q->e->round++;
+	if (q->tries <= r->retries) {
+		q->server = (q->server + 1) % r->nservers;
+		query_start(r, q);
+	} else
+		entry_finish(q->e, res, NULL);
+}
+
 /* The answer p (taken) for q: settled, or asked again of the next server
  * after a SERVFAIL or a refusal */
 static bool
 query_settle(dns_resolver_t *r, struct query *q, ldns_pkt *p)
 {
-	bool done = query_answer(r, q, p);
+	bool done;
 
+	q->why = NULL;
+	done = query_answer(r, q, p);
 	ldns_pkt_free(p);
 	query_close(q);
 	if (!done) {
@@ -779,7 +844,7 @@ query_settle(dns_resolver_t *r, struct query *q, ldns_pkt *p)
 static bool
 query_read(dns_resolver_t *r, struct query *q)
 {
-	uint8_t buf[65535];
+	uint8_t buf[65536];
 	ldns_pkt *p = NULL;
 	ssize_t n;
 
@@ -788,29 +853,31 @@ query_read(dns_resolver_t *r, struct query *q)
 
 		if (rc == 0)
 			return false;
-		if (rc < 0 || !question_matches(p, q)) {
-			ldns_pkt_free(p);
-			query_close(q);
-			entry_finish(q->e, DNS_NETERROR, NULL);
+		if (rc < 0) {
+			query_next(r, q, DNS_NETERROR);
 			return true;
 		}
 		return query_settle(r, q, p);
 	}
-	if ((n = recv(q->fd, buf, sizeof(buf), 0)) < 0) {
+	if ((n = recv(q->fd, buf, sizeof(buf), MSG_TRUNC)) < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return false;
 		/* ICMP unreachable: this server is out, try the next */
-		query_close(q);
-		q->server = (q->server + 1) % r->nservers;
-		q->e->round++;
-		query_start(r, q);
+		q->why = strerror(errno);
+		query_next(r, q, DNS_NETERROR);
 		return true;
 	}
-	if (ldns_wire2pkt(&p, buf, (size_t)n) != LDNS_STATUS_OK)
-		return false;		/* garbage: keep waiting */
-	if (!question_matches(p, q)) {
-		ldns_pkt_free(p);
+	if (n < 2 || (buf[0] << 8 | buf[1]) != q->id)
 		return false;		/* not ours: keep waiting */
+	if (n > EDNS_SIZE) {
+		/* more than we said we take: refused unread */
+		q->why = "a UDP answer over the 1232 bytes advertised";
+		query_next(r, q, DNS_NETERROR);
+		return true;
+	}
+	if (answer_parse(q, buf, (size_t)n, &p) < 0) {
+		query_next(r, q, DNS_NETERROR);
+		return true;
 	}
 	if (ldns_pkt_tc(p)) {
 		/* truncated: the same server over TCP, one round deeper,
@@ -905,17 +972,13 @@ dns_resolver_wait(dns_resolver_t *r)
 				settled = query_read(r, &q[i]);
 			if (!settled && now >= q[i].expires) {
 				/* this try timed out: next server, or give up */
-				query_close(&q[i]);
-				q[i].server = (q[i].server + 1) % r->nservers;
-				q[i].e->round++;
-				if (q[i].tries <= r->retries)
-					query_start(r, &q[i]);
-				else
-					entry_finish(q[i].e, DNS_TIMEOUT, NULL);
+				q[i].why = NULL;
+				query_next(r, &q[i], DNS_TIMEOUT);
 			}
 			if (q[i].e->state != E_SENT) {
 				snprintf(q[i].e->source, sizeof(q[i].e->source),
-				    "%s", r->servers[q[i].server].text);
+				    "%s%s%s", r->servers[q[i].server].text,
+				    q[i].why ? ", " : "", q[i].why ? q[i].why : "");
 				query_close(&q[i]);
 				rounds_note(r, q[i].e);
 				n--;

@@ -42,6 +42,7 @@ main(void)
 	test_tagrec();
 	test_ipset();
 	test_bimi_files();
+	test_dns_wire();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -17,5 +17,6 @@ void test_zonegen(void);
 void test_tagrec(void);
 void test_ipset(void);
 void test_bimi_files(void);
+void test_dns_wire(void);
 
 #endif

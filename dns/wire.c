@@ -1,0 +1,130 @@
+#include "dns/wire.h"
+
+#define HEADER		12
+#define MAX_POINTERS	64	/* hops of compression in one name */
+
+struct reader {
+	const uint8_t *buf;
+	size_t len, pos;
+};
+
+static int
+u16(struct reader *r, unsigned *v)
+{
+	if (r->len - r->pos < 2)
+		return -1;
+	*v = (unsigned)r->buf[r->pos] << 8 | r->buf[r->pos + 1];
+	r->pos += 2;
+	return 0;
+}
+
+/* Steps over a name at r->pos, following compression pointers (each must
+ * point before the label it stands in) to check the name's whole length. */
+static dns_wire_status_t
+name_skip(struct reader *r)
+{
+	size_t at = r->pos, total = 0, end = 0;
+	unsigned hops = 0;
+
+	for (;;) {
+		uint8_t c;
+
+		if (at >= r->len)
+			return DNS_WIRE_SHORT;
+		c = r->buf[at];
+		if ((c & 0xc0) == 0xc0) {
+			size_t to;
+
+			if (at + 1 >= r->len)
+				return DNS_WIRE_SHORT;
+			to = (size_t)(c & 0x3f) << 8 | r->buf[at + 1];
+			if (to >= at || ++hops > MAX_POINTERS)
+				return DNS_WIRE_BADNAME;
+			if (end == 0)
+				end = at + 2;
+			at = to;
+			continue;
+		}
+		if (c & 0xc0)
+			return DNS_WIRE_BADNAME;	/* 0x40, 0x80: obsolete */
+		if ((total += (size_t)c + 1) > 255)
+			return DNS_WIRE_BADNAME;
+		if (c == 0) {
+			r->pos = end ? end : at + 1;
+			return DNS_WIRE_OK;
+		}
+		if (r->len - at - 1 < c)
+			return DNS_WIRE_SHORT;
+		at += (size_t)c + 1;
+	}
+}
+
+/* The character-strings of a TXT record's data must fill it exactly. */
+static dns_wire_status_t
+txt_check(const uint8_t *rd, size_t len)
+{
+	size_t at = 0, strings = 0;
+
+	while (at < len) {
+		if (++strings > DNS_WIRE_MAX_STRINGS)
+			return DNS_WIRE_TOO_MANY_STRINGS;
+		at += (size_t)rd[at] + 1;
+	}
+	return at == len && len > 0 ? DNS_WIRE_OK : DNS_WIRE_BADTXT;
+}
+
+dns_wire_status_t
+dns_wire_check(const uint8_t *buf, size_t len)
+{
+	struct reader r = { buf, len, HEADER };
+	unsigned qd, an, ns, ar, type, class, rdlen, ttl_hi, ttl_lo;
+	dns_wire_status_t st;
+
+	if (len < HEADER)
+		return DNS_WIRE_SHORT;
+	qd = (unsigned)buf[4] << 8 | buf[5];
+	an = (unsigned)buf[6] << 8 | buf[7];
+	ns = (unsigned)buf[8] << 8 | buf[9];
+	ar = (unsigned)buf[10] << 8 | buf[11];
+	if (qd != 1)
+		return DNS_WIRE_QUESTION;
+	if (an + ns + ar > DNS_WIRE_MAX_RRS)
+		return DNS_WIRE_TOO_MANY_RRS;
+	if ((st = name_skip(&r)) != DNS_WIRE_OK)
+		return st;
+	if (u16(&r, &type) || u16(&r, &class))
+		return DNS_WIRE_SHORT;
+	for (unsigned i = 0; i < an + ns + ar; i++) {
+		if ((st = name_skip(&r)) != DNS_WIRE_OK)
+			return st;
+		if (u16(&r, &type) || u16(&r, &class) || u16(&r, &ttl_hi) ||
+		    u16(&r, &ttl_lo) || u16(&r, &rdlen))
+			return DNS_WIRE_SHORT;
+		if (rdlen > DNS_WIRE_MAX_RDATA)
+			return DNS_WIRE_RDATA_TOO_LONG;
+		if (r.len - r.pos < rdlen)
+			return DNS_WIRE_SHORT;
+		/* TXT and SPF (99) share the layout */
+		if ((type == 16 || type == 99) &&
+		    (st = txt_check(buf + r.pos, rdlen)) != DNS_WIRE_OK)
+			return st;
+		r.pos += rdlen;
+	}
+	return DNS_WIRE_OK;	/* bytes after the records are ignored */
+}
+
+const char *
+dns_wire_status_str(dns_wire_status_t st)
+{
+	static const char *const text[DNS_WIRE_STATUS_LAST + 1] = {
+		[DNS_WIRE_OK] = "well formed",
+		[DNS_WIRE_SHORT] = "a message cut short",
+		[DNS_WIRE_BADNAME] = "a malformed name",
+		[DNS_WIRE_QUESTION] = "not exactly one question",
+		[DNS_WIRE_TOO_MANY_RRS] = "over 512 records",
+		[DNS_WIRE_TOO_MANY_STRINGS] = "a TXT record of over 128 strings",
+		[DNS_WIRE_RDATA_TOO_LONG] = "a record of over 16384 bytes",
+		[DNS_WIRE_BADTXT] = "a TXT record whose strings do not fill it",
+	};
+	return text[st];
+}
