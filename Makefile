@@ -19,7 +19,7 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
 TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit
-LIB_SRC	= $(wildcard dns/*.c lint/*.c flatten/*.c zonegen/*.c) \
+LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c) \
 	  $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*.c))
 LIB_OBJ	= $(LIB_SRC:%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/time.h"
+
 #define MAX_PASSES	64
 
 struct slot {
@@ -18,15 +20,6 @@ struct slot {
 	char name[256];
 	const char *why;	/* not a domain name */
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* worst first: DNS failure, findings, usage, clean */
 static int
@@ -46,7 +39,7 @@ static void
 progress(const cmd_batch_t *b, size_t done, size_t n, uint64_t t0, bool last)
 {
 	static uint64_t shown;
-	uint64_t t = now_ms();
+	uint64_t t = util_now_ms();
 
 	if (b->progress == NULL || (!last && t - shown < 200))
 		return;
@@ -66,7 +59,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 	size_t w = b->window ? b->window : 1000, head = 0, next = 0;
 	unsigned deadline = b->deadline_ms ? b->deadline_ms : 30000;
 	struct slot *s = calloc(w, sizeof(*s));
-	uint64_t t0 = now_ms();
+	uint64_t t0 = util_now_ms();
 	int status = EXIT_CLEAN;
 
 	if (s == NULL)
@@ -79,7 +72,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 			struct slot *x = &s[next % w];
 
 			memset(x, 0, sizeof(*x));
-			x->start = now_ms();
+			x->start = util_now_ms();
 			if (dns_name_normalize(domains[next], x->name,
 			    sizeof(x->name)) != 0 || strchr(x->name, '.') == NULL) {
 				x->why = "not a domain name";
@@ -98,7 +91,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 			x->passes++;
 			if (dns_resolver_misses(r) == before ||
 			    x->passes == MAX_PASSES ||
-			    now_ms() - x->start >= deadline) {
+			    util_now_ms() - x->start >= deadline) {
 				x->done = true;
 				if (b->state_free)
 					b->state_free(x->state);
@@ -121,7 +114,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 		progress(b, head, n, t0, false);
 		if (waiting) {
 			/* no wait outlasts the deadline of a domain in it */
-			uint64_t now = now_ms();
+			uint64_t now = util_now_ms();
 
 			dns_resolver_deadline_set(r, first_due > now ?
 			    (unsigned)(first_due - now) : 1);
@@ -131,7 +124,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 	progress(b, head, n, t0, true);
 	dns_resolver_defer(r, false);
 	free(s);
-	*seconds = (double)(now_ms() - t0) / 1000;
+	*seconds = (double)(util_now_ms() - t0) / 1000;
 	return status;
 }
 

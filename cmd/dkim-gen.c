@@ -7,7 +7,7 @@
 #include "cmd/gen.h"
 #include "lint/tagrec.h"
 #include "zonegen/dkim.h"
-#include "zonegen/file.h"
+#include "util/file.h"
 
 enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_TYPE, OPT_BITS, OPT_KEY_OUT,
     OPT_FROM_KEY, OPT_REVOKE, OPT_H, OPT_S, OPT_T, OPT_N };
@@ -173,7 +173,7 @@ main(int argc, char **argv)
 			cmd_error(&o, "cannot generate the key");
 			return EXIT_USAGE;
 		}
-		int rc = zg_file_write(key_out, pem, len, 0600, g.force, err,
+		int rc = util_file_write(key_out, pem, len, 0600, g.force, err,
 		    sizeof(err));
 
 		OPENSSL_cleanse(pem, len);

@@ -8,7 +8,7 @@
 #include "lint/mtasts_policy.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"
-#include "zonegen/file.h"
+#include "util/file.h"
 
 enum { OPT_MODE = OPT_TOOL_BASE, OPT_MX, OPT_MAX_AGE, OPT_POLICY_OUT,
     OPT_RUA };
@@ -168,7 +168,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < 10; i++)
 		snprintf(id + 2 * i, 3, "%02x", md[i]);
 	snprintf(rec, sizeof(rec), "v=STSv1; id=%s;", id);
-	if (out && zg_file_write(out, policy, plen, 0644, true, err,
+	if (out && util_file_write(out, policy, plen, 0644, true, err,
 	    sizeof(err)) != 0) {
 		cmd_error(&o, "%s", err);
 		free(policy);

@@ -1,22 +1,35 @@
 /* spf-flatten: flatten SPF includes into address lists, as zone-file
- * records, safely from cron: nothing is written on any failure, and an
- * unchanged result writes nothing. */
+ * records, safely from cron: one run at a time per job, nothing written on
+ * any failure, an unchanged result writes nothing, and a changed one is
+ * published to the end: serial raised, server reloaded, answers checked. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd/gen.h"
 #include "cmd/spf_tree.h"
+#include "dns/transport.h"
 #include "dns/update.h"
 #include "flatten/flatten.h"
+#include "flatten/publish.h"
+#include "flatten/serial.h"
+#include "flatten/state.h"
 #include "lint/spf_walk.h"
-#include "zonegen/file.h"
+#include "util/file.h"
+#include "util/time.h"
 
 enum { OPT_SOURCE = OPT_TOOL_BASE, OPT_RESOLVE, OPT_KEEP, OPT_MAXBYTES,
     OPT_MAXLOOKUPS, OPT_PREFIX, OPT_OUTPUT, OPT_STATE, OPT_SHRINK,
-    OPT_CHECK, OPT_DRY, OPT_UPDATE, OPT_TSIG_KEY, OPT_TSIG, OPT_CONFIG };
+    OPT_CHECK, OPT_DRY, OPT_UPDATE, OPT_TSIG_KEY, OPT_TSIG, OPT_CONFIG,
+    OPT_BUMP, OPT_RELOAD, OPT_VERIFY, OPT_LOCK_WAIT };
 
-enum { EXIT_DIFFERS = 4 };
+enum { EXIT_DIFFERS = 4, EXIT_RELOAD = 5, EXIT_VERIFY = 6, EXIT_BUSY = 7 };
+
+#define MAX_KEEP	64
+#define MAX_OUTPUT	(1u << 20)	/* bytes of an output file read back */
 
 static void
 usage(FILE *fp, int status)
@@ -39,16 +52,30 @@ usage(FILE *fp, int status)
 		    "      --max-lookups N  for the result (default 10)\n"
 		    "      --prefix P       names of the extra records (default "
 		    "_spf)\n"
+		    "Publishing:\n"
 		    "      --output FILE    write the records there, whole or "
 		    "not at all; nothing\n"
 		    "                       is written when they did not change\n"
-		    "      --state FILE     the last good result, for "
-		    "--max-shrink\n"
-		    "      --max-shrink PCT refuse a result with PCT%% fewer "
+		    "      --bump-serial ZONEFILE  raise the SOA serial of the "
+		    "zone that includes\n"
+		    "                       FILE when the records changed\n"
+		    "      --reload CMD     then run CMD (/bin/sh -c), e.g. "
+		    "'nsd-control reload'\n"
+		    "      --verify ADDR[@PORT]  then ask that server until it "
+		    "serves the new\n"
+		    "                       serial and records (within "
+		    "--deadline)\n"
+		    "      --state FILE     the last publication, for "
+		    "--max-shrink and to finish\n"
+		    "                       a publication a run left half done\n"
+		    "      --max-shrink PCT refuse a result with PCT% fewer "
 		    "addresses (default 50)\n"
+		    "      --lock-wait MS   wait this long for another run of "
+		    "the job (default 60000)\n"
 		    "      --check          compare with what DNS publishes; "
 		    "exit 4 when it differs\n"
-		    "      --dry-run        print what would be written\n"
+		    "      --dry-run        print what would be written; write "
+		    "nothing\n"
 		    "      --update SERVER  send the change to this primary as an "
 		    "RFC 2136 update,\n"
 		    "                       replacing only the records it owns, "
@@ -56,204 +83,31 @@ usage(FILE *fp, int status)
 		    "      --tsig-key FILE  sign it with this BIND key file's key\n"
 		    "      --tsig NAME:ALG:SECRET  or with this key\n"
 		    "      --config FILE    the domains and their options, in JSON "
-		    "(see the manual)\n", fp);
+		    "(see the manual);\n"
+		    "                       options on the command line apply to "
+		    "every domain\n", fp);
 		cmd_gen_help(fp);
 		cmd_common_help(fp);
 		fputs("\nExit status: 0 done or unchanged, 1 cannot flatten "
 		    "(or refused), 2 usage or\nfile error, 3 DNS failure "
-		    "(nothing written), 4 --check found a difference.\n", fp);
+		    "(nothing written), 4 --check found a difference,\n5 the "
+		    "reload command failed, 6 --verify: not served in time, 7 "
+		    "another run\nholds the lock.\n", fp);
 	}
 	exit(status);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (fp == NULL)
-		return NULL;
-	FILE *mem = open_memstream(&buf, &len);
-	int ch;
-
-	while (mem && (ch = fgetc(fp)) != EOF)
-		fputc(ch, mem);
-	if (mem)
-		fclose(mem);
-	fclose(fp);
-	return buf;
-}
-
-/* The last good result, for --max-shrink next time */
-static int
-write_state(const cmd_opts_t *o, const char *path, const char *domain,
-    double n4, double n6, size_t nrecords)
-{
-	json_t *j = json_pack("{s:s, s:f, s:f, s:i}", "domain", domain,
-	    "ip4_addresses", n4, "ip6_addresses", n6, "records", (int)nrecords);
-	char *js = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER), err[512];
-	int rc = EXIT_CLEAN;
-
-	if (js == NULL || zg_file_write(path, js, strlen(js), 0644, true, err,
-	    sizeof(err)) != 0) {
-		cmd_error(o, "%s", js ? err : "out of memory");
-		rc = EXIT_USAGE;
-	}
-	free(js);
-	json_decref(j);
-	return rc;
-}
-
-/* a copy of rr for a deletion: class NONE deletes that record, class ANY
- * (without rdata) the whole RRset (RFC 2136 2.5) */
-static ldns_rr *
-deletion(const ldns_rr *rr, bool whole_set)
-{
-	ldns_rr *d = whole_set ? ldns_rr_new() : ldns_rr_clone(rr);
-
-	if (d == NULL)
-		return NULL;
-	if (whole_set) {
-		ldns_rr_set_owner(d, ldns_rdf_clone(ldns_rr_owner(rr)));
-		ldns_rr_set_type(d, LDNS_RR_TYPE_TXT);
-	}
-	ldns_rr_set_class(d, whole_set ? LDNS_RR_CLASS_ANY : LDNS_RR_CLASS_NONE);
-	ldns_rr_set_ttl(d, 0);
-	return d;
-}
-
-/* Sends the result to the primary as one update, when what it publishes
- * differs: the SPF TXT of the domain (its other TXT records stay) and the
- * TXT RRsets of <prefix>N.<domain>, stale ones included. */
-static int
-push_update(const cmd_opts_t *o, const char *server, const dns_tsig_t *tsig,
-    const char *domain, const fl_result_t *res, uint32_t ttl,
-    const char *prefix)
-{
-	const char *servers[] = { server };
-	dns_options_t dopt = { .servers = servers, .nservers = 1,
-	    .timeout_ms = o->timeout_ms, .retries = o->retries,
-	    .deadline_ms = o->deadline_ms };
-	char err[512], zone[256], name[300];
-	dns_resolver_t *r = dns_resolver_new(&dopt, err, sizeof(err));
-	ldns_rr_list *del = ldns_rr_list_new(), *add = ldns_rr_list_new();
-	const dns_answer_t *a;
-	bool changed = false;
-	int status = EXIT_DNS;
-
-	if (r == NULL) {
-		cmd_error(o, "--update: %s", err);
-		ldns_rr_list_free(del);
-		ldns_rr_list_free(add);
-		return EXIT_USAGE;
-	}
-	/* the zone: the nearest name up the tree with an SOA of its own */
-	snprintf(zone, sizeof(zone), "%s", domain);
-	for (;;) {
-		a = dns_resolver_get(r, zone, LDNS_RR_TYPE_SOA);
-		if (dns_result_is_failure(a->result)) {
-			fprintf(stderr, "spf-flatten: %s: the primary %s: %s SOA: "
-			    "%s; nothing sent\n", domain, server, zone,
-			    dns_result_str(a->result));
-			goto out;
-		}
-		if (a->result == DNS_OK && a->canonical == NULL)
-			break;
-		const char *dot = strchr(zone, '.');
-
-		if (dot == NULL) {
-			fprintf(stderr, "spf-flatten: %s: %s serves no zone above "
-			    "it; nothing sent\n", domain, server);
-			goto out;
-		}
-		memmove(zone, dot + 1, strlen(dot + 1) + 1);
-	}
-	/* what the primary publishes now, stale <prefix>N names included:
-	 * asked together, one round trip */
-	for (size_t i = 0; i < res->nrecords + 20; i++) {
-		if (i >= res->nrecords)
-			snprintf(name, sizeof(name), "%s%zu.%s", prefix, i, domain);
-		dns_resolver_submit(r, i < res->nrecords ? res->owners[i] : name,
-		    LDNS_RR_TYPE_TXT);
-	}
-	dns_resolver_wait(r);
-	for (size_t i = 0; i < res->nrecords + 20; i++) {
-		const char *owner = i < res->nrecords ? res->owners[i] : name;
-
-		if (i >= res->nrecords)
-			snprintf(name, sizeof(name), "%s%zu.%s", prefix, i, domain);
-		a = dns_resolver_get(r, owner, LDNS_RR_TYPE_TXT);
-		if (dns_result_is_failure(a->result)) {
-			fprintf(stderr, "spf-flatten: %s: the primary %s: %s TXT: "
-			    "%s; nothing sent\n", domain, server, owner,
-			    dns_result_str(a->result));
-			goto out;
-		}
-		size_t count = 0, len, n;
-		char *now = a->result == DNS_OK ? spf_txt_select(a->rrs, &count,
-		    &len) : NULL;
-		char **texts = dns_txt_join(a, &n);	/* in the order of a->rrs */
-
-		if (i < res->nrecords)
-			changed |= now == NULL || strcmp(now, res->records[i]) != 0;
-		free(now);
-		for (size_t k = 0; k < n; k++) {
-			if (i == 0 && !spf_record_is_spf(texts[k],
-			    strlen(texts[k])))
-				continue;	/* not ours: another TXT */
-			if (i == 0 || k == 0)
-				ldns_rr_list_push_rr(del,
-				    deletion(ldns_rr_list_rr(a->rrs, k), i > 0));
-		}
-		dns_txt_free(texts, n);
-		if (i >= res->nrecords && a->result == DNS_OK)
-			changed = true;		/* a stale record of ours */
-		if (i == 0 && count > 1)
-			changed = true;	/* several SPF records: ours to mend */
-	}
-	if (!changed) {
-		status = EXIT_CLEAN;	/* published as it would be: quiet */
-		goto out;
-	}
-	for (size_t i = 0; i < res->nrecords; i++) {
-		char *rdata = zg_txt_rdata(res->records[i],
-		    strlen(res->records[i]));
-		char *line = NULL;
-		ldns_rr *rr = NULL;
-
-		if (rdata && asprintf(&line, "%s. %u IN TXT %s", res->owners[i],
-		    ttl, rdata) > 0 && ldns_rr_new_frm_str(&rr, line, 0, NULL,
-		    NULL) == LDNS_STATUS_OK)
-			ldns_rr_list_push_rr(add, rr);
-		free(line);
-		free(rdata);
-	}
-	if (dns_update_send(server, zone, del, add, tsig, o->timeout_ms, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "spf-flatten: %s: %s\n", domain, err);
-		goto out;
-	}
-	printf("spf-flatten: %s: %zu record%s sent to %s as an update of %s\n",
-	    domain, res->nrecords, res->nrecords == 1 ? "" : "s", server, zone);
-	status = EXIT_CLEAN;
-out:
-	ldns_rr_list_deep_free(del);
-	ldns_rr_list_deep_free(add);
-	dns_resolver_free(r);
-	return status;
-}
-
 struct job {
 	const char *domain, *source, *record, *output, *state, *update;
-	const char *keep[64];
+	const char *bump, *reload, *verify;
+	const char *keep[MAX_KEEP];
 	fl_options_t opt;
 	dns_tsig_t tsig;
-	bool signed_update, check, dry, force;
-	unsigned shrink;
+	bool signed_update, check, dry, force, ttl_given;
+	unsigned shrink, lock_wait;
 	uint32_t ttl;
 	gen_format_t format;
+	bool set[128];		/* options given, by value - OPT_JSON */
 };
 
 static void
@@ -263,6 +117,7 @@ job_init(struct job *j)
 	j->opt = (fl_options_t){ .keep = j->keep, .max_record_bytes = 450,
 	    .max_lookups = 10, .prefix = "_spf" };
 	j->shrink = 50;
+	j->lock_wait = 60000;
 	j->ttl = 3600;
 	j->format = GEN_ZONE;
 }
@@ -274,12 +129,14 @@ job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 	unsigned v;
 	char test[300], norm[256];
 
+	if (c >= OPT_JSON && (size_t)(c - OPT_JSON) < sizeof(j->set))
+		j->set[c - OPT_JSON] = true;
 	switch (c) {
 	case OPT_SOURCE: j->source = arg; return 0;
 	case OPT_RECORD: j->record = arg; return 0;
 	case OPT_RESOLVE: j->opt.resolve_a_mx = true; return 0;
 	case OPT_KEEP:
-		if (j->opt.nkeep == 64)
+		if (j->opt.nkeep == MAX_KEEP)
 			break;
 		j->keep[j->opt.nkeep++] = arg;
 		return 0;
@@ -300,6 +157,20 @@ job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		return 0;
 	case OPT_OUTPUT: j->output = arg; return 0;
 	case OPT_STATE: j->state = arg; return 0;
+	case OPT_BUMP: j->bump = arg; return 0;
+	case OPT_RELOAD: j->reload = arg; return 0;
+	case OPT_VERIFY: {
+		dns_addr_t a;
+
+		if (dns_addr_parse(&a, arg) != 0)
+			break;
+		j->verify = arg;
+		return 0;
+	}
+	case OPT_LOCK_WAIT:
+		return cmd_parse_uint(arg, 0, 3600000, &j->lock_wait) ?
+		    (snprintf(err, len, "want milliseconds, 0 to 3600000"),
+		    -1) : 0;
 	case OPT_SHRINK:
 		return cmd_parse_uint(arg, 0, 100, &j->shrink) ?
 		    (snprintf(err, len, "want 0 to 100"), -1) : 0;
@@ -318,6 +189,7 @@ job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		if (cmd_parse_uint(arg, 0, 2147483647u, &v) != 0)
 			break;
 		j->ttl = v;
+		j->ttl_given = true;
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "zone") && strcmp(arg, "json"))
@@ -338,6 +210,10 @@ static const struct option longopts[] = {
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "state", required_argument, NULL, OPT_STATE },
+	{ "bump-serial", required_argument, NULL, OPT_BUMP },
+	{ "reload", required_argument, NULL, OPT_RELOAD },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 	{ "max-shrink", required_argument, NULL, OPT_SHRINK },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "dry-run", no_argument, NULL, OPT_DRY },
@@ -349,195 +225,537 @@ static const struct option longopts[] = {
 	CMD_COMMON_LONGOPTS
 };
 
-/* Flattens one domain as its job says; its exit status */
-static int
-flatten_one(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
-{
-	char domain[256], err[512];
-	int status = EXIT_CLEAN;
-	gen_opts_t gen = { .format = j->format, .ttl = j->ttl,
-	    .force = j->force };
+/* "spf-flatten: error: DOMAIN: ..." */
+static void
+job_error(const cmd_opts_t *o, const char *domain, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-	(void)err;
-	if (dns_name_normalize(j->domain, domain, sizeof(domain)) != 0) {
-		cmd_error(o, "'%s' is not a domain name", j->domain);
+static void
+job_error(const cmd_opts_t *o, const char *domain, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: %s: ", o->prog, domain);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The source record's text (the caller frees it); NULL with the exit
+ * status in *status */
+static char *
+job_source(const cmd_opts_t *o, dns_resolver_t *r, const struct job *j,
+    const char *domain, char *name, int *status)
+{
+	const dns_answer_t *a;
+	size_t count, len;
+	char *text;
+
+	if (j->source == NULL)
+		return strdup(j->record);
+	if (dns_name_normalize(j->source, name, 256) != 0) {
+		job_error(o, domain, "'%s' is not a domain name", j->source);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	a = dns_resolver_get(r, name, LDNS_RR_TYPE_TXT);
+	if (dns_result_is_failure(a->result)) {
+		job_error(o, domain, "the source %s TXT: %s; nothing written",
+		    name, dns_result_str(a->result));
+		*status = EXIT_DNS;
+		return NULL;
+	}
+	text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count, &len) :
+	    NULL;
+	if (text == NULL) {
+		job_error(o, domain, "the source %s has no single SPF record; "
+		    "nothing written", name);
+		*status = EXIT_DNS;
+	}
+	return text;
+}
+
+/* What one run of a job works with */
+struct run {
+	const cmd_opts_t *o;
+	dns_resolver_t *r;
+	struct job *j;
+	char domain[256], source[256];
+	char *text;		/* the source record */
+	fl_result_t res;
+	char *snippet, sha[65];
+	fl_state_t st, old;
+	fl_state_status_t had;	/* of old */
+	uint32_t ttl;
+};
+
+/* The guard of a cron job: a provider's transient empty answer must not
+ * wipe a domain's authorization */
+static int
+run_shrink_guard(struct run *u)
+{
+	const char *was[2] = { u->old.ip4, u->old.ip6 },
+	    *now[2] = { u->st.ip4, u->st.ip6 };
+
+	if (u->had != FL_STATE_OK || u->j->force)
+		return EXIT_CLEAN;
+	for (int k = 0; k < 2; k++) {
+		long double w = fl_count_value(was[k]),
+		    n = fl_count_value(now[k]);
+
+		if (w > 0 && (w - n) * 100 > w * u->j->shrink) {
+			job_error(u->o, u->domain, "the IPv%c addresses would "
+			    "shrink by %.0Lf%%, more than --max-shrink %u%%; "
+			    "nothing written (--force writes it)", k ? '6' :
+			    '4', (w - n) * 100 / w, u->j->shrink);
+			return EXIT_FINDINGS;
+		}
+	}
+	return EXIT_CLEAN;
+}
+
+static int
+run_state_save(struct run *u)
+{
+	char err[1024];
+
+	if (u->j->state == NULL)
+		return EXIT_CLEAN;
+	if (fl_state_save(u->j->state, &u->st, err, sizeof(err)) != 0) {
+		job_error(u->o, u->domain, "%s", err);
 		return EXIT_USAGE;
 	}
-	char *text = j->record ? strdup(j->record) : NULL, name[256];
+	return EXIT_CLEAN;
+}
 
-	if (j->source) {
-		size_t count, len;
+/* The reload and the check that follow a publication; the state says
+ * which of them is still to do */
+static int
+run_serve(struct run *u)
+{
+	struct job *j = u->j;
+	char err[1024], serial[16], origin[256] = "";
+	int status = EXIT_CLEAN;
 
-		cmd_domain_arg(o, j->source, name);
-		const dns_answer_t *a = dns_resolver_get(r, name,
-		    LDNS_RR_TYPE_TXT);
+	snprintf(serial, sizeof(serial), "%u", u->st.serial);
+	if (u->st.pending == FL_PENDING_RELOAD && j->reload) {
+		char e1[300], e2[300], e3[320], e4[300];
+		const char *env[] = { e1, e2, e3, e4, NULL };
 
-		if (dns_result_is_failure(a->result)) {
-			fprintf(stderr, "spf-flatten: %s: the source %s TXT: %s; "
-			    "nothing written\n", domain, name,
-			    dns_result_str(a->result));
-			return EXIT_DNS;
-		}
-		text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count,
-		    &len) : NULL;
-		if (text == NULL) {
-			fprintf(stderr, "spf-flatten: %s: the source %s has no "
-			    "single SPF record; nothing written\n", domain, name);
-			return EXIT_DNS;
+		snprintf(e1, sizeof(e1), "AUTHZONE_DOMAIN=%s", u->domain);
+		snprintf(e2, sizeof(e2), "AUTHZONE_OUTPUT=%s", j->output ?
+		    j->output : "");
+		snprintf(e3, sizeof(e3), "AUTHZONE_ZONEFILE=%s", j->bump ?
+		    j->bump : "");
+		snprintf(e4, sizeof(e4), "AUTHZONE_SERIAL=%s",
+		    u->st.has_serial ? serial : "");
+		if (fl_reload_run(j->reload, env, u->o->deadline_ms, err,
+		    sizeof(err)) != 0) {
+			job_error(u->o, u->domain, "%s; the next run tries "
+			    "the reload again", err);
+			return run_state_save(u) ? EXIT_USAGE : EXIT_RELOAD;
 		}
 	}
-	if (o->verbose && text) {
-		/* the source's tree, as spf-lint shows it */
+	if (u->st.pending >= FL_PENDING_RELOAD)
+		u->st.pending = FL_PENDING_VERIFY;
+	if (u->st.pending == FL_PENDING_VERIFY && j->verify) {
+		fl_expect_t e = { .server = j->verify, .owners = u->res.owners,
+		    .records = u->res.records, .n = u->res.nrecords,
+		    .timeout_ms = u->o->timeout_ms,
+		    .deadline = util_now_ms() + u->o->deadline_ms };
+		uint32_t now;
+
+		if (j->bump && fl_serial_read(j->bump, &now, origin, err,
+		    sizeof(err)) == 0) {
+			e.zone = origin;
+			e.serial = u->st.has_serial ? u->st.serial : now;
+		}
+		if (fl_verify(&e, err, sizeof(err)) != 0) {
+			job_error(u->o, u->domain, "%s; the next run %s again",
+			    err, j->reload ? "reloads and checks" : "checks");
+			u->st.pending = j->reload ? FL_PENDING_RELOAD :
+			    FL_PENDING_VERIFY;
+			return run_state_save(u) ? EXIT_USAGE : EXIT_VERIFY;
+		}
+		if (u->o->verbose)
+			fprintf(stderr, "%s: %s: %s serves the new records\n",
+			    u->o->prog, u->domain, j->verify);
+	}
+	u->st.pending = FL_PENDING_NONE;
+	return status;
+}
+
+/* Writes the records, raises the serial: the publication proper */
+static int
+run_publish(struct run *u, bool write_output)
+{
+	struct job *j = u->j;
+	char err[1024], origin[256];
+	uint32_t old, new;
+
+	if (j->bump && fl_serial_read(j->bump, &old, origin, err,
+	    sizeof(err)) != 0) {
+		job_error(u->o, u->domain, "--bump-serial: %s; nothing written",
+		    err);
+		return EXIT_USAGE;
+	}
+	u->st.pending = FL_PENDING_PUBLISH;
+	if (run_state_save(u) != EXIT_CLEAN)
+		return EXIT_USAGE;
+	if (write_output && util_file_write(j->output, u->snippet,
+	    strlen(u->snippet), 0644, true, err, sizeof(err)) != 0) {
+		job_error(u->o, u->domain, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (j->bump) {
+		if (fl_serial_bump(j->bump, time(NULL), &old, &new, origin, err,
+		    sizeof(err)) != 0) {
+			job_error(u->o, u->domain, "--bump-serial: %s; the "
+			    "next run tries again", err);
+			return EXIT_USAGE;
+		}
+		u->st.serial = new;
+		u->st.has_serial = true;
+	}
+	u->st.pending = FL_PENDING_RELOAD;
+	char serial[64] = "";
+
+	if (j->bump)
+		snprintf(serial, sizeof(serial), ", serial %u -> %u", old, new);
+	printf("%s: %s: %zu record%s, %s IPv4 and %s IPv6 addresses, %u/%u "
+	    "lookups, %s %s%s\n", u->o->prog, u->domain, u->res.nrecords,
+	    u->res.nrecords == 1 ? "" : "s", u->st.ip4, u->st.ip6,
+	    u->res.lookups, j->opt.max_lookups, write_output ? "written to" :
+	    "publication finished for", j->output, serial);
+	return EXIT_CLEAN;
+}
+
+/* The state is written when it is missing or stale, records changed or
+ * not */
+static bool
+run_state_stale(const struct run *u)
+{
+	return u->had != FL_STATE_OK || u->old.sha256[0] == '\0' ||
+	    strcmp(u->old.sha256, u->st.sha256) != 0 ||
+	    strcmp(u->old.ip4, u->st.ip4) != 0 ||
+	    strcmp(u->old.ip6, u->st.ip6) != 0 ||
+	    u->old.records != u->st.records ||
+	    u->old.pending != u->st.pending ||
+	    u->old.has_serial != u->st.has_serial ||
+	    u->old.serial != u->st.serial;
+}
+
+/* --output: from the records to the server, finishing what an earlier
+ * run left undone */
+static int
+run_output(struct run *u)
+{
+	struct job *j = u->j;
+	char err[1024];
+	size_t len = 0;
+	char *have = util_file_read(j->output, MAX_OUTPUT, &len, NULL, err,
+	    sizeof(err));
+	bool changed, finish;
+	int status;
+
+	if (have == NULL && access(j->output, F_OK) == 0) {
+		job_error(u->o, u->domain, "%s; nothing written", err);
+		return EXIT_USAGE;
+	}
+	changed = have == NULL || strcmp(have, u->snippet) != 0;
+	free(have);
+	/* an earlier run wrote the records but stopped before the state
+	 * said it was done, or left a step pending */
+	finish = u->had == FL_STATE_OK && (u->old.pending != FL_PENDING_NONE ||
+	    (u->old.sha256[0] && strcmp(u->old.sha256, u->sha) != 0));
+	u->st.serial = u->old.serial;
+	u->st.has_serial = u->old.has_serial;
+	if (changed || (finish && u->old.pending <= FL_PENDING_PUBLISH)) {
+		if ((status = run_publish(u, changed)) != EXIT_CLEAN)
+			return status;
+	} else if (finish)
+		u->st.pending = u->old.pending;
+	if ((status = run_serve(u)) != EXIT_CLEAN)
+		return status;
+	return run_state_stale(u) ? run_state_save(u) : EXIT_CLEAN;
+}
+
+/* --update: the change as one RFC 2136 update */
+static int
+run_update(struct run *u)
+{
+	struct job *j = u->j;
+	fl_update_t up = { .server = j->update, .tsig = j->signed_update ?
+	    &j->tsig : NULL, .domain = u->domain, .prefix = j->opt.prefix,
+	    .ttl = j->ttl, .ttl_given = j->ttl_given,
+	    .timeout_ms = u->o->timeout_ms, .retries = u->o->retries,
+	    .deadline = util_now_ms() + u->o->deadline_ms };
+	char zone[256], msg[1024];
+	fl_update_status_t st = fl_update_push(&up, &u->res, zone, msg,
+	    sizeof(msg));
+
+	if (st == FL_UPDATE_DNS || st == FL_UPDATE_BAD) {
+		job_error(u->o, u->domain, "%s; nothing sent", msg);
+		return st == FL_UPDATE_DNS ? EXIT_DNS : EXIT_USAGE;
+	}
+	if (st == FL_UPDATE_SENT)
+		printf("%s: %s: %s\n", u->o->prog, u->domain, msg);
+	u->st.pending = st == FL_UPDATE_SENT ? FL_PENDING_VERIFY :
+	    FL_PENDING_NONE;
+	if (u->had == FL_STATE_OK && u->old.pending == FL_PENDING_VERIFY)
+		u->st.pending = FL_PENDING_VERIFY;
+	int status = run_serve(u);
+
+	if (status != EXIT_CLEAN)
+		return status;
+	return run_state_stale(u) ? run_state_save(u) : EXIT_CLEAN;
+}
+
+/* --check: what DNS publishes now against what would be published */
+static int
+run_check(struct run *u)
+{
+	int status = EXIT_CLEAN;
+
+	for (size_t i = 0; i < u->res.nrecords; i++) {
+		const dns_answer_t *a = dns_resolver_get(u->r,
+		    u->res.owners[i], LDNS_RR_TYPE_TXT);
+		size_t count, len;
+		char *now = a->result == DNS_OK ? spf_txt_select(a->rrs,
+		    &count, &len) : NULL;
+
+		if (dns_result_is_failure(a->result)) {
+			job_error(u->o, u->domain, "%s TXT: %s",
+			    u->res.owners[i], dns_result_str(a->result));
+			status = EXIT_DNS;
+		} else if (now == NULL || strcmp(now, u->res.records[i])) {
+			printf("%s\n  published: %s\n  would be:  %s\n",
+			    u->res.owners[i], now ? now : "(none)",
+			    u->res.records[i]);
+			if (status == EXIT_CLEAN)
+				status = EXIT_DIFFERS;
+		}
+		free(now);
+	}
+	return status;
+}
+
+/* No file: the records on stdout, as a snippet or JSON */
+static void
+run_print(struct run *u, zg_set_t *set)
+{
+	struct job *j = u->j;
+	gen_opts_t gen = { .format = j->format, .ttl = u->ttl,
+	    .force = j->force };
+
+	if (j->dry && j->output)
+		fprintf(stderr, "%s: would write %s:\n", u->o->prog, j->output);
+	if (j->format != GEN_JSON) {
+		fputs(u->snippet, stdout);
+		return;
+	}
+	json_t *kept = json_array(), *notes = json_array();
+
+	for (size_t i = 0; i < u->res.nkept; i++)
+		json_array_append_new(kept, json_string(u->res.kept[i]));
+	for (size_t i = 0; i < u->res.nnotes; i++)
+		json_array_append_new(notes, json_string(u->res.notes[i]));
+	cmd_gen_print(&gen, set, json_pack("{s:s, s:s, s:I, s:s, s:i, s:o, "
+	    "s:o, s:o}", "domain", u->domain, "source", u->text,
+	    "ip4_addresses", (json_int_t)strtoll(u->st.ip4, NULL, 10),
+	    "ip6_addresses", u->st.ip6, "lookups",
+	    (int)u->res.lookups, "kept", kept, "notes", notes, "dns",
+	    cmd_dns_json(u->r)));
+}
+
+/* The snippet and the new state of a flattened result; its TTL follows
+ * the TXT records the published one joins, unless --ttl says */
+static int
+run_snippet(struct run *u, zg_set_t *set)
+{
+	struct job *j = u->j;
+	char err[1024];
+	uint32_t ttl;
+
+	u->ttl = j->ttl;
+	if (j->bump && !j->ttl_given) {
+		int rc = fl_zone_txt_ttl(j->bump, u->domain, &ttl, err,
+		    sizeof(err));
+
+		if (rc < 0) {
+			job_error(u->o, u->domain, "--bump-serial: %s; nothing "
+			    "written", err);
+			return EXIT_USAGE;
+		}
+		if (rc > 0)
+			u->ttl = ttl;
+	}
+	for (size_t i = 0; i < u->res.nrecords; i++)
+		zg_set_add(set, u->res.owners[i], u->ttl, "TXT",
+		    u->res.records[i], NULL);
+	if ((u->snippet = zg_set_zone(set)) == NULL ||
+	    fl_set_count(&u->res.set, false, u->st.ip4, sizeof(u->st.ip4)) ||
+	    fl_set_count(&u->res.set, true, u->st.ip6, sizeof(u->st.ip6))) {
+		job_error(u->o, u->domain, "out of memory");
+		return EXIT_USAGE;
+	}
+	fl_sha256_hex(u->snippet, strlen(u->snippet), u->sha);
+	snprintf(u->st.domain, sizeof(u->st.domain), "%s", u->domain);
+	memcpy(u->st.sha256, u->sha, sizeof(u->sha));
+	u->st.records = (unsigned)u->res.nrecords;
+	return EXIT_CLEAN;
+}
+
+/* Flattens, then prints, checks or publishes as the job says */
+static int
+run_job(struct run *u)
+{
+	struct job *j = u->j;
+	bool writes = !j->dry && !j->check && (j->output || j->update);
+	zg_set_t set;
+	int status;
+	fl_status_t fs;
+
+	if (u->o->verbose && u->text) {	/* the source's tree */
 		spf_walk_t w;
 
-		if (spf_walk_run(&w, r, j->source ? name : domain, text,
-		    strlen(text)) == 0) {
+		if (spf_walk_run(&w, u->r, j->source ? u->source : u->domain,
+		    u->text, strlen(u->text)) == 0) {
 			cmd_spf_tree_print(stderr, &w, 0);
 			cmd_spf_summary_print(stderr, &w);
 			spf_walk_clear(&w);
 		}
 	}
-	fl_result_t res;
-	fl_status_t st = fl_flatten(&res, r, domain, j->source ? name : NULL, text,
-	    &j->opt);
-
-	if (o->verbose)
-		for (size_t i = 0; i < res.nnotes; i++)
-			fprintf(stderr, "spf-flatten: %s\n", res.notes[i]);
-	if (st != FL_OK) {
-		fprintf(stderr, "spf-flatten: %s: %s; nothing written\n", domain,
-		    res.error[0] ? res.error : "out of memory");
-		status = st == FL_DNS ? EXIT_DNS : EXIT_FINDINGS;
-		goto out;
+	fs = fl_flatten(&u->res, u->r, u->domain, j->source ? u->source : NULL,
+	    u->text, &j->opt);
+	if (u->o->verbose)
+		for (size_t i = 0; i < u->res.nnotes; i++)
+			fprintf(stderr, "%s: %s\n", u->o->prog, u->res.notes[i]);
+	if (fs != FL_OK) {
+		job_error(u->o, u->domain, "%s; nothing written",
+		    u->res.error[0] ? u->res.error : "out of memory");
+		return fs == FL_DNS ? EXIT_DNS : EXIT_FINDINGS;
 	}
-	zg_set_t set;
-	double n4 = fl_set_size(&res.set, false), n6 = fl_set_size(&res.set,
-	    true);
-
 	zg_set_init(&set);
-	for (size_t i = 0; i < res.nrecords; i++)
-		zg_set_add(&set, res.owners[i], j->ttl, "TXT", res.records[i],
-		    NULL);
-	char *snippet = zg_set_zone(&set);
-
-	/* a provider's transient empty answer must not wipe a domain's
-	 * authorization */
-	if (j->state && !j->force) {
-		char *old = slurp(j->state);
-		json_t *prev = old ? json_loads(old, 0, NULL) : NULL;
-		double o4 = json_number_value(json_object_get(prev,
-		    "ip4_addresses"));
-		double o6 = json_number_value(json_object_get(prev,
-		    "ip6_addresses"));
-
-		free(old);
-		json_decref(prev);
-		for (int k = 0; k < 2; k++) {
-			double was = k ? o6 : o4, now = k ? n6 : n4;
-
-			if (was > 0 && (was - now) * 100 > was * j->shrink) {
-				fprintf(stderr, "spf-flatten: %s: the IPv%c "
-				    "addresses would shrink by %.0f%%, more than "
-				    "--max-shrink %u%%; nothing written (--force "
-				    "writes it)\n", domain, k ? '6' : '4',
-				    (was - now) * 100 / was, j->shrink);
-				status = EXIT_FINDINGS;
-				goto done;
-			}
-		}
-	}
-	if (j->update && !j->dry) {
-		status = push_update(o, j->update, j->signed_update ? &j->tsig : NULL,
-		    domain, &res, j->ttl, j->opt.prefix);
-		if (status == EXIT_CLEAN && j->state)
-			status = write_state(o, j->state, domain, n4, n6,
-			    res.nrecords);
-		goto done;
-	}
-	if (j->check) {
-		/* what DNS publishes now against what would be published */
-		for (size_t i = 0; i < res.nrecords; i++) {
-			const dns_answer_t *a = dns_resolver_get(r,
-			    res.owners[i], LDNS_RR_TYPE_TXT);
-			size_t count, len;
-			char *now = a->result == DNS_OK ?
-			    spf_txt_select(a->rrs, &count, &len) : NULL;
-
-			if (dns_result_is_failure(a->result)) {
-				fprintf(stderr, "spf-flatten: %s TXT: %s\n",
-				    res.owners[i], dns_result_str(a->result));
-				status = EXIT_DNS;
-			} else if (now == NULL || strcmp(now, res.records[i])) {
-				printf("%s\n  published: %s\n  would be:  %s\n",
-				    res.owners[i], now ? now : "(none)",
-				    res.records[i]);
-				if (status == EXIT_CLEAN)
-					status = EXIT_DIFFERS;
-			}
-			free(now);
-		}
-		goto done;
-	}
-	if (j->output && !j->dry) {
-		char *old = slurp(j->output);
-
-		if (old && strcmp(old, snippet) == 0) {
-			free(old);
-			goto done;	/* unchanged: quiet, nothing written */
-		}
-		free(old);
-		if (zg_file_write(j->output, snippet, strlen(snippet), 0644, true,
-		    err, sizeof(err)) != 0) {
-			cmd_error(o, "%s", err);
-			status = EXIT_USAGE;
-			goto done;
-		}
-		if (j->state)
-			status = write_state(o, j->state, domain, n4, n6,
-			    res.nrecords);
-		printf("spf-flatten: %s: %zu record%s, %.0f IPv4 and %.0f IPv6 "
-		    "addresses, %u/%u lookups, written to %s\n", domain,
-		    res.nrecords, res.nrecords == 1 ? "" : "s", n4, n6,
-		    res.lookups, j->opt.max_lookups, j->output);
-		goto done;
-	}
-	if (j->dry && j->output)
-		fprintf(stderr, "spf-flatten: would write %s:\n", j->output);
-	if (j->format == GEN_JSON) {
-		json_t *kept = json_array(), *notes = json_array();
-
-		for (size_t i = 0; i < res.nkept; i++)
-			json_array_append_new(kept, json_string(res.kept[i]));
-		for (size_t i = 0; i < res.nnotes; i++)
-			json_array_append_new(notes, json_string(res.notes[i]));
-		cmd_gen_print(&gen, &set, json_pack("{s:s, s:s, s:f, s:f, s:i, "
-		    "s:o, s:o, s:o}", "domain", domain, "source", text,
-		    "ip4_addresses", n4, "ip6_addresses", n6, "lookups",
-		    (int)res.lookups, "kept", kept, "notes", notes, "dns",
-		    cmd_dns_json(r)));
-	} else
-		fputs(snippet, stdout);
-done:
-	free(snippet);
-	zg_set_clear(&set);
+	if ((status = run_snippet(u, &set)) != EXIT_CLEAN ||
+	    (status = run_shrink_guard(u)) != EXIT_CLEAN)
+		goto out;
+	if (j->check)
+		status = run_check(u);
+	else if (writes && j->update)
+		status = run_update(u);
+	else if (writes)
+		status = run_output(u);
+	else
+		run_print(u, &set);
 out:
-	fl_result_clear(&res);
-	free(text);
+	zg_set_clear(&set);
 	return status;
 }
 
-/* The jobs of a config file: {"domains": [{"domain": ..., "source": ...,
- * and any long option as a key}, ...]}; -1 with a message */
+/* One domain of the run: lock, state, flatten, publish */
 static int
-config_jobs(const cmd_opts_t *o, const char *path, json_t **root,
-    struct job **jobs, size_t *njobs)
+flatten_one(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
+{
+	struct run u = { .o = o, .r = r, .j = j };
+	bool writes = !j->dry && !j->check && (j->output || j->update);
+	char err[1024], lock[4200];
+	int status = EXIT_CLEAN, fd = -1;
+
+	if (dns_name_normalize(j->domain, u.domain, sizeof(u.domain)) != 0) {
+		cmd_error(o, "'%s' is not a domain name", j->domain);
+		return EXIT_USAGE;
+	}
+	/* one run at a time per output (or state): held to the end */
+	if (writes && (j->output || j->state)) {
+		snprintf(lock, sizeof(lock), "%s.lock", j->output ? j->output :
+		    j->state);
+		if ((fd = fl_lock_take(lock, j->lock_wait, err,
+		    sizeof(err))) < 0) {
+			job_error(o, u.domain, "%s; nothing written", err);
+			return fd == -2 ? EXIT_BUSY : EXIT_USAGE;
+		}
+	}
+	u.had = j->state ? fl_state_load(j->state, u.domain, &u.old, err,
+	    sizeof(err)) : FL_STATE_ABSENT;
+	if (u.had == FL_STATE_BAD) {
+		job_error(o, u.domain, "%s; nothing written", err);
+		status = EXIT_USAGE;
+	} else if ((u.text = job_source(o, r, j, u.domain, u.source,
+	    &status)) != NULL)
+		status = run_job(&u);
+	fl_result_clear(&u.res);
+	free(u.text);
+	free(u.snippet);
+	fl_lock_release(fd);
+	return status;
+}
+
+/* One config key as an option of j; -1 with a message */
+static int
+config_key(const cmd_opts_t *o, const char *path, size_t i, struct job *j,
+    const char *key, json_t *v)
+{
+	const struct option *lo = longopts;
+	const char *arg = json_string_value(v);
+	char num[32], err[512];
+	size_t n;
+
+	while (lo->name && (strcmp(lo->name, key) || lo->val == OPT_CONFIG ||
+	    (lo->val < OPT_TOOL_BASE && lo->val != OPT_RECORD)))
+		lo++;
+	if (lo->name == NULL) {
+		cmd_error(o, "%s: domains[%zu]: unknown key \"%s\"", path, i,
+		    key);
+		return -1;
+	}
+	/* the command line wins: its options apply to every domain */
+	if ((size_t)(lo->val - OPT_JSON) < sizeof(j->set) &&
+	    j->set[lo->val - OPT_JSON])
+		return 0;
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld",
+		    (long long)json_integer_value(v));
+		arg = num;
+	}
+	if (lo->has_arg == no_argument) {
+		if (!json_is_boolean(v)) {
+			cmd_error(o, "%s: domains[%zu]: \"%s\" wants true or "
+			    "false", path, i, key);
+			return -1;
+		}
+		if (json_is_false(v))
+			return 0;
+	}
+	n = json_is_array(v) ? json_array_size(v) : 1;	/* "keep": a list */
+	for (size_t k = 0; k < n; k++) {
+		if (json_is_array(v))
+			arg = json_string_value(json_array_get(v, k));
+		if ((lo->has_arg != no_argument && arg == NULL) ||
+		    job_option(j, lo->val, arg, err, sizeof(err)) != 0) {
+			cmd_error(o, "%s: domains[%zu]: \"%s\": %s", path, i,
+			    key, arg ? err : "want a string or a number");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The jobs of a config file: {"domains": [{"domain": ..., "source": ...,
+ * and any long option as a key}, ...]}, each starting from the command
+ * line's job base; -1 with a message */
+static int
+config_jobs(const cmd_opts_t *o, const char *path, const struct job *base,
+    json_t **root, struct job **jobs, size_t *njobs)
 {
 	json_error_t je;
-	json_t *list, *d;
+	json_t *list, *d, *v;
+	const char *key;
 	size_t i;
-	char err[512];
 
-	if ((*root = json_load_file(path, 0, &je)) == NULL) {
+	if ((*root = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) ==
+	    NULL) {
 		cmd_error(o, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		return -1;
 	}
@@ -547,13 +765,14 @@ config_jobs(const cmd_opts_t *o, const char *path, json_t **root,
 		    "\"source\": ...}, ...]}", path);
 		return -1;
 	}
-	*jobs = calloc(json_array_size(list), sizeof(**jobs));
+	if ((*jobs = calloc(json_array_size(list), sizeof(**jobs))) == NULL) {
+		cmd_error(o, "out of memory");
+		return -1;
+	}
 	json_array_foreach(list, i, d) {
 		struct job *j = &(*jobs)[(*njobs)++];
-		const char *key;
-		json_t *v;
 
-		job_init(j);
+		*j = *base;
 		j->opt.keep = j->keep;
 		if (!json_is_object(d) || !json_is_string(json_object_get(d,
 		    "domain"))) {
@@ -562,52 +781,10 @@ config_jobs(const cmd_opts_t *o, const char *path, json_t **root,
 			return -1;
 		}
 		j->domain = json_string_value(json_object_get(d, "domain"));
-		json_object_foreach(d, key, v) {
-			const struct option *lo = longopts;
-			char num[32];
-			const char *arg = json_string_value(v);
-
-			if (strcmp(key, "domain") == 0)
-				continue;
-			while (lo->name && (strcmp(lo->name, key) ||
-			    lo->val == OPT_CONFIG || (lo->val < OPT_TOOL_BASE &&
-			    lo->val != OPT_RECORD)))
-				lo++;
-			if (lo->name == NULL) {
-				cmd_error(o, "%s: domains[%zu]: unknown key \"%s\"",
-				    path, i, key);
+		json_object_foreach(d, key, v)
+			if (strcmp(key, "domain") != 0 &&
+			    config_key(o, path, i, j, key, v) != 0)
 				return -1;
-			}
-			if (json_is_integer(v)) {
-				snprintf(num, sizeof(num), "%lld",
-				    (long long)json_integer_value(v));
-				arg = num;
-			}
-			if (lo->has_arg == no_argument) {
-				if (!json_is_boolean(v)) {
-					cmd_error(o, "%s: domains[%zu]: \"%s\" wants "
-					    "true or false", path, i, key);
-					return -1;
-				}
-				if (json_is_false(v))
-					continue;
-			}
-			/* "keep" may be a list of patterns */
-			size_t n = json_is_array(v) ? json_array_size(v) : 1;
-
-			for (size_t k = 0; k < n; k++) {
-				if (json_is_array(v))
-					arg = json_string_value(json_array_get(v, k));
-				if ((lo->has_arg != no_argument && arg == NULL) ||
-				    job_option(j, lo->val, arg, err,
-				    sizeof(err)) != 0) {
-					cmd_error(o, "%s: domains[%zu]: \"%s\": %s",
-					    path, i, key, arg ? err : "want a string "
-					    "or a number");
-					return -1;
-				}
-			}
-		}
 		if ((j->source == NULL) == (j->record == NULL)) {
 			cmd_error(o, "%s: domains[%zu]: give \"source\" or "
 			    "\"record\"", path, i);
@@ -615,6 +792,18 @@ config_jobs(const cmd_opts_t *o, const char *path, json_t **root,
 		}
 	}
 	return 0;
+}
+
+/* The worse of two exit statuses: a publication not served, then DNS,
+ * then a refusal, a held lock, usage, a difference */
+static int
+status_worse(int a, int b)
+{
+	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_DIFFERS] = 1,
+	    [EXIT_USAGE] = 2, [EXIT_BUSY] = 3, [EXIT_FINDINGS] = 4,
+	    [EXIT_DNS] = 5, [EXIT_VERIFY] = 6, [EXIT_RELOAD] = 7 };
+
+	return rank[b] > rank[a] ? b : a;
 }
 
 int
@@ -626,12 +815,11 @@ main(int argc, char **argv)
 	json_t *root = NULL;
 	char err[512];
 	cmd_opts_t o;
-	gen_opts_t g;
 	int c, status = EXIT_CLEAN;
 
 	cmd_opts_init(&o, "spf-flatten");
-	cmd_gen_init(&g);
 	job_init(&one);
+	util_file_signals();
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		const struct option *lo = longopts;
@@ -646,9 +834,8 @@ main(int argc, char **argv)
 				cmd_option(&o, c, optarg, usage);
 			if (c == OPT_JSON)
 				one.format = GEN_JSON;
-			else if (job_option(&one, c == OPT_RECORD ? OPT_RECORD :
-			    c, c == OPT_RECORD ? o.record : optarg, err,
-			    sizeof(err)) != 0) {
+			else if (job_option(&one, c, c == OPT_RECORD ?
+			    o.record : optarg, err, sizeof(err)) != 0) {
 				cmd_error(&o, "--%s: %s", c == OPT_RECORD ?
 				    "record" : lo->name, err);
 				cmd_opts_clear(&o);
@@ -660,13 +847,8 @@ main(int argc, char **argv)
 	if (config) {
 		if (optind != argc)
 			usage(stderr, EXIT_USAGE);
-		if (config_jobs(&o, config, &root, &jobs, &njobs) != 0) {
-			if (jobs != &one)
-				free(jobs);
-			json_decref(root);
-			cmd_opts_clear(&o);
-			return EXIT_USAGE;
-		}
+		if (config_jobs(&o, config, &one, &root, &jobs, &njobs) != 0)
+			status = EXIT_USAGE;
 	} else {
 		if (argc - optind != 1 ||
 		    (one.source == NULL) == (one.record == NULL))
@@ -676,17 +858,17 @@ main(int argc, char **argv)
 	}
 	/* one resolver, one cache: a provider's include is asked once for
 	 * every domain */
-	dns_resolver_t *r = cmd_resolver(&o);
+	if (status == EXIT_CLEAN) {
+		dns_resolver_t *r = cmd_resolver(&o);
 
-	for (size_t i = 0; i < njobs; i++) {
-		int s = flatten_one(&o, r, &jobs[i]);
-
-		/* the worst: DNS, then refusal, then usage, then a difference */
-		static const int rank[] = { 0, 3, 2, 4, 1 };
-		if (rank[s] > rank[status])
-			status = s;
+		for (size_t i = 0; i < njobs; i++)
+			status = status_worse(status, flatten_one(&o, r,
+			    &jobs[i]));
+		dns_resolver_free(r);
 	}
-	dns_resolver_free(r);
+	for (size_t i = 0; jobs != &one && i < njobs; i++)
+		dns_tsig_clear(&jobs[i].tsig);
+	dns_tsig_clear(&one.tsig);
 	if (jobs != &one)
 		free(jobs);
 	json_decref(root);

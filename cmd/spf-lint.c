@@ -54,18 +54,19 @@ walk_json(const char *domain, const spf_walk_t *w, bool tree)
 	return doc;
 }
 
-/* Lints one domain (or record); prints it as text, or adds its JSON
- * object to docs.  Returns its exit status. */
+/* Lints one domain (or record), as a part of a chain when part says;
+ * prints it as text, or adds its JSON object to docs.  Returns its exit
+ * status. */
 static int
 lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
-    json_t *docs)
+    bool part, json_t *docs)
 {
 	spf_walk_t w;
 	bool dns_failed;
 	int status;
 
-	if (spf_walk_run(&w, r, domain, o->record,
-	    o->record ? strlen(o->record) : 0) != 0) {
+	if ((part ? spf_walk_run_part(&w, r, domain) : spf_walk_run(&w, r,
+	    domain, o->record, o->record ? strlen(o->record) : 0)) != 0) {
 		cmd_error(o, "out of memory");
 		exit(EXIT_USAGE);
 	}
@@ -95,6 +96,8 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 struct zone_names {
 	char **v;
 	size_t n;
+	char **parts;		/* names another record of the zones includes */
+	size_t nparts;
 };
 
 /* the zone's names with a TXT record starting with v=spf1 */
@@ -105,11 +108,42 @@ spf_name(const char *name, const ldns_rr_list *rrs, void *arg)
 	size_t count, len;
 	char *text = spf_txt_select(rrs, &count, &len), **v;
 
-	free(text);
-	if (count == 0 || (v = realloc(zn->v, (zn->n + 1) * sizeof(*v))) == NULL)
+	if (count == 0 || (v = realloc(zn->v, (zn->n + 1) * sizeof(*v))) == NULL) {
+		free(text);
 		return;
+	}
 	zn->v = v;
 	zn->v[zn->n++] = strdup(name);
+	/* the include targets it names: parts of a chain when in the zones */
+	lint_findings_t f = { 0 };
+	spf_record_t *rec = text ? spf_record_parse(text, len, name, &f) : NULL;
+
+	for (size_t i = 0; rec && i < rec->nterms; i++) {
+		const spf_term_t *t = &rec->terms[i];
+		char target[256];
+
+		if (t->kind != SPF_INCLUDE || t->bad || t->has_macro ||
+		    t->domain == NULL)
+			continue;
+		if (dns_name_normalize(t->domain, target, sizeof(target)) == 0 &&
+		    (v = realloc(zn->parts, (zn->nparts + 1) *
+		    sizeof(*v))) != NULL) {
+			zn->parts = v;
+			zn->parts[zn->nparts++] = strdup(target);
+		}
+	}
+	spf_record_free(rec);
+	lint_findings_clear(&f);
+	free(text);
+}
+
+static bool
+zone_part(const struct zone_names *zn, const char *name)
+{
+	for (size_t i = 0; i < zn->nparts; i++)
+		if (zn->parts[i] && strcmp(zn->parts[i], name) == 0)
+			return true;
+	return false;
 }
 
 /* --batch: the walks of many domains in lockstep, JSON Lines */
@@ -258,7 +292,7 @@ main(int argc, char **argv)
 		docs = json_array();
 	if (!zone_mode) {
 		status = lint_one(&o, r, optind < argc ? argv[optind] : NULL,
-		    docs);
+		    false, docs);
 	} else {
 		/* the zone files' own records, each as its own domain */
 		dns_resolver_zone_each(r, spf_name, &zn);
@@ -270,7 +304,8 @@ main(int argc, char **argv)
 
 			if (!o.json)
 				printf("%s== %s\n", i ? "\n" : "", zn.v[i]);
-			s = lint_one(&o, r, zn.v[i], docs);
+			s = lint_one(&o, r, zn.v[i], zone_part(&zn, zn.v[i]),
+			    docs);
 			/* DNS failure outranks errors, errors outrank clean */
 			if (s == EXIT_DNS || (s == EXIT_FINDINGS &&
 			    status == EXIT_CLEAN))
@@ -278,6 +313,9 @@ main(int argc, char **argv)
 			free(zn.v[i]);
 		}
 		free(zn.v);
+		for (size_t i = 0; i < zn.nparts; i++)
+			free(zn.parts[i]);
+		free(zn.parts);
 	}
 	if (docs) {
 		json_t *doc = zone_mode ? json_pack("{s:O}", "domains", docs) :

@@ -28,8 +28,10 @@
 #include <unistd.h>
 
 #include "dns/table.h"
+#include "dns/transport.h"
 #include "dns/wire.h"
 #include "dns/zone.h"
+#include "util/time.h"
 
 #define MAX_IN_FLIGHT	64	/* by default */
 #define MAX_ZONES	64
@@ -69,17 +71,11 @@ struct query {
 	const char *why;	/* what was wrong with the last answer refused */
 };
 
-struct server {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char text[64];
-};
-
 struct dns_resolver {
 	dns_table_t *cache;
 	dns_zone_t *zones[MAX_ZONES];
 	size_t nzones;
-	struct server servers[MAX_SERVERS];
+	dns_addr_t servers[MAX_SERVERS];
 	size_t nservers;
 	unsigned timeout_ms, retries;
 	uint64_t deadline;
@@ -91,15 +87,6 @@ struct dns_resolver {
 	size_t naliases, aliases_cap;
 	dns_stats_t stats;
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 const char *
 dns_result_str(dns_result_t res)
@@ -209,48 +196,6 @@ dns_name_from_raw(const char *raw, char *out, size_t outlen)
 	return dns_name_normalize(esc, out, outlen);
 }
 
-/* "ADDR", "ADDR@PORT", "[V6]:PORT" or "ADDR#PORT" */
-static int
-server_parse(struct server *s, const char *text)
-{
-	char host[48];
-	const char *port = NULL;
-	size_t n;
-	long p = 53;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&s->ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&s->ss;
-
-	if ((port = strpbrk(text, "@#")) != NULL)
-		n = (size_t)(port++ - text);
-	else
-		n = strlen(text);
-	if (n >= sizeof(host))
-		return -1;
-	memcpy(host, text, n);
-	host[n] = '\0';
-	if (port) {
-		char *end;
-
-		errno = 0;
-		p = strtol(port, &end, 10);
-		if (*port == '\0' || *end || errno || p < 1 || p > 65535)
-			return -1;
-	}
-	memset(&s->ss, 0, sizeof(s->ss));
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)p);
-		s->len = sizeof(*sin);
-	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)p);
-		s->len = sizeof(*sin6);
-	} else
-		return -1;
-	snprintf(s->text, sizeof(s->text), "%s#%ld", host, p);
-	return 0;
-}
-
 static void
 resolv_conf(dns_resolver_t *r)
 {
@@ -260,12 +205,12 @@ resolv_conf(dns_resolver_t *r)
 	while (fp && r->nservers < MAX_SERVERS &&
 	    fgets(line, sizeof(line), fp))
 		if (sscanf(line, " nameserver %63s", addr) == 1 &&
-		    server_parse(&r->servers[r->nservers], addr) == 0)
+		    dns_addr_parse(&r->servers[r->nservers], addr) == 0)
 			r->nservers++;
 	if (fp)
 		fclose(fp);
 	if (r->nservers == 0)
-		server_parse(&r->servers[r->nservers++], "127.0.0.1");
+		dns_addr_parse(&r->servers[r->nservers++], "127.0.0.1");
 }
 
 dns_resolver_t *
@@ -281,7 +226,8 @@ dns_resolver_new(const dns_options_t *opt, char *err, size_t errlen)
 	r->queue_tail = &r->queue;
 	r->timeout_ms = opt->timeout_ms ? opt->timeout_ms : 2000;
 	r->retries = opt->retries;
-	r->deadline = now_ms() + (opt->deadline_ms ? opt->deadline_ms : 30000);
+	r->deadline = util_now_ms() +
+	    (opt->deadline_ms ? opt->deadline_ms : 30000);
 	r->offline = opt->offline;
 	r->max_in_flight = opt->max_in_flight ? opt->max_in_flight :
 	    MAX_IN_FLIGHT;
@@ -292,10 +238,11 @@ dns_resolver_new(const dns_options_t *opt, char *err, size_t errlen)
 			dns_resolver_free(r);
 			return NULL;
 		}
-		if (server_parse(&r->servers[r->nservers++],
+		if (dns_addr_parse(&r->servers[r->nservers++],
 		    opt->servers[i]) != 0) {
 			snprintf(err, errlen, "bad server address '%s' "
-			    "(want ADDR or ADDR@PORT)", opt->servers[i]);
+			    "(want ADDR, ADDR@PORT or [ADDR]:PORT)",
+			    opt->servers[i]);
 			dns_resolver_free(r);
 			return NULL;
 		}
@@ -512,7 +459,7 @@ dns_resolver_submit(dns_resolver_t *r, const char *name, ldns_rr_type type)
 static int
 query_send(dns_resolver_t *r, struct query *q)
 {
-	const struct server *s = &r->servers[q->server];
+	const dns_addr_t *s = &r->servers[q->server];
 	ldns_pkt *pkt = NULL;
 	ldns_rdf *qname;
 	uint8_t *wire = NULL;
@@ -541,7 +488,7 @@ query_send(dns_resolver_t *r, struct query *q)
 	ldns_pkt_free(pkt);
 	if (ok == 0) {
 		r->stats.queries++;
-		q->expires = now_ms() + r->timeout_ms;
+		q->expires = util_now_ms() + r->timeout_ms;
 	}
 	return ok;
 }
@@ -563,7 +510,7 @@ query_close(struct query *q)
 static int
 query_tcp_start(dns_resolver_t *r, struct query *q)
 {
-	const struct server *s = &r->servers[q->server];
+	const dns_addr_t *s = &r->servers[q->server];
 	ldns_pkt *pkt;
 	ldns_rdf *qname;
 	uint8_t *wire = NULL;
@@ -592,7 +539,7 @@ query_tcp_start(dns_resolver_t *r, struct query *q)
 		if (q->fd >= 0 && (connect(q->fd, (const struct sockaddr *)&s->ss,
 		    s->len) == 0 || errno == EINPROGRESS)) {
 			r->stats.queries++;
-			q->expires = now_ms() + r->timeout_ms;
+			q->expires = util_now_ms() + r->timeout_ms;
 			rc = 0;
 		}
 	}
@@ -918,7 +865,7 @@ dns_resolver_wait(dns_resolver_t *r)
 		r->queue_tail = &r->queue;
 	}
 	while (r->queue || n > 0) {
-		uint64_t now = now_ms(), wake = r->deadline;
+		uint64_t now = util_now_ms(), wake = r->deadline;
 
 		while (n < r->max_in_flight && r->queue) {
 			struct entry *e = r->queue;
@@ -964,7 +911,7 @@ dns_resolver_wait(dns_resolver_t *r)
 		if (poll(pfd, n, wake > now ? (int)(wake - now) : 0) < 0 &&
 		    errno != EINTR)
 			break;
-		now = now_ms();
+		now = util_now_ms();
 		for (size_t i = 0; i < n; i++) {
 			bool settled = false;
 
@@ -1049,7 +996,7 @@ dns_resolver_misses(const dns_resolver_t *r)
 void
 dns_resolver_deadline_set(dns_resolver_t *r, unsigned ms)
 {
-	r->deadline = now_ms() + ms;
+	r->deadline = util_now_ms() + ms;
 }
 
 const dns_answer_t *

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include "dns/transport.h"
 
 static const char *const algorithms[] = {
 	"hmac-md5.sig-alg.reg.int.", "hmac-sha1.", "hmac-sha224.",
@@ -45,12 +48,16 @@ dns_tsig_parse(const char *text, dns_tsig_t *t, char *err, size_t len)
 	*s++ = '\0';
 	if (!*buf || !*s || strlen(s) >= sizeof(t->secret) || strlen(buf) > 253) {
 		snprintf(err, len, "want NAME:ALGORITHM:SECRET");
+		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
 	snprintf(t->name, sizeof(t->name), "%.253s%s", buf,
 	    buf[strlen(buf) - 1] == '.' ? "" : ".");
 	snprintf(t->secret, sizeof(t->secret), "%.511s", s);
-	return set_alg(t, a, err, len);
+	int rc = set_alg(t, a, err, len);
+
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
 }
 
 int
@@ -76,87 +83,130 @@ dns_tsig_load(const char *path, dns_tsig_t *t, char *err, size_t len)
 	    sscanf(p, "secret \"%511[^\"]\"", secret) != 1) {
 		snprintf(err, len, "%s: not a BIND key file (key \"name\" { "
 		    "algorithm ...; secret \"...\"; };)", path);
+		explicit_bzero(text, sizeof(text));
+		explicit_bzero(secret, sizeof(secret));
 		return -1;
 	}
 	snprintf(t->name, sizeof(t->name), "%.253s%s", name,
 	    name[strlen(name) - 1] == '.' ? "" : ".");
 	snprintf(t->secret, sizeof(t->secret), "%.511s", secret);
+	explicit_bzero(text, sizeof(text));
+	explicit_bzero(secret, sizeof(secret));
 	return set_alg(t, alg, err, len);
+}
+
+void
+dns_tsig_clear(dns_tsig_t *t)
+{
+	explicit_bzero(t, sizeof(*t));
+}
+
+/* The update message for zone: the deletions, then the additions; signed
+ * when tsig is given.  NULL with err. */
+static ldns_pkt *
+update_pkt(const char *zone, const ldns_rr_list *del, const ldns_rr_list *add,
+    const dns_tsig_t *tsig, char *err, size_t len)
+{
+	ldns_rr_list *up = ldns_rr_list_new();
+	ldns_rdf *zrdf;
+	ldns_pkt *pkt = NULL;
+	char zabs[300];
+	uint16_t id;
+
+	snprintf(zabs, sizeof(zabs), "%s.", zone);
+	for (size_t i = 0; up && del && i < ldns_rr_list_rr_count(del); i++)
+		ldns_rr_list_push_rr(up, ldns_rr_clone(ldns_rr_list_rr(del, i)));
+	for (size_t i = 0; up && add && i < ldns_rr_list_rr_count(add); i++)
+		ldns_rr_list_push_rr(up, ldns_rr_clone(ldns_rr_list_rr(add, i)));
+	if (up == NULL || (zrdf = ldns_dname_new_frm_str(zabs)) == NULL ||
+	    (pkt = ldns_update_pkt_new(zrdf, LDNS_RR_CLASS_IN, NULL, up,
+	    NULL)) == NULL) {
+		snprintf(err, len, "cannot build the update for %s", zone);
+		ldns_rr_list_deep_free(up);
+		return NULL;
+	}
+	ldns_rr_list_deep_free(up);	/* the packet took copies */
+	getrandom(&id, sizeof(id), 0);
+	ldns_pkt_set_id(pkt, id);
+	if (tsig && ldns_pkt_tsig_sign(pkt, tsig->name, tsig->secret, 300,
+	    tsig->alg, NULL) != LDNS_STATUS_OK) {
+		snprintf(err, len, "cannot sign the update with TSIG key %s",
+		    tsig->name);
+		ldns_pkt_free(pkt);
+		return NULL;
+	}
+	return pkt;
+}
+
+/* What the TSIG record of an error answer says (RFC 8945 5.3), or "" */
+static const char *
+tsig_error(const ldns_pkt *ans)
+{
+	const ldns_rr *t = ldns_pkt_tsig(ans);
+
+	if (t == NULL || ldns_rr_rd_count(t) < 6)
+		return "";
+	switch (ldns_rdf2native_int16(ldns_rr_rdf(t, 5))) {
+	case 16: return " (TSIG BADSIG: the key's secret does not match)";
+	case 17: return " (TSIG BADKEY: the server does not know the key)";
+	case 18: return " (TSIG BADTIME: the clocks differ by over 300 s)";
+	case 22: return " (TSIG BADTRUNC)";
+	default: return "";
+	}
 }
 
 int
 dns_update_send(const char *server, const char *zone,
     const ldns_rr_list *del, const ldns_rr_list *add, const dns_tsig_t *tsig,
-    unsigned timeout_ms, char *err, size_t len)
+    uint64_t deadline, char *err, size_t len)
 {
-	ldns_resolver *res = ldns_resolver_new();
-	ldns_rr_list *up = ldns_rr_list_new();
+	dns_addr_t addr;
 	ldns_pkt *pkt = NULL, *ans = NULL;
-	ldns_rdf *addr = NULL, *zrdf = NULL;
-	char host[64], zabs[300];
-	const char *port = strpbrk(server, "@#");
+	uint8_t *wire = NULL, *reply = NULL;
+	size_t wlen, rlen;
+	char why[300];
 	int rc = -1;
 
-	snprintf(host, sizeof(host), "%.*s", (int)(port ? (size_t)(port -
-	    server) : strlen(server)), server);
-	snprintf(zabs, sizeof(zabs), "%s.", zone);
-	if (res == NULL || up == NULL ||
-	    ((addr = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, host)) == NULL &&
-	    (addr = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_AAAA, host)) == NULL)) {
+	if (dns_addr_parse(&addr, server) != 0) {
 		snprintf(err, len, "bad update server '%s'", server);
-		goto out;
+		return -1;
 	}
-	ldns_resolver_push_nameserver(res, addr);	/* it keeps a copy */
-	ldns_resolver_set_port(res, port ? (uint16_t)atoi(port + 1) : 53);
-	ldns_resolver_set_timeout(res, (struct timeval){ timeout_ms / 1000,
-	    (timeout_ms % 1000) * 1000 });
-	ldns_resolver_set_retry(res, 1);
-	ldns_resolver_set_usevc(res, true);	/* updates go over TCP */
-	if (tsig) {
-		ldns_resolver_set_tsig_keyname(res, tsig->name);
-		ldns_resolver_set_tsig_algorithm(res, tsig->alg);
-		ldns_resolver_set_tsig_keydata(res, tsig->secret);
-	}
-	for (size_t i = 0; del && i < ldns_rr_list_rr_count(del); i++)
-		ldns_rr_list_push_rr(up, ldns_rr_clone(ldns_rr_list_rr(del, i)));
-	for (size_t i = 0; add && i < ldns_rr_list_rr_count(add); i++)
-		ldns_rr_list_push_rr(up, ldns_rr_clone(ldns_rr_list_rr(add, i)));
-	if ((zrdf = ldns_dname_new_frm_str(zabs)) == NULL ||
-	    (pkt = ldns_update_pkt_new(zrdf, LDNS_RR_CLASS_IN, NULL, up,
-	    NULL)) == NULL) {
+	if ((pkt = update_pkt(zone, del, add, tsig, err, len)) == NULL)
+		return -1;
+	if (ldns_pkt2wire(&wire, pkt, &wlen) != LDNS_STATUS_OK) {
 		snprintf(err, len, "cannot build the update for %s", zone);
 		goto out;
 	}
-	zrdf = NULL;	/* the packet owns it, and copies of up's records */
-	ldns_rr_list_deep_free(up);
-	up = NULL;
-	if (tsig && ldns_update_pkt_tsig_add(pkt, res) != LDNS_STATUS_OK) {
-		snprintf(err, len, "cannot sign the update with TSIG key %s",
-		    tsig->name);
+	/* updates go over TCP (RFC 2136 allows both; TCP takes any size) */
+	if (dns_tcp_exchange(&addr, wire, wlen, &reply, &rlen, deadline, why,
+	    sizeof(why)) != 0) {
+		snprintf(err, len, "update of %s: %s", zone, why);
 		goto out;
 	}
-	ldns_status st = ldns_resolver_send_pkt(&ans, res, pkt);
-
-	if (st != LDNS_STATUS_OK || ans == NULL) {
-		snprintf(err, len, "update of %s at %s: %s", zone, server,
-		    ldns_get_errorstr_by_id(st));
+	if (ldns_wire2pkt(&ans, reply, rlen) != LDNS_STATUS_OK) {
+		snprintf(err, len, "update of %s at %s: an answer libldns "
+		    "cannot parse", zone, addr.text);
 		goto out;
 	}
 	if (ldns_pkt_get_rcode(ans) != LDNS_RCODE_NOERROR) {
 		char *rcode = ldns_pkt_rcode2str(ldns_pkt_get_rcode(ans));
 
-		snprintf(err, len, "update of %s at %s: %s", zone, server,
-		    rcode ? rcode : "refused");
+		snprintf(err, len, "update of %s at %s: %s%s", zone, addr.text,
+		    rcode ? rcode : "refused", tsig_error(ans));
 		free(rcode);
+		goto out;
+	}
+	if (tsig && !ldns_pkt_tsig_verify(ans, reply, rlen, tsig->name,
+	    tsig->secret, ldns_rr_rdf(ldns_pkt_tsig(pkt), 3))) {
+		snprintf(err, len, "update of %s at %s: the answer is not "
+		    "signed with key %s", zone, addr.text, tsig->name);
 		goto out;
 	}
 	rc = 0;
 out:
+	free(wire);
+	free(reply);
 	ldns_pkt_free(ans);
 	ldns_pkt_free(pkt);
-	ldns_rr_list_deep_free(up);
-	ldns_rdf_deep_free(zrdf);
-	ldns_rdf_deep_free(addr);
-	ldns_resolver_deep_free(res);
 	return rc;
 }

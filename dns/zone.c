@@ -1,12 +1,18 @@
 #include "dns/zone.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dns/dns.h"
 #include "dns/table.h"
+#include "util/file.h"
 
 struct dns_zone {
 	char *path;
@@ -101,29 +107,76 @@ origin_guess(const char *path)
 	return ldns_dname_new_frm_str(buf);
 }
 
-/* Reads every RR of the file with ldns, one at a time, so that on an error
- * nothing is left half-owned.  *soa is the first SOA. */
-static ldns_rr_list *
-read_rrs(FILE *fp, const char *path, ldns_rr **soa, char *err, size_t errlen)
-{
-	ldns_rr_list *rrs = ldns_rr_list_new();
-	ldns_rdf *origin = origin_guess(path), *prev = NULL;
-	uint32_t ttl = 3600;
-	int line = 0;
+/*
+ * Reading a zone file.  ldns parses the records one at a time (so that on
+ * an error nothing is left half-owned), but it cannot follow $INCLUDE: it
+ * reports the directive and drops its line.  So the file is read whole and
+ * scanned here first, by logical line (quotes, comments and parentheses
+ * understood), and cut at each $INCLUDE: ldns reads the text between, and
+ * the included file is read in turn with the origin the directive gives,
+ * relative names taken from the including file's directory (RFC 1035 5.1).
+ * The origin and the last owner come back to what they were afterwards.
+ * A file is read only when it is a regular file; a directory, a device or
+ * a FIFO is refused at once, as is a NUL byte.
+ */
+#define MAX_INCLUDE_DEPTH	8
+#define MAX_FILE_BYTES		(256u << 20)
 
-	*soa = NULL;
-	while (rrs && !feof(fp)) {
+struct reading {
+	ldns_rr_list *rrs;
+	ldns_rr *soa;		/* the first SOA */
+	uint32_t ttl;
+	ldns_rdf *origin, *prev;
+	/* the files being read, outermost first, for loops and messages */
+	struct { const char *path; dev_t dev; ino_t ino; } chain[MAX_INCLUDE_DEPTH + 1];
+	int depth;
+	char *err;
+	size_t errlen;
+};
+
+static int read_file(struct reading *rd, const char *path);
+
+/* "a -> b -> c": the chain of files that led to the one being read */
+static void
+chain_text(const struct reading *rd, const char *last, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < rd->depth && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s -> ",
+		    rd->chain[i].path);
+	if (n < len)
+		snprintf(out + n, len - n, "%s", last);
+}
+
+/* Feeds text[0..len) to ldns record by record; line is the number of the
+ * line before it. */
+static int
+read_text(struct reading *rd, const char *path, const char *text, size_t len,
+    int line)
+{
+	FILE *fp;
+
+	if (len == 0)
+		return 0;
+	if ((fp = fmemopen((void *)text, len, "r")) == NULL) {
+		snprintf(rd->err, rd->errlen, "%s: out of memory", path);
+		return -1;
+	}
+	while (!feof(fp)) {
 		ldns_rr *rr = NULL;
-		ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin,
-		    &prev, &line);
+		ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &rd->ttl,
+		    &rd->origin, &rd->prev, &line);
 
 		if (st == LDNS_STATUS_OK) {
-			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && !*soa)
-				*soa = rr;
-			else if (!ldns_rr_list_push_rr(rrs, rr)) {
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && !rd->soa)
+				rd->soa = rr;
+			else if (!ldns_rr_list_push_rr(rd->rrs, rr)) {
 				ldns_rr_free(rr);
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto fail;
+				snprintf(rd->err, rd->errlen, "%s: out of memory",
+				    path);
+				break;
 			}
 			continue;
 		}
@@ -132,39 +185,216 @@ read_rrs(FILE *fp, const char *path, ldns_rr **soa, char *err, size_t errlen)
 		    st == LDNS_STATUS_SYNTAX_TTL ||
 		    st == LDNS_STATUS_SYNTAX_ORIGIN)
 			continue;
-		snprintf(err, errlen, "%s:%d: %s", path, line,
-		    st == LDNS_STATUS_SYNTAX_INCLUDE ?
-		    "$INCLUDE is not supported" : ldns_get_errorstr_by_id(st));
-		goto fail;
+		snprintf(rd->err, rd->errlen, "%s:%d: %s", path, line,
+		    ldns_get_errorstr_by_id(st));
+		break;
 	}
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	return rrs;
-fail:
-	ldns_rr_free(*soa);
+	fclose(fp);
+	return rd->err[0] ? -1 : 0;
+}
+
+/* The next word of a directive's line at *p (quoted or not) into out;
+ * false at the end of the line or a comment. */
+static bool
+directive_word(const char **p, char *out, size_t len)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == '\n' || *s == ';' || *s == '\r')
+		return false;
+	if (*s == '"') {
+		for (s++; *s && *s != '"' && *s != '\n'; s++)
+			if (n + 1 < len)
+				out[n++] = *s;
+		if (*s == '"')
+			s++;
+	} else
+		for (; *s && !strchr(" \t\r\n;", *s); s++)
+			if (n + 1 < len)
+				out[n++] = *s;
+	out[n] = '\0';
+	*p = s;
+	return true;
+}
+
+/* $INCLUDE FILE [ORIGIN] at line, in the file at path */
+static int
+include(struct reading *rd, const char *path, const char *args, int line)
+{
+	char file[4096], name[1100], full[8300];
+	ldns_rdf *saved_origin = rd->origin, *saved_prev = rd->prev;
+	int rc;
+
+	if (!directive_word(&args, file, sizeof(file))) {
+		snprintf(rd->err, rd->errlen, "%s:%d: $INCLUDE without a file "
+		    "name", path, line);
+		return -1;
+	}
+	if (file[0] == '/')
+		snprintf(full, sizeof(full), "%s", file);
+	else {
+		const char *slash = strrchr(path, '/');
+
+		snprintf(full, sizeof(full), "%.*s%s", slash ?
+		    (int)(slash - path + 1) : 0, path, file);
+	}
+	rd->origin = rd->origin ? ldns_rdf_clone(rd->origin) : NULL;
+	rd->prev = rd->prev ? ldns_rdf_clone(rd->prev) : NULL;
+	if (directive_word(&args, name, sizeof(name))) {
+		ldns_rdf *o = ldns_dname_new_frm_str(name);
+
+		if (o && !ldns_dname_str_absolute(name) && rd->origin &&
+		    ldns_dname_cat(o, rd->origin) != LDNS_STATUS_OK) {
+			ldns_rdf_deep_free(o);
+			o = NULL;
+		}
+		if (o == NULL) {
+			snprintf(rd->err, rd->errlen, "%s:%d: $INCLUDE: bad "
+			    "origin '%s'", path, line, name);
+			rc = -1;
+			goto out;
+		}
+		ldns_rdf_deep_free(rd->origin);
+		rd->origin = o;
+	}
+	rd->chain[rd->depth - 1].path = path;
+	rc = read_file(rd, full);
+out:
+	ldns_rdf_deep_free(rd->origin);
+	ldns_rdf_deep_free(rd->prev);
+	rd->origin = saved_origin;
+	rd->prev = saved_prev;
+	return rc;
+}
+
+/* Scans text by physical line for $INCLUDE at depth 0 of parentheses and
+ * outside quotes; reads what lies between with ldns. */
+static int
+read_lines(struct reading *rd, const char *path, const char *text, size_t len)
+{
+	size_t seg = 0, at = 0;
+	int line = 0, seg_line = 0, paren = 0;
+	bool quoted = false;
+
+	while (at < len) {
+		const char *l = text + at, *nl = memchr(l, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - l) + 1 : len - at;
+
+		if (paren == 0 && !quoted && ll >= 8 &&
+		    strncasecmp(l, "$INCLUDE", 8) == 0 &&
+		    (ll == 8 || strchr(" \t\r\n", l[8]) != NULL)) {
+			char args[8400];
+
+			snprintf(args, sizeof(args), "%.*s", (int)(ll - 8),
+			    l + 8);
+			if (read_text(rd, path, text + seg, at - seg, seg_line) ||
+			    include(rd, path, args, line + 1))
+				return -1;
+			seg = at + ll;
+			seg_line = line + 1;
+		} else
+			for (size_t i = 0; i < ll; i++) {
+				char c = l[i];
+
+				if (c == '\\' && i + 1 < ll)
+					i++;
+				else if (c == '"')
+					quoted = !quoted;
+				else if (quoted)
+					continue;
+				else if (c == ';')
+					break;
+				else if (c == '(')
+					paren++;
+				else if (c == ')' && paren > 0)
+					paren--;
+			}
+		at += ll;
+		line++;
+	}
+	return read_text(rd, path, text + seg, len - seg, seg_line);
+}
+
+static int
+read_file(struct reading *rd, const char *path)
+{
+	struct stat st;
+	char *text, chain[2048];
+	const char *nul;
+	size_t len;
+	int rc;
+
+	if ((text = util_file_read(path, MAX_FILE_BYTES, &len, &st, rd->err,
+	    rd->errlen)) == NULL)
+		return -1;
+	for (int i = 0; i < rd->depth; i++)
+		if (rd->chain[i].dev == st.st_dev &&
+		    rd->chain[i].ino == st.st_ino) {
+			chain_text(rd, path, chain, sizeof(chain));
+			snprintf(rd->err, rd->errlen, "$INCLUDE loop: %s", chain);
+			free(text);
+			return -1;
+		}
+	if (rd->depth == MAX_INCLUDE_DEPTH) {
+		chain_text(rd, path, chain, sizeof(chain));
+		snprintf(rd->err, rd->errlen, "$INCLUDE nested over %d deep: %s",
+		    MAX_INCLUDE_DEPTH, chain);
+		free(text);
+		return -1;
+	}
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		int line = 1;
+
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
+		snprintf(rd->err, rd->errlen, "%s:%d: a NUL byte", path, line);
+		free(text);
+		return -1;
+	}
+	rd->chain[rd->depth].path = path;
+	rd->chain[rd->depth].dev = st.st_dev;
+	rd->chain[rd->depth].ino = st.st_ino;
+	rd->depth++;
+	rc = read_lines(rd, path, text, len);
+	rd->depth--;
+	free(text);
+	return rc;
+}
+
+/* Every RR of the file and the files it includes; *soa is the first SOA. */
+static ldns_rr_list *
+read_rrs(const char *path, ldns_rr **soa, char *err, size_t errlen)
+{
+	struct reading rd = { .rrs = ldns_rr_list_new(), .ttl = 3600,
+	    .origin = origin_guess(path), .err = err, .errlen = errlen };
+
+	err[0] = '\0';
 	*soa = NULL;
-	ldns_rr_list_deep_free(rrs);
-	ldns_rdf_deep_free(origin);
-	ldns_rdf_deep_free(prev);
-	return NULL;
+	if (rd.rrs == NULL || read_file(&rd, path) != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "%s: out of memory", path);
+		ldns_rr_free(rd.soa);
+		ldns_rr_list_deep_free(rd.rrs);
+		rd.rrs = NULL;
+	} else
+		*soa = rd.soa;
+	ldns_rdf_deep_free(rd.origin);
+	ldns_rdf_deep_free(rd.prev);
+	return rd.rrs;
 }
 
 dns_zone_t *
 dns_zone_load(const char *path, char *err, size_t errlen)
 {
-	FILE *fp;
 	ldns_rr_list *all, *rrs;
 	ldns_rr *soa;
 	dns_zone_t *z = NULL;
 	char name[256];
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	all = read_rrs(fp, path, &soa, err, errlen);
-	fclose(fp);
+	all = read_rrs(path, &soa, err, errlen);
 	if (all == NULL)
 		return NULL;
 	if (soa == NULL) {

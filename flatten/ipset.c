@@ -174,6 +174,28 @@ fl_set_size(fl_set_t *s, bool six)
 	return n;
 }
 
+int
+fl_set_count(fl_set_t *s, bool six, char *out, size_t len)
+{
+	fl_u128 n = 0;
+	char digits[48];
+	size_t k = sizeof(digits);
+
+	fl_set_normalize(s);
+	if (six && s->n[1] == 1 && s->v[1][0].lo == 0 &&
+	    s->v[1][0].hi == ~(fl_u128)0)	/* all 2^128: one past u128 */
+		return snprintf(out, len, "%s",
+		    "340282366920938463463374607431768211456") < (int)len ? 0 : -1;
+	for (size_t i = 0; i < s->n[six]; i++)
+		n += s->v[six][i].hi - s->v[six][i].lo + 1;
+	digits[--k] = '\0';
+	do {
+		digits[--k] = (char)('0' + (int)(n % 10));
+		n /= 10;
+	} while (n);
+	return snprintf(out, len, "%s", digits + k) < (int)len ? 0 : -1;
+}
+
 static int
 ctz128(fl_u128 x, int width)
 {

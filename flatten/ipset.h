@@ -37,6 +37,9 @@ bool fl_set_equal(fl_set_t *a, fl_set_t *b);
 void fl_set_normalize(fl_set_t *s);
 /** The number of addresses of a family, as a double. */
 double fl_set_size(fl_set_t *s, bool six);
+/** The same, exact, in decimal into out (40 bytes hold any); -1 when it
+ * does not fit. */
+int fl_set_count(fl_set_t *s, bool six, char *out, size_t len);
 /** The set as "ip4:..." then "ip6:..." terms, numerically sorted, the
  * shortest exact CIDR list; *n terms in an array the caller frees with
  * fl_terms_free. */

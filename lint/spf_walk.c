@@ -21,6 +21,7 @@ struct pass {
 	const char *path[MAX_DEPTH];	/* include/redirect chain */
 	size_t depth;
 	bool cut;
+	bool part;		/* the root is an include target */
 };
 
 char *
@@ -545,7 +546,7 @@ walk_root(struct pass *p, const char *domain, const char *record,
 			spf_finding(&w->findings, SPF_ANSWER_TOO_BIG, domain,
 			    -1L, domain ? domain : "the record", wire);
 	}
-	w->root = walk_node(p, domain, text, tlen, true);
+	w->root = walk_node(p, domain, text, tlen, !p->part);
 	free(text);
 	return w->root ? 0 : -1;
 }
@@ -557,9 +558,9 @@ spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
 	return spf_walk_run_memo(w, r, NULL, domain, record, len);
 }
 
-int
-spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
-    const char *domain, const char *record, size_t len)
+static int
+walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
+    const char *domain, const char *record, size_t len, bool part)
 {
 	struct pass p;
 	char norm[256];
@@ -572,6 +573,7 @@ spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 		p.w = w;
 		p.r = r;
 		p.memo = memo;
+		p.part = part;
 		if ((p.checked = dns_table_new()) == NULL)
 			return -1;
 		node_free(w->root);
@@ -601,4 +603,17 @@ spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 	if (w->voids > SPF_VOID_LIMIT)
 		limit_finding(w, SPF_TOO_MANY_VOID_LOOKUPS, w->voids, true);
 	return 0;
+}
+
+int
+spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
+    const char *domain, const char *record, size_t len)
+{
+	return walk_run(w, r, memo, domain, record, len, false);
+}
+
+int
+spf_walk_run_part(spf_walk_t *w, dns_resolver_t *r, const char *domain)
+{
+	return walk_run(w, r, NULL, domain, NULL, 0, true);
 }

@@ -64,6 +64,10 @@ typedef struct spf_walk {
 int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len);
 void spf_walk_clear(spf_walk_t *w);
+/** The same for the record at domain as a part of a chain, an include
+ * target: what only a domain's own policy needs (an "all" at the end,
+ * "?all") is not asked of it. */
+int spf_walk_run_part(spf_walk_t *w, dns_resolver_t *r, const char *domain);
 
 /* A memo of parsed and checked records, for many walks over one resolver
  * (a batch, or the passes of a lockstep run): a provider's records are

@@ -6,8 +6,8 @@ set -eu
 
 need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libxml2-dev"
 case "${1:-build}" in
-check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils" ;;
-asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils clang" ;;
+check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps" ;;
+asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps clang" ;;
 bench) need="$need nsd python3 iproute2 spfquery python3-spf" ;;
 esac
 

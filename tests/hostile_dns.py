@@ -25,6 +25,8 @@ behaviour; every other name gets NXDOMAIN.  It prints "ready" once it listens.
   drip         UDP: TC=1; TCP: the answer one byte every 200 ms
   endless      UDP: TC=1; TCP: a length prefix of 65,535 and then nothing
   ok           a TXT answer "v=spf1 -all" (the server works)
+  updzone      a zone that answers SOA and TXT queries, and an UPDATE
+               (RFC 2136) over TCP one byte every 200 ms
 """
 import os
 import random
@@ -69,7 +71,7 @@ PTR = b"\xc0\x0c"  # the question's name
 KINDS = {b"tcshort", b"tczero", b"bigudp", b"strings", b"strings32k",
          b"manyrrs", b"bigrdata", b"badtxt", b"chaos", b"othername",
          b"selfcname", b"cnameloop", b"longcname", b"ptrloop", b"garbage",
-         b"silent", b"drip", b"endless", b"ok"}
+         b"silent", b"drip", b"endless", b"ok", b"updzone"}
 
 
 def kind(qname):
@@ -132,6 +134,12 @@ def answer(msg, tcp):
         return header(qid, 1) + question + rr(owner, 16, txt(b"v=spf1"))
     if what == b"garbage":
         return struct.pack(">H", qid) + os.urandom(300)
+    if what == b"updzone":
+        if qtype == 6:
+            soa = name_wire(b"ns." + qname) + name_wire(b"h." + qname) + \
+                struct.pack(">IIIII", 1, 3600, 600, 86400, 300)
+            return header(qid, 1) + question + rr(PTR, 6, soa)
+        return header(qid, 0) + question
     if what in (b"drip", b"endless", b"ok"):
         return header(qid, 1) + question + rr(PTR, 16, txt(b"v=spf1 -all"))
     return header(qid, 0, rcode=3) + question
@@ -156,6 +164,8 @@ def tcp_client(conn):
         while len(msg) < n:
             msg += conn.recv(n - len(msg))
         what = kind(parse_query(msg)[1])
+        if what == b"updzone" and (msg[2] >> 3) & 0xf == 5:
+            what = b"drip"	# the UPDATE itself
         out = answer(msg, True)
         if out is None:
             time.sleep(30)

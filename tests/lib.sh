@@ -97,38 +97,43 @@ t.bind(("127.0.0.1", s.getsockname()[1]))
 print(s.getsockname()[1])'
 }
 
+# nsd_conf DIR PORT LINE...: an NSD configuration in DIR/nsd.conf serving
+# on 127.0.0.1@PORT from $T_TMP/zones, as Debian ships it but for paths;
+# each LINE is added after the server section (zones, remote-control)
+nsd_conf() {
+	_dir=$1 _port=$2
+	shift 2
+	mkdir -p "$_dir"
+	{
+		echo "server:"
+		echo "  ip-address: 127.0.0.1@$_port"
+		echo "  port: $_port"
+		echo "  username: \"\""
+		echo "  chroot: \"\""
+		echo "  zonesdir: \"$T_TMP/zones\""
+		echo "  pidfile: \"$_dir/nsd.pid\""
+		echo "  database: \"\""
+		echo "  zonelistfile: \"$_dir/zone.list\""
+		echo "  xfrdfile: \"$_dir/xfrd.state\""
+		echo "  xfrdir: \"$_dir\""
+		echo "  logfile: \"$_dir/nsd.log\""
+		echo "  server-count: 1"
+		echo "  do-ip6: no"
+		echo "  verbosity: 1"
+		for l in "$@"; do echo "$l"; done
+	} >"$_dir/nsd.conf"
+}
+
 # nsd_start ZONE... : serves each ZONE from $T_TMP/zones/ZONE.zone; sets
 # NSD_PORT.  Waits until every zone answers.
 nsd_start() {
 	dir=$T_TMP/nsd
-	mkdir -p "$dir"
 	for try in 1 2 3 4 5; do
 		NSD_PORT=$(free_port)
-		{
-			echo "server:"
-			echo "  ip-address: 127.0.0.1@$NSD_PORT"
-			echo "  port: $NSD_PORT"
-			echo "  username: \"\""
-			echo "  chroot: \"\""
-			echo "  zonesdir: \"$T_TMP/zones\""
-			echo "  pidfile: \"$dir/nsd.pid\""
-			echo "  database: \"\""
-			echo "  zonelistfile: \"$dir/zone.list\""
-			echo "  xfrdfile: \"$dir/xfrd.state\""
-			echo "  xfrdir: \"$dir\""
-			echo "  logfile: \"$dir/nsd.log\""
-			echo "  server-count: 1"
-			echo "  do-ip6: no"
-			echo "  verbosity: 1"
-			echo "  rrl-ratelimit: 0"
-			echo "remote-control:"
-			echo "  control-enable: no"
-			for z in "$@"; do
-				echo "zone:"
-				echo "  name: $z"
-				echo "  zonefile: $z.zone"
-			done
-		} >"$dir/nsd.conf"
+		zl=()
+		for z in "$@"; do zl+=("zone:" "  name: $z" "  zonefile: $z.zone"); done
+		nsd_conf "$dir" "$NSD_PORT" "  rrl-ratelimit: 0" "remote-control:" \
+		    "  control-enable: no" "${zl[@]}"
 		nsd -d -c "$dir/nsd.conf" >"$dir/stdout" 2>&1 &
 		NSD_PID=$!
 		T_PIDS="$T_PIDS $NSD_PID"

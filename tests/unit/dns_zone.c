@@ -64,6 +64,64 @@ expect(dns_resolver_t *r, const char *name, ldns_rr_type type,
 		tap_diag("got %s with %zu", dns_result_str(a->result), n);
 }
 
+/* $INCLUDE: relative to the including file, with an origin, nested,
+ * looping, too deep; files that are not regular */
+static void
+test_dns_include(void)
+{
+	char *top = write_tmp("db.inc.example", "$ORIGIN inc.example.\n"
+	    "@ 300 SOA ns h 1 2 3 4 5\n"
+	    "$INCLUDE part.zone\n"
+	    "$include \"sub part.zone\" sub.inc.example. ; a comment\n"
+	    "after 300 TXT \"origin restored\"\n"
+	    "x 300 TXT ( \"a\"\n$INCLUDE not-a-directive \"b\" )\n");
+	char *part = write_tmp("part.zone", "@ 300 TXT \"v=spf1 -all\"\n"
+	    "_spf1 300 TXT \"v=spf1 ip4:192.0.2.0/24\"\n");
+	char *sub = write_tmp("sub part.zone", "www 300 TXT \"in sub\"\n");
+	char *loop_a = write_tmp("loop_a.zone", "$ORIGIN l.example.\n"
+	    "@ 300 SOA ns h 1 2 3 4 5\n$INCLUDE loop_b.zone\n");
+	char *loop_b = write_tmp("loop_b.zone", "$INCLUDE loop_a.zone\n");
+	char *deep[10];
+	char err[512], name[32], text[64];
+	dns_options_t opt = { .offline = true };
+	dns_resolver_t *r = dns_resolver_new(&opt, err, sizeof(err));
+
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "deep%d.zone", i);
+		snprintf(text, sizeof(text), i ? "$INCLUDE deep%d.zone\n" :
+		    "$ORIGIN d.example.\n@ SOA ns h 1 2 3 4 5\n"
+		    "$INCLUDE deep%d.zone\n", i + 1);
+		deep[i] = write_tmp(name, text);
+	}
+	tap_check(dns_resolver_zone_load(r, top, err, sizeof(err)) == 0,
+	    "$INCLUDE: the zone loads with its includes");
+	expect(r, "inc.example", LDNS_RR_TYPE_TXT, DNS_OK, 1);
+	expect(r, "_spf1.inc.example", LDNS_RR_TYPE_TXT, DNS_OK, 1);
+	expect(r, "www.sub.inc.example", LDNS_RR_TYPE_TXT, DNS_OK, 1);
+	expect(r, "after.inc.example", LDNS_RR_TYPE_TXT, DNS_OK, 1);
+	expect(r, "x.inc.example", LDNS_RR_TYPE_TXT, DNS_OK, 1);
+	dns_resolver_free(r);
+	r = dns_resolver_new(&opt, err, sizeof(err));
+	tap_check(dns_resolver_zone_load(r, loop_a, err, sizeof(err)) != 0 &&
+	    strstr(err, "$INCLUDE loop: ") && strstr(err, "loop_a.zone -> ") &&
+	    strstr(err, "loop_b.zone -> "), "$INCLUDE: a loop shows the chain: "
+	    "%s", err);
+	tap_check(dns_resolver_zone_load(r, deep[0], err, sizeof(err)) != 0 &&
+	    strstr(err, "nested over 8 deep"), "$INCLUDE: 9 deep is refused");
+	tap_check(dns_resolver_zone_load(r, "/tmp", err, sizeof(err)) != 0 &&
+	    strstr(err, "directory"), "a directory is refused: %s", err);
+	tap_check(dns_resolver_zone_load(r, "/dev/zero", err, sizeof(err)) !=
+	    0 && strstr(err, "not a regular file"),
+	    "a device is refused: %s", err);
+	dns_resolver_free(r);
+	for (int i = 0; i < 10; i++) {
+		unlink(deep[i]);
+		free(deep[i]);
+	}
+	unlink(top); unlink(part); unlink(sub); unlink(loop_a); unlink(loop_b);
+	free(top); free(part); free(sub); free(loop_a); free(loop_b);
+}
+
 void
 test_dns_zone(void)
 {
@@ -155,4 +213,5 @@ test_dns_zone(void)
 	dns_resolver_free(r);
 	unlink(zpath); unlink(spath); unlink(bad); unlink(rel);
 	free(zpath); free(spath); free(bad); free(rel);
+	test_dns_include();
 }

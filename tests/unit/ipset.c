@@ -92,6 +92,23 @@ test_ipset(void)
 	add(&s, "128.0.0.0/1");
 	tap_check(fl_set_equal(&s, &t), "halves equal the whole");
 	tap_check(fl_set_size(&s, false) == 4294967296.0, "IPv4 size");
+	{
+		char c4[48], c6[48];
+
+		fl_set_count(&s, false, c4, sizeof(c4));
+		fl_set_count(&s, true, c6, sizeof(c6));
+		tap_check(strcmp(c4, "4294967296") == 0 && strcmp(c6,
+		    "340282366920938463463374607431768211456") == 0,
+		    "exact counts of the whole spaces: %s, %s", c4, c6);
+		fl_set_init(&t);
+		add(&t, "2001:db8::/33");
+		add(&t, "2001:db8::1");
+		add(&t, "2001:db9::5");
+		fl_set_count(&t, true, c6, sizeof(c6));
+		tap_check(strcmp(c6, "39614081257132168796771975169") == 0,
+		    "an exact IPv6 count past 2^53: %s", c6);
+		fl_set_clear(&t);
+	}
 	add(&s, "255.255.255.255");
 	terms_are(&s, "ip4:0.0.0.0/0 ip6:::/0", "the last address merges");
 	fl_set_clear(&s);

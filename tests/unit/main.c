@@ -43,6 +43,7 @@ main(void)
 	test_ipset();
 	test_bimi_files();
 	test_dns_wire();
+	test_flatten_state();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

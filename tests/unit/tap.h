@@ -18,5 +18,6 @@ void test_tagrec(void);
 void test_ipset(void);
 void test_bimi_files(void);
 void test_dns_wire(void);
+void test_flatten_state(void);
 
 #endif

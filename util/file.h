@@ -1,0 +1,35 @@
+/*
+ * Files read and written as a tool that runs unattended must: a read
+ * takes only a regular file (a directory, a device or a FIFO is refused at
+ * once, never blocked on), and a write is whole or not at all, with no
+ * temporary file left behind, not even when SIGTERM, SIGINT or SIGHUP
+ * arrives in the middle (util_file_signals).
+ */
+#ifndef AUTHZONE_UTIL_FILE_H
+#define AUTHZONE_UTIL_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/** The whole of the regular file at path, NUL-terminated (a NUL inside is
+ * the caller's to look for), *len bytes, and its status in *st unless st
+ * is NULL; NULL with a message in err when it cannot be read, is not a
+ * regular file or holds over max bytes.  The caller frees the result. */
+char *util_file_read(const char *path, size_t max, size_t *len,
+    struct stat *st, char *err, size_t errlen);
+
+/** Writes len bytes to path through a temporary file in the same
+ * directory: written, fsynced, given mode, then renamed over path (or,
+ * without overwrite, renamed only if path does not exist), and the
+ * directory fsynced.  0, or -1 with a message in err and path untouched. */
+int util_file_write(const char *path, const void *data, size_t len,
+    mode_t mode, bool overwrite, char *err, size_t errlen);
+
+/** Installs handlers for SIGTERM, SIGINT and SIGHUP that remove the
+ * temporary file of a util_file_write in progress, then end the process
+ * by the same signal. */
+void util_file_signals(void);
+
+#endif
