@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/dmarc.h"
 #include "lint/spf_codes.h"
 #include "lint/taglist.h"
 
@@ -65,25 +66,24 @@ spf_area(dns_resolver_t *r, spf_walk_memo_t *memo, const char *domain,
 	spf_walk_clear(&w);
 }
 
-/* The p= that applies to domain from where the policy was found */
+/* The policy that applies to domain from where it was found, or "" */
 static void
 dmarc_policy(const char *domain, const dmarc_found_t *d, char *out,
     size_t len)
 {
-	lint_taglist_t t;
-	const lint_tag_t *p, *sp;
-	size_t at;
+	dmarc_record_t rec;
+	lint_findings_t scratch;
 
 	out[0] = '\0';
 	if (d->record == NULL)
 		return;
-	lint_taglist_parse(d->record, strlen(d->record), &t, &at);
-	p = lint_taglist_get(&t, "p");
-	sp = lint_taglist_get(&t, "sp");
-	if (strcmp(d->domain, domain) && sp)
-		p = sp;
-	snprintf(out, len, "%s", p ? p->value : "none");
-	lint_taglist_clear(&t);
+	lint_findings_init(&scratch);
+	dmarc_record_parse(d->record, "", true, &rec, &scratch);
+	if (rec.usable)
+		snprintf(out, len, "%s", dmarc_policy_str(dmarc_record_policy(
+		    &rec, strcmp(d->domain, domain) == 0, false)));
+	dmarc_record_clear(&rec);
+	lint_findings_clear(&scratch);
 }
 
 audit_result_t *

@@ -10,6 +10,9 @@
 enum { OPT_LOGO = OPT_TOOL_BASE, OPT_CERT, OPT_SELECTOR, OPT_LPS, OPT_AVP,
     OPT_DECLINE };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_JSON | CMD_STRICT)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -28,6 +31,7 @@ usage(FILE *fp, int status)
 		    "      --decline        the declination: v=BIMI1; l=; a=;\n",
 		    fp);
 		cmd_gen_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
 	exit(status);
@@ -62,7 +66,7 @@ main(int argc, char **argv)
 	zg_set_t set;
 	int c;
 
-	cmd_opts_init(&o, "bimi-gen");
+	cmd_opts_init(&o, "bimi-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {

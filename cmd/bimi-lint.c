@@ -9,6 +9,9 @@ enum {
 	OPT_SELECTOR = OPT_TOOL_BASE, OPT_FETCH,
 };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -23,7 +26,7 @@ usage(FILE *fp, int status)
 		    "                       check them: SVG Tiny PS, validity, "
 		    "names, logotype\n", fp);
 		cmd_https_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
 	}
@@ -48,7 +51,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status;
 
-	cmd_opts_init(&o, "bimi-lint");
+	cmd_opts_init(&o, "bimi-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_SELECTOR) {

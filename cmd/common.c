@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 
 void
-cmd_opts_init(cmd_opts_t *o, const char *prog)
+cmd_opts_init(cmd_opts_t *o, const char *prog, unsigned accepts)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
@@ -18,6 +18,7 @@ cmd_opts_init(cmd_opts_t *o, const char *prog)
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	memset(o, 0, sizeof(*o));
 	o->prog = prog;
+	o->accepts = accepts;
 	o->timeout_ms = 2000;
 	o->retries = 2;
 	o->deadline_ms = 30000;
@@ -111,10 +112,37 @@ bad_value(const cmd_opts_t *o, const char *opt, const char *arg,
 	exit(EXIT_USAGE);
 }
 
+/* The group of a common option, 0 for those every tool has */
+static unsigned
+option_group(int c, const char **name)
+{
+	switch (c) {
+	case OPT_RECORD: *name = "record"; return CMD_RECORD;
+	case OPT_ZONE: *name = "zone"; return CMD_ZONE;
+	case OPT_OFFLINE: *name = "offline"; return CMD_ZONE;
+	case OPT_SERVER: *name = "server"; return CMD_DNS;
+	case OPT_TIMEOUT: *name = "timeout"; return CMD_DNS;
+	case OPT_RETRIES: *name = "retries"; return CMD_DNS;
+	case OPT_DEADLINE: *name = "deadline"; return CMD_DNS;
+	case OPT_JSON: *name = "json"; return CMD_JSON;
+	case OPT_STRICT: *name = "strict"; return CMD_STRICT;
+	case 'v': *name = "verbose"; return CMD_VERBOSE;
+	}
+	return 0;
+}
+
 int
 cmd_option(cmd_opts_t *o, int c, const char *arg,
     void (*usage)(FILE *, int))
 {
+	const char *name = NULL;
+	unsigned group = option_group(c, &name);
+
+	if (group && !(o->accepts & group)) {
+		cmd_error(o, "--%s is not an option of %s (see %s --help)", name,
+		    o->prog, o->prog);
+		exit(EXIT_USAGE);
+	}
 	switch (c) {
 	case 'h':
 		usage(stdout, EXIT_CLEAN);
@@ -173,23 +201,39 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 }
 
 void
-cmd_common_help(FILE *fp)
+cmd_common_help(FILE *fp, unsigned accepts)
 {
-	fputs(
-"Input:\n"
-"      --record TEXT    check TEXT as if it were published (- reads stdin)\n"
+	if (accepts & (CMD_RECORD | CMD_ZONE))
+		fputs("Input:\n", fp);
+	if (accepts & CMD_RECORD)
+		fputs(
+"      --record TEXT    check TEXT as if it were published (- reads stdin)\n",
+		    fp);
+	if (accepts & CMD_ZONE)
+		fputs(
 "      --zone FILE      answer from this zone file first (repeatable)\n"
-"      --offline        answer from zone files only, never from the network\n"
+"      --offline        answer from zone files only, never from the network\n",
+		    fp);
+	if (accepts & CMD_DNS)
+		fputs(
 "DNS:\n"
 "      --server ADDR[@PORT]  ask this server (repeatable; default: the\n"
 "                       nameservers of /etc/resolv.conf)\n"
 "      --timeout MS     wait this long for each try (default 2000)\n"
 "      --retries N      try again N times, on the next server (default 2)\n"
-"      --deadline MS    give up on the whole run after MS (default 30000)\n"
-"Output:\n"
-"      --json           one JSON document on stdout\n"
-"      --strict         exit 1 on warnings too\n"
-"  -v, --verbose        say more\n"
+"      --deadline MS    give up on the whole run after MS (default 30000)\n",
+		    fp);
+	fputs("Output:\n", fp);
+	if (accepts & CMD_JSON)
+		fputs(
+"      --json           one JSON document on stdout\n", fp);
+	if (accepts & CMD_STRICT)
+		fputs(
+"      --strict         treat warnings as errors\n", fp);
+	if (accepts & CMD_VERBOSE)
+		fputs(
+"  -v, --verbose        say more\n", fp);
+	fputs(
 "  -h, --help           print this help and exit\n"
 "  -V, --version        print the version and exit\n", fp);
 }

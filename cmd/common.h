@@ -27,8 +27,21 @@ enum {
 #define CMD_MAX_SERVERS	8
 #define CMD_MAX_ZONES	64
 
+/* The groups of common options; a tool accepts those it implements, lists
+ * only those in its help, and refuses the others as usage errors. */
+enum {
+	CMD_RECORD = 1 << 0,	/* --record */
+	CMD_ZONE = 1 << 1,	/* --zone, --offline */
+	CMD_DNS = 1 << 2,	/* --server, --timeout, --retries, --deadline */
+	CMD_JSON = 1 << 3,	/* --json */
+	CMD_STRICT = 1 << 4,	/* --strict */
+	CMD_VERBOSE = 1 << 5,	/* -v */
+	CMD_LINTER = CMD_RECORD | CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT,
+};
+
 typedef struct cmd_opts {
 	const char *prog;
+	unsigned accepts;	/* CMD_RECORD, ... */
 	bool json, strict, offline, color;
 	int verbose;
 	char *record;		/* --record, read from stdin for "-" */
@@ -83,17 +96,19 @@ void cmd_https_help(FILE *fp);
 const https_options_t *cmd_https_options(const cmd_opts_t *o,
     cmd_https_t *h);
 
-/** Sets defaults; prog is the tool's name for messages. */
-void cmd_opts_init(cmd_opts_t *o, const char *prog);
+/** Sets defaults; prog is the tool's name for messages, accepts the
+ * groups of common options it implements. */
+void cmd_opts_init(cmd_opts_t *o, const char *prog, unsigned accepts);
 void cmd_opts_clear(cmd_opts_t *o);
 
 /** Handles one common option.  Returns 1 when handled, 0 when c is not a
- * common option; exits for -h/-V (0) and for bad values (2). */
+ * common option; exits for -h/-V (0), for bad values and for an option
+ * the tool does not accept (2). */
 int cmd_option(cmd_opts_t *o, int c, const char *arg,
     void (*usage)(FILE *, int));
 
-/** The common options' help text. */
-void cmd_common_help(FILE *fp);
+/** The help text of the common options in the groups accepts. */
+void cmd_common_help(FILE *fp, unsigned accepts);
 
 /** Prints "prog: error: ..." on stderr. */
 void cmd_error(const cmd_opts_t *o, const char *fmt, ...)

@@ -12,6 +12,9 @@
 enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_TYPE, OPT_BITS, OPT_KEY_OUT,
     OPT_FROM_KEY, OPT_REVOKE, OPT_H, OPT_S, OPT_T, OPT_N };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_JSON | CMD_STRICT)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -39,6 +42,7 @@ usage(FILE *fp, int status)
 		    "      --t FLAGS        t=: y (testing), s (strict) or y:s\n"
 		    "      --n TEXT         n=: a note\n", fp);
 		cmd_gen_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage, bad value or a key "
 		    "not written.\n", fp);
 	}
@@ -82,7 +86,7 @@ main(int argc, char **argv)
 	gen_opts_t g;
 	int c;
 
-	cmd_opts_init(&o, "dkim-gen");
+	cmd_opts_init(&o, "dkim-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {

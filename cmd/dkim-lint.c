@@ -7,6 +7,9 @@
 
 enum { OPT_SELECTOR = OPT_TOOL_BASE };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -17,7 +20,7 @@ usage(FILE *fp, int status)
 		    "encoding) and its flags.\n\n"
 		    "      --selector S     a selector (repeatable, at least "
 		    "one)\n", fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
 	}
@@ -37,7 +40,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status = EXIT_CLEAN;
 
-	cmd_opts_init(&o, "dkim-lint");
+	cmd_opts_init(&o, "dkim-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_SELECTOR) {

@@ -6,14 +6,18 @@
 #include <strings.h>
 
 #include "cmd/gen.h"
+#include "lint/dmarc.h"
 #include "lint/tagrec.h"
-#include "lint/uri.h"
+#include "zonegen/dmarc.h"
 
 enum { OPT_P = OPT_TOOL_BASE, OPT_SP, OPT_NP, OPT_PSD, OPT_T, OPT_ADKIM,
     OPT_ASPF, OPT_RUA, OPT_RUF, OPT_FO, OPT_STAGE, OPT_RFC7489, OPT_PCT,
     OPT_RF, OPT_RI };
 
 #define MAX_URIS 8
+
+/* the common options it implements */
+#define ACCEPTS (CMD_JSON | CMD_STRICT)
 
 static void
 usage(FILE *fp, int status)
@@ -39,9 +43,21 @@ usage(FILE *fp, int status)
 		    "      --rfc7489        allow --pct 0-100, --rf afrf, --ri "
 		    "SECONDS\n", fp);
 		cmd_gen_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
 	exit(status);
+}
+
+/* A report destination: a mailto: or https: URI */
+static bool
+uri_ok(const char *uri)
+{
+	dmarc_uri_t u;
+	int rc = dmarc_uri_parse(uri, strlen(uri), &u);
+
+	dmarc_uri_clear(&u);
+	return rc == 0;
 }
 
 static const char *
@@ -54,38 +70,6 @@ one_of(const cmd_opts_t *o, const char *opt, const char *arg,
 	cmd_error(o, "bad value '%s' for --%s", arg, opt);
 	exit(EXIT_USAGE);
 }
-
-/* fo: 0, 1, d, s separated by colons (RFC 7489 6.3) */
-static bool
-fo_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++) {
-		if (!strchr("01ds", *s))
-			return false;
-		if (s[1] == ':')
-			s++;
-		else if (s[1])
-			return false;
-	}
-	return true;
-}
-
-/* a report destination outside the domain's own tree must authorize it
- * (RFC 7489 7.1): the host part of a mailto: or https: URI */
-static void
-destination(const char *uri, char *host, size_t len)
-{
-	const char *h = strncasecmp(uri, "mailto:", 7) == 0 ?
-	    strchr(uri, '@') + 1 : uri + 8;
-	size_t n = strcspn(h, "!/:");
-
-	snprintf(host, len, "%.*s", (int)n, h);
-	for (char *p = host; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-}
-
 
 int
 main(int argc, char **argv)
@@ -127,7 +111,7 @@ main(int argc, char **argv)
 	unsigned v;
 	int c;
 
-	cmd_opts_init(&o, "dmarc-gen");
+	cmd_opts_init(&o, "dmarc-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -143,7 +127,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_RFC7489: rfc7489 = true; break;
 		case OPT_FO:
-			if (!fo_ok(optarg)) {
+			if (!dmarc_fo_ok(optarg)) {
 				cmd_error(&o, "bad value '%s' for --fo: want 0, "
 				    "1, d or s, colon-separated", optarg);
 				return EXIT_USAGE;
@@ -152,7 +136,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_RUA:
 		case OPT_RUF:
-			if (!lint_uri_report_ok(optarg, true) ||
+			if (!uri_ok(optarg) ||
 			    (c == OPT_RUA ? nrua : nruf) == MAX_URIS) {
 				cmd_error(&o, "bad value '%s' for --%s: want "
 				    "mailto:address or https://host/path (at most "
@@ -202,7 +186,7 @@ main(int argc, char **argv)
 		    "--rfc7489 to use them");
 		return EXIT_USAGE;
 	}
-	char domain[256], owner[300], rec[2048], dest[256];
+	char domain[256], owner[300], rec[2048];
 	const char *note = NULL;
 
 	cmd_domain_arg(&o, argv[optind], domain);
@@ -237,25 +221,11 @@ main(int argc, char **argv)
 	zg_set_init(&set);
 	snprintf(owner, sizeof(owner), "_dmarc.%s", domain);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, note);
-	for (size_t i = 0; i < nrua + nruf; i++) {
-		char auth[600], why[900];
+	const char *uris[2 * MAX_URIS];
 
-		destination(i < nrua ? rua[i] : ruf[i - nrua], dest,
-		    sizeof(dest));
-		if (dns_name_related(dest, domain))
-			continue;
-		snprintf(auth, sizeof(auth), "%s._report._dmarc.%s", domain,
-		    dest);
-		bool seen = false;
-
-		for (size_t j = 1; j < set.n; j++)
-			seen |= strcmp(set.v[j].owner, auth) == 0;
-		if (seen)
-			continue;
-		snprintf(why, sizeof(why), "published by %s (not by %s): it "
-		    "accepts %s's reports (RFC 7489 7.1)", dest, domain, domain);
-		zg_set_add(&set, auth, g.ttl, "TXT", "v=DMARC1;", why);
-	}
+	for (size_t i = 0; i < nrua + nruf; i++)
+		uris[i] = i < nrua ? rua[i] : ruf[i - nrua];
+	zg_dmarc_authorizations(&set, domain, uris, nrua + nruf, g.ttl);
 	lint_findings_t f;
 
 	lint_findings_init(&f);

@@ -6,6 +6,9 @@
 
 enum { OPT_RFC7489 = OPT_TOOL_BASE };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -17,7 +20,7 @@ usage(FILE *fp, int status)
 		    "what the policy means.\n\n"
 		    "      --rfc7489        allow pct, rf and ri without a "
 		    "warning\n", fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
 	}
@@ -39,7 +42,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status;
 
-	cmd_opts_init(&o, "dmarc-lint");
+	cmd_opts_init(&o, "dmarc-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_RFC7489)

@@ -53,7 +53,7 @@ void
 cmd_gen_help(FILE *fp)
 {
 	fputs(
-"Output:\n"
+"Records:\n"
 "      --format FMT     zone (a zone-file snippet, the default), txt (the\n"
 "                       value alone; with several records: owner, type\n"
 "                       and value, tab-separated) or json\n"
@@ -73,14 +73,17 @@ cmd_gen_findings(const cmd_opts_t *o, const gen_opts_t *g,
 
 		if (x->code == ignore || x->code->severity < LINT_WARNING)
 			continue;
-		errors |= x->code->severity == LINT_ERROR;
-		fprintf(stderr, "%s: %s: %s: %s\n", o->prog,
-		    lint_severity_str(x->code->severity), x->code->code,
+		/* with --strict a warning stops the record as an error does */
+		errors |= x->code->severity == LINT_ERROR || o->strict;
+		fprintf(stderr, "%s: %s: %s%s%s: %s\n", o->prog,
+		    lint_severity_str(x->code->severity), x->domain ?
+		    x->domain : "", x->domain ? ": " : "", x->code->code,
 		    x->message);
 	}
 	if (errors && !g->force)
-		cmd_error(o, "the record has errors; not printed (--force "
-		    "prints it): %s", record);
+		cmd_error(o, "the record has %s; not printed (--force prints "
+		    "it): %s", o->strict ? "errors or warnings (--strict)" :
+		    "errors", record);
 	return errors ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

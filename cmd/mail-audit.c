@@ -12,6 +12,9 @@ enum {
 	OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS,
 };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT | CMD_VERBOSE)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -39,7 +42,7 @@ usage(FILE *fp, int status)
 		    "(default 1000)\n"
 		    "      --no-progress    no progress line on a terminal\n", fp);
 		cmd_https_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 every domain passes (warnings allowed), "
 		    "1 an area fails\n(or warns, with --strict), 2 usage, 3 DNS "
 		    "failure.\n", fp);
@@ -192,7 +195,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status;
 
-	cmd_opts_init(&o, "mail-audit");
+	cmd_opts_init(&o, "mail-audit", ACCEPTS);
 	a.o = &o;
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -227,11 +230,6 @@ main(int argc, char **argv)
 			    !cmd_option(&o, c, optarg, usage))
 				usage(stderr, EXIT_USAGE);
 		}
-	}
-	if (o.record) {
-		cmd_error(&o, "--record does not apply: mail-audit reads DNS");
-		cmd_opts_clear(&o);
-		return EXIT_USAGE;
 	}
 	if ((batch == NULL) == (optind == argc))
 		usage(stderr, EXIT_USAGE);

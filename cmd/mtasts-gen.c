@@ -15,6 +15,9 @@ enum { OPT_MODE = OPT_TOOL_BASE, OPT_MX, OPT_MAX_AGE, OPT_POLICY_OUT,
 
 #define MAX_MX 32
 
+/* the common options it implements */
+#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -35,7 +38,7 @@ usage(FILE *fp, int status)
 		    "      --rua URI        also the TLS-RPT record, reports to "
 		    "URI\n", fp);
 		cmd_gen_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage, bad value or a file "
 		    "not written,\n3 the MX records could not be looked up.\n",
 		    fp);
@@ -74,7 +77,7 @@ main(int argc, char **argv)
 	gen_opts_t g;
 	int c;
 
-	cmd_opts_init(&o, "mtasts-gen");
+	cmd_opts_init(&o, "mtasts-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {

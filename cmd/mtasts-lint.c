@@ -10,6 +10,9 @@
 
 enum { OPT_POLICY = OPT_TOOL_BASE };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -21,7 +24,7 @@ usage(FILE *fp, int status)
 		    "and that its mx patterns cover every MX host.\n\n"
 		    "      --policy FILE    read the policy from FILE instead\n", fp);
 		cmd_https_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS or network failure.\n", fp);
 	}
@@ -47,7 +50,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status;
 
-	cmd_opts_init(&o, "mtasts-lint");
+	cmd_opts_init(&o, "mtasts-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -7,10 +7,15 @@
 #include "cmd/gen.h"
 #include "lint/spf_check.h"
 #include "lint/spf_walk.h"
+#include "lint/dmarc.h"
 #include "lint/tagrec.h"
-#include "lint/uri.h"
+#include "lint/domain_check.h"
+#include "zonegen/dmarc.h"
 
 enum { OPT_RUA = OPT_TOOL_BASE, OPT_SP, OPT_NP };
+
+/* the common options it implements */
+#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT)
 
 static void
 usage(FILE *fp, int status)
@@ -30,7 +35,7 @@ usage(FILE *fp, int status)
 		    "      --np POLICY      non-existent subdomain policy "
 		    "(default reject)\n", fp);
 		cmd_gen_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
 	exit(status);
@@ -56,6 +61,8 @@ add_domain(struct plan *p, const char *domain)
 	    p->sp, p->np, p->rua ? "; rua=" : "", p->rua ? p->rua : "");
 	zg_set_add(p->set, owner, p->ttl, "TXT", dmarc,
 	    "reject whatever claims to come from it (DMARC)");
+	if (p->rua)
+		zg_dmarc_authorizations(p->set, domain, &p->rua, 1, p->ttl);
 	snprintf(owner, sizeof(owner), "*._domainkey.%s", domain);
 	zg_set_add(p->set, owner, p->ttl, "TXT", "v=DKIM1; p=",
 	    "no DKIM key is valid: revoked (RFC 6376 3.6.1)");
@@ -140,22 +147,25 @@ main(int argc, char **argv)
 		CMD_COMMON_LONGOPTS
 	};
 	struct plan p = { .sp = "reject", .np = "reject" };
+	dmarc_uri_t u;
+	lint_findings_t f;
 	zg_set_t set;
 	cmd_opts_t o;
 	gen_opts_t g;
 	int c;
 
-	cmd_opts_init(&o, "nomail-gen");
+	cmd_opts_init(&o, "nomail-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_RUA:
-			if (!lint_uri_report_ok(optarg, true)) {
+			if (dmarc_uri_parse(optarg, strlen(optarg), &u) != 0) {
 				cmd_error(&o, "bad value '%s' for --rua: want "
 				    "mailto:address or https://host/path", optarg);
 				return EXIT_USAGE;
 			}
+			dmarc_uri_clear(&u);
 			p.rua = optarg;
 			break;
 		case OPT_SP:
@@ -173,13 +183,28 @@ main(int argc, char **argv)
 	if (optind == argc && o.nzones == 0)
 		usage(stderr, EXIT_USAGE);
 	zg_set_init(&set);
+	lint_findings_init(&f);
 	p.set = &set;
 	p.ttl = g.ttl;
-	for (int i = optind; i < argc; i++) {
-		char norm[256];
+	if (optind < argc) {
+		/* a domain declared mail-less must not be taking mail now */
+		dns_resolver_t *r = cmd_resolver(&o);
 
-		cmd_domain_arg(&o, argv[i], norm);
-		add_domain(&p, norm);
+		for (int i = optind; i < argc; i++) {
+			char norm[256];
+
+			cmd_domain_arg(&o, argv[i], norm);
+			dns_resolver_submit(r, norm, LDNS_RR_TYPE_MX);
+		}
+		dns_resolver_wait(r);
+		for (int i = optind; i < argc; i++) {
+			char norm[256];
+
+			cmd_domain_arg(&o, argv[i], norm);
+			parked_mx_before(r, norm, &f);
+			add_domain(&p, norm);
+		}
+		dns_resolver_free(r);
 	}
 	if (optind == argc) {
 		o.offline = true;	/* the zone files are all it reads */
@@ -197,9 +222,6 @@ main(int argc, char **argv)
 		dns_resolver_free(r);
 	}
 	/* every record it makes, checked as its linter would */
-	lint_findings_t f;
-
-	lint_findings_init(&f);
 	for (size_t i = 0; i < set.n; i++) {
 		const zg_record_t *r = &set.v[i];
 		spf_record_t *spf;
@@ -209,7 +231,8 @@ main(int argc, char **argv)
 		    &f)) != NULL) {
 			spf_record_check(spf, r->owner, true, &f);
 			spf_record_free(spf);
-		} else if (strncmp(r->value, "v=DMARC1", 8) == 0)
+		} else if (strncmp(r->value, "v=DMARC1", 8) == 0 &&
+		    strstr(r->owner, "._report._dmarc.") == NULL)
 			dmarc_record_check(r->value, r->owner, false, &f);
 		else if (strncmp(r->value, "v=DKIM1", 7) == 0)
 			dkim_record_check(r->value, r->owner, &f);

@@ -12,6 +12,9 @@ enum {
 	OPT_NO_PREFETCH,
 };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_RECORD | CMD_ZONE | CMD_DNS | CMD_JSON)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -30,7 +33,7 @@ usage(FILE *fp, int status)
 		    "header\n"
 		    "      --no-prefetch    ask one query at a time, in the order "
 		    "of evaluation\n", fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 a result was reached (whatever it is), "
 		    "2 usage error.\n", fp);
 	}
@@ -96,7 +99,8 @@ warm(dns_resolver_t *r, const spf_request_t *q)
 	if (domain == NULL || dns_name_normalize(domain, norm,
 	    sizeof(norm)) != 0 || strchr(norm, '.') == NULL)
 		return;
-	if (spf_walk_run(&w, r, norm, NULL, 0) == 0)
+	if (spf_walk_run(&w, r, norm, q->record, q->record ?
+	    strlen(q->record) : 0) == 0)
 		spf_walk_clear(&w);
 }
 
@@ -118,7 +122,7 @@ main(int argc, char **argv)
 	dns_resolver_t *r;
 	int c;
 
-	cmd_opts_init(&o, "spf-eval");
+	cmd_opts_init(&o, "spf-eval", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -135,6 +139,7 @@ main(int argc, char **argv)
 	if (optind != argc || q.ip == NULL ||
 	    ((q.sender == NULL || *q.sender == '\0') && q.helo == NULL))
 		usage(stderr, EXIT_USAGE);
+	q.record = o.record;
 	r = cmd_resolver(&o);
 	if (prefetch)
 		warm(r, &q);

@@ -31,6 +31,9 @@ enum { EXIT_DIFFERS = 4, EXIT_RELOAD = 5, EXIT_VERIFY = 6, EXIT_BUSY = 7 };
 #define MAX_KEEP	64
 #define MAX_OUTPUT	(1u << 20)	/* bytes of an output file read back */
 
+/* the common options it implements */
+#define ACCEPTS (CMD_RECORD | CMD_ZONE | CMD_DNS | CMD_JSON | CMD_VERBOSE)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -87,7 +90,7 @@ usage(FILE *fp, int status)
 		    "                       options on the command line apply to "
 		    "every domain\n", fp);
 		cmd_gen_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS & ~CMD_RECORD);
 		fputs("\nExit status: 0 done or unchanged, 1 cannot flatten "
 		    "(or refused), 2 usage or\nfile error, 3 DNS failure "
 		    "(nothing written), 4 --check found a difference,\n5 the "
@@ -192,9 +195,14 @@ job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		j->ttl_given = true;
 		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "zone") && strcmp(arg, "json"))
+		if (strcmp(arg, "zone") == 0)
+			j->format = GEN_ZONE;
+		else if (strcmp(arg, "txt") == 0)
+			j->format = GEN_TXT;
+		else if (strcmp(arg, "json") == 0)
+			j->format = GEN_JSON;
+		else
 			break;
-		j->format = strcmp(arg, "json") ? GEN_ZONE : GEN_JSON;
 		return 0;
 	}
 	snprintf(err, len, "bad value '%s'", arg);
@@ -551,8 +559,12 @@ run_print(struct run *u, zg_set_t *set)
 
 	if (j->dry && j->output)
 		fprintf(stderr, "%s: would write %s:\n", u->o->prog, j->output);
-	if (j->format != GEN_JSON) {
+	if (j->format == GEN_ZONE) {
 		fputs(u->snippet, stdout);
+		return;
+	}
+	if (j->format == GEN_TXT) {	/* for a web form: the values */
+		cmd_gen_print(&gen, set, NULL);
 		return;
 	}
 	json_t *kept = json_array(), *notes = json_array();
@@ -817,7 +829,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status = EXIT_CLEAN;
 
-	cmd_opts_init(&o, "spf-flatten");
+	cmd_opts_init(&o, "spf-flatten", ACCEPTS);
 	job_init(&one);
 	util_file_signals();
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,

@@ -13,6 +13,9 @@ enum { OPT_IP4 = OPT_TOOL_BASE, OPT_IP6, OPT_A, OPT_MX, OPT_INCLUDE,
 
 #define MAX_TERMS 256
 
+/* the common options it implements */
+#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -37,7 +40,7 @@ usage(FILE *fp, int status)
 		    "      --null           v=spf1 -all: the domain sends no "
 		    "mail\n", fp);
 		cmd_gen_help(fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 1 the record has errors (not "
 		    "printed without\n--force), 2 usage or bad value.\n", fp);
 	}
@@ -94,7 +97,7 @@ main(int argc, char **argv)
 	gen_opts_t g;
 	int c, status;
 
-	cmd_opts_init(&o, "spf-gen");
+	cmd_opts_init(&o, "spf-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -145,6 +148,15 @@ main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	if (null && (n || redirect || exp || all)) {
 		cmd_error(&o, "--null takes no other term: it is v=spf1 -all");
+		return EXIT_USAGE;
+	}
+	if (!null && n == 0 && redirect == NULL && (all == NULL ||
+	    all[0] == '-')) {
+		/* "v=spf1 -all" rejects all of the domain's mail: only when
+		 * asked for by name */
+		cmd_error(&o, "nothing to authorize: give terms (--ip4, "
+		    "--include, ...), --redirect, or --null for a domain that "
+		    "sends no mail");
 		return EXIT_USAGE;
 	}
 	char domain[256];

@@ -11,6 +11,9 @@
 #include "lint/spf_codes.h"
 #include "lint/spf_walk.h"
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER | CMD_VERBOSE)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -30,7 +33,7 @@ usage(FILE *fp, int status)
 		    "line\n"
 		    "      --concurrency N  domains in flight at once (default "
 		    "1000)\n", fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage or\ninput error, 3 DNS failure.\n", fp);
 	}
@@ -258,7 +261,7 @@ main(int argc, char **argv)
 	bool zone_mode;
 	int c, status = EXIT_CLEAN;
 
-	cmd_opts_init(&o, "spf-lint");
+	cmd_opts_init(&o, "spf-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_TOOL_BASE)

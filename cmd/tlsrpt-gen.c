@@ -8,6 +8,9 @@
 
 enum { OPT_RUA = OPT_TOOL_BASE };
 
+/* the common options it implements */
+#define ACCEPTS (CMD_JSON | CMD_STRICT)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -17,6 +20,7 @@ usage(FILE *fp, int status)
 		    "      --rua URI        where reports go: mailto: or https: "
 		    "(repeatable)\n", fp);
 		cmd_gen_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
 	exit(status);
@@ -37,7 +41,7 @@ main(int argc, char **argv)
 	zg_set_t set;
 	int c;
 
-	cmd_opts_init(&o, "tlsrpt-gen");
+	cmd_opts_init(&o, "tlsrpt-gen", ACCEPTS);
 	cmd_gen_init(&g);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {

@@ -3,6 +3,9 @@
 
 #include "cmd/reclint.h"
 
+/* the common options it implements */
+#define ACCEPTS (CMD_LINTER)
+
 static void
 usage(FILE *fp, int status)
 {
@@ -11,7 +14,7 @@ usage(FILE *fp, int status)
 		fputs("\nCheck the _smtp._tls record of DOMAIN: one record, "
 		    "v=TLSRPTv1 first, the\nrua URIs, and that mailto: report "
 		    "domains accept mail.\n\n", fp);
-		cmd_common_help(fp);
+		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
 	}
@@ -27,7 +30,7 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int c, status;
 
-	cmd_opts_init(&o, "tlsrpt-lint");
+	cmd_opts_init(&o, "tlsrpt-lint", ACCEPTS);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1)
 		if (!cmd_option(&o, c, optarg, usage))

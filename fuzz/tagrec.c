@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lint/mtasts_policy.h"
+#include "lint/dmarc.h"
 #include "lint/tagrec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lint/tagrec.h"
+#include "lint/dmarc.h"
 
 /* The TXT records of _dmarc.name; 1 found (text in *rec), 0 none, -1 DNS */
 static int
@@ -27,21 +27,24 @@ look(dns_resolver_t *r, const char *name, char **rec, dmarc_found_t *out,
 	for (size_t i = 0; i < n; i++) {
 		const char *t = texts[i];
 
-		if (strncmp(t, "v=DMARC1", 8) == 0 && (t[8] == ';' ||
-		    t[8] == ' ' || t[8] == '\t' || t[8] == '\0')) {
+		if (dmarc_is_record(t)) {
 			if (found++ == 0)
 				*rec = strdup(t);
-		} else if (strncmp(t + strspn(t, " \t"), "v=DMARC1", 8) == 0)
+		} else if (dmarc_is_record(t + strspn(t, " \t")))
 			lint_findings_add(f, &dmarc_codes[DMARC_LEADING_SPACE],
 			    owner, 0L, owner);
 		else if (strncasecmp(t, "v=spf1", 6) == 0)
 			lint_findings_add(f, &dmarc_codes[DMARC_SPF_RECORD],
 			    owner, 0L, owner);
 	}
-	if (found > 1)
+	dns_txt_free(texts, n);
+	if (found > 1) {	/* all discarded: the walk goes on */
 		lint_findings_add(f, &dmarc_codes[DMARC_MULTIPLE], owner, -1L,
 		    found, owner);
-	dns_txt_free(texts, n);
+		free(*rec);
+		*rec = NULL;
+		return 0;
+	}
 	return found ? 1 : 0;
 }
 
@@ -68,8 +71,8 @@ dmarc_discover(dns_resolver_t *r, const char *domain, const char *candidate,
 		}
 		for (const char *p = name; *p; p++)
 			labels += *p == '.';
-		if (labels <= 2)
-			break;
+		if (labels == 1)
+			break;	/* the top-level label was asked too */
 		const char *next = strchr(name, '.') + 1;
 
 		if (out->queries == 1 && labels > 8) {

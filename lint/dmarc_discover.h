@@ -14,9 +14,12 @@ typedef struct dmarc_found {
 	char error[400];	/* the DNS failure that stopped the walk */
 } dmarc_found_t;
 
-/** Walks from domain: its _dmarc name, then the names above it (a name of
- * more than 7 labels jumps to its last 7), at most 8 queries, never the
- * top label; candidate, when given, stands for the domain's own record.
+/** Walks from domain (RFC 9989 4.10): its _dmarc name, then the names
+ * above it (a name of more than 7 labels jumps to its last 7) down to the
+ * top-level label, at most 8 queries, stopping at the first name with one
+ * record that starts with v=DMARC1 (several at one name are all discarded
+ * and the walk goes on); candidate, when given, stands for the domain's
+ * own record.
  * Findings about the records seen go to f.  Returns 1 found, 0 none, -1
  * on a DNS failure; the caller frees out->record. */
 int dmarc_discover(dns_resolver_t *r, const char *domain,

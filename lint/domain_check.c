@@ -9,6 +9,7 @@
 #include "lint/spf_record.h"
 #include "lint/spf_walk.h"
 #include "lint/taglist.h"
+#include "lint/dmarc.h"
 #include "lint/tagrec.h"
 
 const lint_code_t mx_codes[] = {
@@ -39,7 +40,7 @@ const lint_code_t mx_codes[] = {
 	    NULL },
 };
 
-const lint_code_t parked_codes[] = {
+const lint_code_t parked_codes[PARKED_ROWS] = {
 	[PARKED_MX] = { "parked-mx", LINT_WARNING,
 	    "%s should publish the null MX (MX 0 .), not %s", "RFC 7505",
 	    "publish \"MX 0 .\" alone" },
@@ -52,7 +53,46 @@ const lint_code_t parked_codes[] = {
 	[PARKED_DKIM] = { "parked-dkim", LINT_WARNING,
 	    "no revoked DKIM key at %s", "RFC 6376 3.6.1",
 	    "publish \"v=DKIM1; p=\" there" },
+	[PARKED_LIVE_MX] = { "parked-live-mx", LINT_WARNING,
+	    "%s has mail hosts (%s): the null MX would stop the mail they "
+	    "take", "RFC 7505 3", "declare it mail-less only when no mail "
+	    "goes to it" },
+	[PARKED_MX_UNCHECKED] = { "parked-mx-unchecked", LINT_WARNING,
+	    "could not tell whether %s takes mail: its MX lookup failed (%s)",
+	    "RFC 7505 3", NULL },
 };
+
+void
+parked_mx_before(dns_resolver_t *r, const char *domain, lint_findings_t *f)
+{
+	const dns_answer_t *a = dns_resolver_get(r, domain, LDNS_RR_TYPE_MX);
+	char hosts[600] = "";
+	size_t n = 0;
+
+	if (a->result == DNS_UNAVAILABLE)
+		return;		/* --offline, no zone file: nothing to ask */
+	if (dns_result_is_failure(a->result)) {
+		lint_findings_add(f, &parked_codes[PARKED_MX_UNCHECKED], domain,
+		    -1L, domain, dns_result_str(a->result));
+		return;
+	}
+	for (size_t i = 0; a->result == DNS_OK &&
+	    i < ldns_rr_list_rr_count(a->rrs); i++) {
+		const ldns_rdf *host = ldns_rr_rdf(ldns_rr_list_rr(a->rrs, i), 1);
+		char *t;
+
+		if (host == NULL || ldns_rdf_size(host) <= 1)
+			continue;	/* the null MX: already mail-less */
+		if ((t = ldns_rdf2str(host)) != NULL)
+			snprintf(hosts + strlen(hosts), sizeof(hosts) -
+			    strlen(hosts), "%s%.*s", n++ ? ", " : "",
+			    (int)strlen(t) - 1, t);
+		free(t);
+	}
+	if (n)
+		lint_findings_add(f, &parked_codes[PARKED_LIVE_MX], domain, -1L,
+		    domain, hosts);
+}
 
 void
 lint_report_init(lint_report_t *rp)
@@ -226,47 +266,33 @@ tlsrpt_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 /* The report destinations: authorization when external, and their MX */
 static void
 dmarc_destinations(dns_resolver_t *r, const char *policy,
-    const lint_taglist_t *t, lint_report_t *rp)
+    const dmarc_record_t *rec, lint_report_t *rp)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		char list[1024], *save = NULL;
+	for (size_t i = 0; i < rec->nrua + rec->nruf; i++) {
+		const dmarc_uri_t *u = i < rec->nrua ? &rec->rua[i] :
+		    &rec->ruf[i - rec->nrua];
+		char auth[600], **texts;
+		size_t n, ok = 0;
 
-		if (strcmp(t->v[i].name, "rua") && strcmp(t->v[i].name, "ruf"))
+		if (!u->mailto)
 			continue;
-		snprintf(list, sizeof(list), "%s", t->v[i].value);
-		for (char *u = strtok_r(list, ",", &save); u;
-		    u = strtok_r(NULL, ",", &save)) {
-			const char *at = strchr(u, '@');
-			char host[256], auth[600], **texts;
-			size_t n, ok = 0;
-
-			u += strspn(u, " \t");
-			if (strncasecmp(u, "mailto:", 7) || at == NULL)
-				continue;
-			snprintf(host, sizeof(host), "%.*s", (int)strcspn(at + 1,
-			    "! \t"), at + 1);
-			if (!dns_name_related(host, policy)) {
-				snprintf(auth, sizeof(auth), "%s._report._dmarc.%s",
-				    policy, host);
-				if (lint_txt_fetch(r, auth, NULL, &texts, &n,
-				    rp) == 0) {
-					for (size_t k = 0; k < n; k++)
-						ok += strncmp(texts[k], "v=DMARC1",
-						    8) == 0;
-					if (ok == 0)
-						lint_findings_add(&rp->f,
-						    &dmarc_codes[DMARC_UNAUTHORIZED],
-						    rp->owner,
-						    (long)t->v[i].value_offset,
-						    host, policy, auth);
-					dns_txt_free(texts, n);
-				}
+		if (!dns_name_related(u->host, policy)) {
+			snprintf(auth, sizeof(auth), "%s._report._dmarc.%s",
+			    policy, u->host);
+			if (lint_txt_fetch(r, auth, NULL, &texts, &n, rp) == 0) {
+				for (size_t k = 0; k < n; k++)
+					ok += dmarc_is_record(texts[k]);
+				if (ok == 0)
+					lint_findings_add(&rp->f,
+					    &dmarc_codes[DMARC_UNAUTHORIZED],
+					    rp->owner, -1L, u->host, policy,
+					    auth);
+				dns_txt_free(texts, n);
 			}
-			lint_mailbox_domain_check(r, host,
-			    &dmarc_codes[DMARC_RUA_NO_MX],
-			    &dmarc_codes[DMARC_RUA_NULL_MX], rp->owner,
-			    (long)t->v[i].value_offset, rp);
 		}
+		lint_mailbox_domain_check(r, u->host,
+		    &dmarc_codes[DMARC_RUA_NO_MX],
+		    &dmarc_codes[DMARC_RUA_NULL_MX], rp->owner, -1L, rp);
 	}
 }
 
@@ -274,9 +300,8 @@ void
 dmarc_domain_check(dns_resolver_t *r, const char *domain, const char *record,
     bool rfc7489, lint_report_t *rp, dmarc_found_t *d)
 {
-	lint_taglist_t t;
-	size_t at;
-	const lint_tag_t *p, *sp, *np;
+	dmarc_record_t rec;
+	char pct[400];
 	int rc = dmarc_discover(r, domain, record, d, &rp->f);
 
 	snprintf(rp->owner, sizeof(rp->owner), "_dmarc.%s", rc > 0 ?
@@ -296,20 +321,42 @@ dmarc_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 	rp->record = strdup(d->record);
 	lint_findings_add(&rp->f, &dmarc_codes[DMARC_FOUND_AT], rp->owner, -1L,
 	    domain, rp->owner);
-	dmarc_record_check(d->record, rp->owner, rfc7489, &rp->f);
-	lint_taglist_parse(d->record, strlen(d->record), &t, &at);
-	p = lint_taglist_get(&t, "p");
-	sp = lint_taglist_get(&t, "sp");
-	np = lint_taglist_get(&t, "np");
-	/* a policy found above the domain applies as sp (RFC 9989) */
-	const char *pv = p ? p->value : "none";
-	const char *spv = sp ? sp->value : pv;
-	const char *npv = np ? np->value : spv;
+	dmarc_record_parse(d->record, rp->owner, rfc7489, &rec, &rp->f);
+	if (rec.usable) {
+		dmarc_policy_t applied = dmarc_record_policy(&rec,
+		    strcmp(d->domain, domain) == 0, false);
 
-	lint_findings_add(&rp->f, &dmarc_codes[DMARC_EFFECTIVE], rp->owner, -1L,
-	    strcmp(d->domain, domain) ? spv : pv, spv, npv);
-	dmarc_destinations(r, d->domain, &t, rp);
-	lint_taglist_clear(&t);
+		lint_findings_add(&rp->f, &dmarc_codes[DMARC_EFFECTIVE],
+		    rp->owner, -1L, dmarc_policy_str(applied),
+		    dmarc_policy_str(dmarc_record_policy(&rec, false, false)),
+		    dmarc_policy_str(dmarc_record_policy(&rec, false, true)));
+		dmarc_pct_explain(&rec, applied, pct, sizeof(pct));
+		if (pct[0])
+			lint_findings_add(&rp->f, &dmarc_codes[DMARC_PCT],
+			    rp->owner, -1L, pct);
+	}
+	dmarc_destinations(r, d->domain, &rec, rp);
+	dmarc_record_clear(&rec);
+}
+
+/* The policy that applies to domain from what discovery found: *usable
+ * false when there is none (no record, or one receivers discard) */
+static dmarc_policy_t
+dmarc_applied(const char *domain, const dmarc_found_t *d,
+    dmarc_record_t *rec, bool *usable)
+{
+	lint_findings_t scratch;
+
+	lint_findings_init(&scratch);
+	memset(rec, 0, sizeof(*rec));
+	*usable = false;
+	if (d->record == NULL)
+		return DMARC_P_NONE;
+	dmarc_record_parse(d->record, "", true, rec, &scratch);
+	lint_findings_clear(&scratch);
+	*usable = rec->usable;
+	return rec->usable ? dmarc_record_policy(rec, strcmp(d->domain,
+	    domain) == 0, false) : DMARC_P_NONE;
 }
 
 /* ---- BIMI ---- */
@@ -320,7 +367,7 @@ bimi_prerequisite(dns_resolver_t *r, const char *domain, lint_report_t *rp,
     dmarc_found_t *d)
 {
 	lint_findings_t scratch;
-	char what[128] = "absent";
+	char what[640] = "absent";
 	int rc;
 
 	lint_findings_init(&scratch);
@@ -333,29 +380,25 @@ bimi_prerequisite(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 		return;
 	}
 	if (rc > 0) {
-		lint_taglist_t t;
-		size_t at;
-		const lint_tag_t *p, *sp, *tt, *pct;
+		dmarc_record_t rec;
+		bool usable;
+		dmarc_policy_t pol = dmarc_applied(domain, d, &rec, &usable);
+		char pct[400];
 
-		lint_taglist_parse(d->record, strlen(d->record), &t, &at);
-		p = lint_taglist_get(&t, "p");
-		sp = lint_taglist_get(&t, "sp");
-		tt = lint_taglist_get(&t, "t");
-		pct = lint_taglist_get(&t, "pct");
-		/* found above the domain: the subdomain policy applies */
-		const char *pol = strcmp(d->domain, domain) && sp ? sp->value :
-		    p ? p->value : "none";
-
-		if (strcmp(pol, "quarantine") && strcmp(pol, "reject"))
-			snprintf(what, sizeof(what), "p=%s", pol);
-		else if (tt && strcmp(tt->value, "y") == 0)
-			snprintf(what, sizeof(what), "%s in testing (t=y)", pol);
-		else if (pct && atoi(pct->value) < 100)
-			snprintf(what, sizeof(what), "%s at pct=%s", pol,
-			    pct->value);
+		dmarc_pct_explain(&rec, pol, pct, sizeof(pct));
+		if (!usable)
+			snprintf(what, sizeof(what), "a record receivers "
+			    "discard (%s)", rec.why);
+		else if (pol == DMARC_P_NONE)
+			snprintf(what, sizeof(what), "p=none");
+		else if (rec.testing)
+			snprintf(what, sizeof(what), "%s in testing (t=y)",
+			    dmarc_policy_str(pol));
+		else if (pct[0])
+			snprintf(what, sizeof(what), "%s", pct);
 		else
 			what[0] = '\0';
-		lint_taglist_clear(&t);
+		dmarc_record_clear(&rec);
 	}
 	if (what[0])
 		lint_findings_add(&rp->f, &bimi_codes[TR_BIMI_DMARC], rp->owner,
@@ -714,23 +757,15 @@ parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 			snprintf(rp->error, sizeof(rp->error), "%s", d.error);
 		rp->dns_failed = true;
 	} else {
-		lint_taglist_t t;
-		size_t at;
-		const lint_tag_t *p = NULL, *sp = NULL;
+		dmarc_record_t rec;
+		bool usable;
+		dmarc_policy_t pol = dmarc_applied(domain, &d, &rec, &usable);
 
-		if (rc > 0) {
-			lint_taglist_parse(d.record, strlen(d.record), &t, &at);
-			p = lint_taglist_get(&t, "p");
-			sp = lint_taglist_get(&t, "sp");
-			if (strcmp(d.domain, domain) && sp)
-				p = sp;
-		}
-		if (p == NULL || strcmp(p->value, "reject"))
+		if (!usable || pol != DMARC_P_REJECT)
 			lint_findings_add(&rp->f, &parked_codes[PARKED_DMARC],
-			    domain, -1L, domain, rc == 0 ? "absent" :
-			    p ? p->value : "no p=");
-		if (rc > 0)
-			lint_taglist_clear(&t);
+			    domain, -1L, domain, rc == 0 ? "absent" : !usable ?
+			    "a record receivers discard" : dmarc_policy_str(pol));
+		dmarc_record_clear(&rec);
 	}
 	free(d.record);
 

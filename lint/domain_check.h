@@ -106,9 +106,16 @@ void mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 
 /* The rows of parked_codes */
 enum parked_row {
-	PARKED_MX, PARKED_SPF, PARKED_DMARC, PARKED_DKIM,
+	PARKED_MX, PARKED_SPF, PARKED_DMARC, PARKED_DKIM, PARKED_LIVE_MX,
+	PARKED_MX_UNCHECKED, PARKED_ROWS
 };
-extern const lint_code_t parked_codes[];
+extern const lint_code_t parked_codes[PARKED_ROWS];
+
+/** Before a domain is declared mail-less: its live MX hosts, whose mail
+ * the null MX would stop (PARKED_LIVE_MX), or PARKED_MX_UNCHECKED when DNS
+ * could not tell.  Nothing when the domain has no MX or the null MX. */
+void parked_mx_before(dns_resolver_t *r, const char *domain,
+    lint_findings_t *f);
 
 /** A domain that sends and receives no mail against the nomail set: the
  * null MX, "v=spf1 -all", DMARC p=reject, a revoked wildcard DKIM key. */

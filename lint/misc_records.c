@@ -75,9 +75,10 @@ const lint_code_t bimi_codes[] = {
 	    "no record at %s: the organizational domain's, at %s, applies",
 	    NULL, NULL },
 	[TR_BIMI_DMARC] = { "bimi-dmarc-not-enforcing", LINT_ERROR,
-	    "the DMARC policy for %s is %s: receivers show no logo without "
-	    "quarantine or reject", "RFC 9989",
-	    "move DMARC to p=quarantine or p=reject (dmarc-gen --stage)" },
+	    "the DMARC policy for %s does not enforce: %s; receivers show a "
+	    "logo only where quarantine or reject applies to all failing mail",
+	    "RFC 9989", "apply p=quarantine or p=reject to all mail, without "
+	    "t=y or pct below 100 (dmarc-gen --stage)" },
 };
 
 void

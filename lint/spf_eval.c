@@ -25,6 +25,8 @@ struct eval {
 	bool ptr_done;
 	bool err_noted;		/* where the first error happened is kept */
 	unsigned depth;
+	const char *record;	/* the checked domain's, instead of DNS */
+	char top[1024];		/* the checked domain, normalized */
 };
 
 static const char *const result_names[] = {
@@ -442,15 +444,24 @@ check_host(struct eval *e, const char *domain, char **explanation)
 		problem(e, "includes nested too deep at %s", norm);
 		return SPF_RESULT_PERMERROR;
 	}
-	a = dns_resolver_get(e->r, norm, LDNS_RR_TYPE_TXT);
-	if (dns_result_is_failure(a->result)) {
-		problem(e, "%s TXT: %s", norm, dns_result_str(a->result));
-		return SPF_RESULT_TEMPERROR;
+	if (e->record && strcmp(norm, e->top) == 0) {
+		/* the candidate record stands for the domain's own */
+		if ((text = strdup(e->record)) == NULL)
+			return SPF_RESULT_TEMPERROR;
+		len = strlen(text);
+		count = 1;
+	} else {
+		a = dns_resolver_get(e->r, norm, LDNS_RR_TYPE_TXT);
+		if (dns_result_is_failure(a->result)) {
+			problem(e, "%s TXT: %s", norm,
+			    dns_result_str(a->result));
+			return SPF_RESULT_TEMPERROR;
+		}
+		text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count,
+		    &len) : NULL;
+		if (a->result != DNS_OK || count == 0)
+			return SPF_RESULT_NONE;
 	}
-	text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count, &len) :
-	    NULL;
-	if (a->result != DNS_OK || count == 0)
-		return SPF_RESULT_NONE;
 	if (text == NULL) {
 		problem(e, "%s has %zu SPF records", norm, count);
 		return SPF_RESULT_PERMERROR;
@@ -584,6 +595,9 @@ spf_eval_run(spf_outcome_t *out, dns_resolver_t *r, const spf_request_t *req)
 	e.ctx.ptr_name = ptr_macro;
 	e.ctx.ptr_arg = &e;
 	out->domain = strdup(e.sender_domain);
+	e.record = req->record;
+	if (!domain_ok(e.sender_domain, e.top, sizeof(e.top)))
+		e.top[0] = '\0';
 	out->result = check_host(&e, e.sender_domain, &expl);
 	if (out->result == SPF_RESULT_FAIL)
 		out->explanation = expl;

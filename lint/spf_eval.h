@@ -27,6 +27,8 @@ typedef struct spf_request {
 	const char *sender;	/* MAIL FROM; "" or NULL: use the HELO */
 	const char *helo;	/* HELO/EHLO name, may be NULL */
 	const char *receiver;	/* for %{r}; NULL: "unknown" */
+	const char *record;	/* the checked domain's SPF record as if it
+				 * were published; NULL: ask DNS */
 	time_t now;		/* for %{t}; 0: the current time */
 } spf_request_t;
 

@@ -1,6 +1,6 @@
 /*
- * Record-level checks of the tag-list records: DMARC, DKIM keys, TLS-RPT,
- * the MTA-STS TXT record and BIMI.  Each type keeps its own table of
+ * Record-level checks of the tag-list records: DKIM keys, TLS-RPT, the
+ * MTA-STS TXT record and BIMI (DMARC has lint/dmarc.h).  Each type keeps its own table of
  * findings; each check parses the record, adds what it finds to f, and
  * never touches the network.
  */
@@ -20,16 +20,6 @@ int lint_tagrec_open(const char *text, const char *where,
     const char *version, bool optional, const lint_code_t *codes,
     lint_taglist_t *t, lint_findings_t *f);
 
-/* The rows of dmarc_codes */
-enum dmarc_row {
-	DMARC_SYNTAX, DMARC_VERSION, DMARC_DUPLICATE, DMARC_BAD_VALUE,
-	DMARC_BAD_URI, DMARC_EMPTY_RUA, DMARC_NO_P, DMARC_P_NOT_SECOND,
-	DMARC_REMOVED_TAG, DMARC_UNKNOWN_TAG, DMARC_POLICY_NONE, DMARC_TESTING,
-	DMARC_NO_RUA, DMARC_NO_RECORD, DMARC_MULTIPLE, DMARC_LEADING_SPACE,
-	DMARC_SPF_RECORD, DMARC_UNAUTHORIZED, DMARC_RUA_NO_MX,
-	DMARC_RUA_NULL_MX, DMARC_FOUND_AT, DMARC_EFFECTIVE,
-};
-
 /* The rows of dkim_codes */
 enum dkim_row {
 	DKIM_SYNTAX, DKIM_VERSION, DKIM_DUPLICATE, DKIM_NO_KEY, DKIM_BAD_BASE64,
@@ -48,15 +38,11 @@ enum tagrec_row {
 	TR_BIMI_FALLBACK, TR_BIMI_DMARC,
 };
 
-extern const lint_code_t dmarc_codes[];
 extern const lint_code_t dkim_codes[];
 extern const lint_code_t tlsrpt_codes[];
 extern const lint_code_t mtasts_codes[];
 extern const lint_code_t bimi_codes[];
 
-/** DMARC (RFC 9989); rfc7489 allows pct, rf and ri without a warning. */
-void dmarc_record_check(const char *text, const char *where, bool rfc7489,
-    lint_findings_t *f);
 /** A DKIM key record (RFC 6376 3.6.1, RFC 8301, RFC 8463). */
 void dkim_record_check(const char *text, const char *where,
     lint_findings_t *f);

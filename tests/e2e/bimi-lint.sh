@@ -78,13 +78,13 @@ expect "an http logo" 1 'bimi-bad-value'
 run "$BIN/bimi-lint" $S --selector two bm.test
 expect "two records" 1 'bimi-multiple-records'
 run "$BIN/bimi-lint" $S weak.test
-expect "DMARC p=none" 1 'bimi-dmarc-not-enforcing' 'is p=none'
+expect "DMARC p=none" 1 'bimi-dmarc-not-enforcing' 'does not enforce: p=none'
 run "$BIN/bimi-lint" $S tst.test
 expect "DMARC in testing" 1 'reject in testing \(t=y\)'
 run "$BIN/bimi-lint" $S pct.test
-expect "DMARC at pct=50" 1 'quarantine at pct=50'
+expect "DMARC at pct=50: what each kind of receiver does, and no advice to move to quarantine" 1 'does not enforce: pct=50: receivers that follow RFC 7489 apply quarantine to 50% of failing mail and none to the rest; those that follow RFC 9989 ignore pct= and apply quarantine to all of it'
 run "$BIN/bimi-lint" $S nodm.test
-expect "no DMARC at all" 1 'is absent'
+expect "no DMARC at all" 1 'does not enforce: absent'
 run "$BIN/bimi-lint" $S nobimi.test
 expect "no record" 1 'bimi-no-record'
 run "$BIN/bimi-lint" $S --json bm.test

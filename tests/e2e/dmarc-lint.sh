@@ -24,10 +24,21 @@ Z
 	echo 'mx.reports A 85.2.0.25'
 	echo 'other MX 10 mx.reports'
 	echo 'dm.test._report._dmarc.reports TXT "v=DMARC1;"'
+	echo 'ext.cases.test._report._dmarc.reports TXT "v=DMARC1;"'
 } >zones/ext.test.zone
 { soa wild.test; echo '* TXT "v=spf1 -all"'; } >zones/wild.test.zone
+# a top-level domain that publishes a public-suffix policy
+{ soa bank; echo '_dmarc TXT "v=DMARC1; psd=y; p=reject; rua=mailto:agg@dm.test"'; } >zones/bank.zone
+{
+	soa cases.test
+	echo '_dmarc TXT "v=DMARC1; p=ReJect; sp=NONE; np=Quarantine; adkim=S; fo=D:S; psd=N; t=N; rua=mailto:agg@dm.test?subject=DMARC%20report"'
+	echo '_dmarc.bad TXT "v=DMARC1; p=rejct"'
+	echo '_dmarc.fo TXT "v=DMARC1; p=reject; fo=d::s; rua=mailto:agg@dm.test"'
+	echo '_dmarc.pct TXT "v=DMARC1; p=quarantine; pct=30; rua=mailto:agg@dm.test"'
+	echo '_dmarc.ext TXT "v=DMARC1; p=reject; rua=mailto:x@reports.ext.test?subject=x"'
+} >zones/cases.test.zone
 { soa none.test; echo 'www A 85.3.0.80'; } >zones/none.test.zone
-nsd_start dm.test ext.test wild.test none.test || { t_not_ok "nsd starts"; t_done; exit; }
+nsd_start dm.test ext.test wild.test none.test bank cases.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
 
 run "$BIN/dmarc-lint" $S dm.test
@@ -55,6 +66,27 @@ run "$BIN/dmarc-lint" $S --offline --record 'v=DMARC1; p=none; pct=50' dm.test
 expect "--record: removed tags and p=none" 0 'dmarc-removed-tag' 'dmarc-policy-none' 'dmarc-no-rua'
 run "$BIN/dmarc-lint" $S --rfc7489 --offline --record 'v=DMARC1; p=reject; pct=50; rua=mailto:a@dm.test' dm.test
 expect_not "--rfc7489 allows pct" 'dmarc-removed-tag'
+run "$BIN/dmarc-lint" $S --json giant.bank
+expect "the walk goes down to the top-level label" 0
+expect_json "_dmarc.bank (psd=y) found for giant.bank in 2 queries" '(j["policy_domain"], j["queries"])' "('bank', 2)"
+run "$BIN/dmarc-lint" $S cases.test
+expect "values in any case are valid, and mean what they say" 0 \
+    'the domain: reject; its subdomains: none; non-existent subdomains: quarantine'
+expect_not "no bad value for ReJect, NONE, S, D:S, N" 'dmarc-bad-value'
+expect_not "a mailto: with ?subject= is a valid URI" 'dmarc-bad-uri'
+printf '%s' "$OUT" | grep -v '^  v=DMARC1' | grep -q 'dm.test?subject' && t_not_ok "the report domain stops at the ?" "$OUT" || t_ok "the report domain stops at the ?"
+run "$BIN/dmarc-lint" $S ext.cases.test
+expect "the destination of a mailto: with ?subject= is its domain" 0 'reports.ext.test'
+expect_not "and it is authorized (the query did not carry the ?)" 'dmarc-external-unauthorized'
+run "$BIN/dmarc-lint" $S bad.cases.test
+expect "p=rejct and no rua=: receivers discard the record" 1 'dmarc-discarded' 'there is no p=|p= is not a policy'
+expect_not "a discarded record has no effective policy" 'dmarc-effective-policy'
+run "$BIN/dmarc-lint" $S fo.cases.test
+expect "fo=d::s is refused by the grammar" 1 'dmarc-bad-value' 'fo=d::s is not a valid value'
+run "$BIN/dmarc-lint" $S pct.cases.test
+expect "pct=30: what each kind of receiver does" 0 'dmarc-pct' 'RFC 7489 apply quarantine to 30% of failing mail and none to the rest'
+run "$BIN/dmarc-lint" $S --rfc7489 --record 'v=DMARC1; rua=mailto:agg@dm.test; p=reject; ri=-1; rf=bob' dm.test
+expect "--rfc7489: ri= and rf= checked, p= wanted second" 1 'ri=-1 is not a valid value' 'rf=bob is not a valid value' 'dmarc-p-not-second'
 run "$BIN/dmarc-lint" --server 127.0.0.1@1 --timeout 200 --retries 0 dm.test
 expect "a DNS failure is exit 3" 3
 t_done

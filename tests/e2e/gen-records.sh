@@ -43,10 +43,10 @@ run "$BIN/dmarc-gen" --rfc7489 --p quarantine --pct 25 --ri 3600 --rf afrf --for
 expect "--rfc7489 allows pct, rf, ri" 0 '^v=DMARC1; p=quarantine; pct=25; rf=afrf; ri=3600$'
 run "$BIN/dmarc-gen" --p reject --psd y --t y --rua mailto:d@example.com --format txt example.com
 expect "--psd and --t" 0 '^v=DMARC1; p=reject; psd=y; t=y; rua=mailto:d@example.com$'
-printf '%s' "$ERR" | grep -q 'warning: dmarc-testing' && t_ok "t=y warns" || t_not_ok "t=y warns" "$ERR"
+printf '%s' "$ERR" | grep -q 'warning: _dmarc.example.com: dmarc-testing' && t_ok "t=y warns" || t_not_ok "t=y warns" "$ERR"
 run "$BIN/dmarc-gen" --stage quarantine example.com
 expect "--stage without --rua prints, with a warning" 0 'p=quarantine"$'
-printf '%s' "$ERR" | grep -q 'warning: dmarc-no-rua' && t_ok "the check's warning is on stderr" || t_not_ok "the check's warning is on stderr" "$ERR"
+printf '%s' "$ERR" | grep -q 'warning: _dmarc.example.com: dmarc-no-rua' && t_ok "the check's warning is on stderr" || t_not_ok "the check's warning is on stderr" "$ERR"
 for bad in "--p maybe" "--p none --pct 50" "--p none --stage reject" "--p none --rua dmarc@example.com" \
     "--p none --fo 2" "--p none --adkim x" "--p none --psd maybe" "--rfc7489 --p none --pct 101"; do
 	refused "$BIN/dmarc-gen" $bad example.com

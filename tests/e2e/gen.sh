@@ -12,6 +12,7 @@ mkdir -p "$T_TMP/zones"
 	echo '@ MX 10 mx1'
 	echo '@ MX 20 mx2.prov.test.'
 	echo 'why TXT "%{i} is not allowed"'
+	echo 'parked MX 0 .'
 } >"$T_TMP/zones/prov.test.zone"
 nsd_start prov.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
@@ -68,28 +69,54 @@ for bad in "--ip4 85.1.2.300" "--ip4 85.1.2.0/33" "--ip6 2a02::/129" "--include 
 	expect "refused: $bad (exit 2)" 2
 	[ -z "$OUT" ] && t_ok "refused: $bad prints nothing" || t_not_ok "refused: $bad prints nothing" "$OUT"
 done
+run "$BIN/spf-gen" --offline example.com
+expect "nothing to build: refused, exit 2" 2
+printf '%s' "$ERR" | grep -q 'nothing to authorize.*--null' && t_ok "and says to give terms or --null" || t_not_ok "and says to give terms or --null" "$ERR"
+run "$BIN/spf-gen" --offline --all - example.com
+expect "--all - alone is the null record: refused without --null" 2
+run "$BIN/spf-gen" --offline --all '~' example.com
+expect "--all ~ alone says something: printed" 0 'IN TXT "v=spf1 ~all"'
 run "$BIN/spf-gen" --offline --all + example.com
 expect "+all is refused (exit 1)" 1
 [ -z "$OUT" ] && t_ok "+all: nothing printed" || t_not_ok "+all: nothing printed" "$OUT"
 run "$BIN/spf-gen" --offline --all + --force example.com
 expect "--force prints it anyway, still exit 1" 1 'IN TXT "v=spf1 \+all"'
 
-run "$BIN/nomail-gen" --rua mailto:dmarc@example.net --ttl 86400 parked.example.com
-expect "nomail-gen: the four records" 0 \
+run "$BIN/nomail-gen" --offline --rua mailto:dmarc@example.net --ttl 86400 parked.example.com
+expect "nomail-gen: the four records, and the authorization the report domain publishes" 0 \
     '^parked.example.com. 86400 IN TXT "v=spf1 -all"$' \
     '^parked.example.com. 86400 IN MX 0 .$' \
     '^_dmarc.parked.example.com. 86400 IN TXT "v=DMARC1; p=reject; sp=reject; np=reject; rua=mailto:dmarc@example.net"$' \
-    '^\*._domainkey.parked.example.com. 86400 IN TXT "v=DKIM1; p="$'
-printf '%s\n' "$OUT" >"$T_TMP/nomail.snip"
+    '^\*._domainkey.parked.example.com. 86400 IN TXT "v=DKIM1; p="$' \
+    '^parked.example.com._report._dmarc.example.net. 86400 IN TXT "v=DMARC1;"$'
+auth=$(printf '%s\n' "$OUT" | grep -B1 '_report._dmarc')
+dg=$("$BIN/dmarc-gen" --p reject --sp reject --np reject --rua mailto:dmarc@example.net --ttl 86400 parked.example.com | grep -B1 '_report._dmarc')
+[ "$auth" = "$dg" ] && t_ok "the authorization record is exactly dmarc-gen's" || t_not_ok "the authorization record is exactly dmarc-gen's" "$auth" "$dg"
+printf '%s\n' "$OUT" | grep -v '_report._dmarc' >"$T_TMP/nomail.snip"
 checkzone parked.example.com "$T_TMP/nomail.snip" "nomail-gen snippet"
 "$BIN/spf-lint" --offline --zone "$T_TMP/check.zone" parked.example.com >/dev/null
 [ $? = 0 ] && t_ok "spf-lint passes the null SPF it made" || t_not_ok "spf-lint passes the null SPF it made"
-run "$BIN/nomail-gen" --sp quarantine --np none parked.example.com
+run "$BIN/nomail-gen" --offline --sp quarantine --np none parked.example.com
 expect "--sp and --np" 0 'p=reject; sp=quarantine; np=none"$'
-run "$BIN/nomail-gen" --rua http://example.net/ parked.example.com
+run "$BIN/nomail-gen" --offline --rua http://example.net/ parked.example.com
 expect "a non-https report URI is refused" 2
-run "$BIN/nomail-gen" --sp maybe parked.example.com
+run "$BIN/nomail-gen" --offline --sp maybe parked.example.com
 expect "a bad policy is refused" 2
+
+# a domain about to be declared mail-less must not take mail now
+run "$BIN/nomail-gen" $S prov.test
+expect "nomail-gen: a domain with live MX hosts still gets its set" 0 '^prov.test. 3600 IN MX 0 .$'
+printf '%s' "$ERR" | grep -q 'warning: prov.test: parked-live-mx: prov.test has mail hosts (mx1.prov.test, mx2.prov.test): the null MX would stop the mail they take' &&
+    t_ok "and a warning names the domain and its hosts" || t_not_ok "and a warning names the domain and its hosts" "$ERR"
+run "$BIN/nomail-gen" $S --strict prov.test
+expect "with --strict that warning stops it (exit 1, nothing printed)" 1
+[ -z "$OUT" ] && t_ok "--strict: nothing printed" || t_not_ok "--strict: nothing printed" "$OUT"
+run "$BIN/nomail-gen" $S parked.prov.test nothere.prov.test
+expect "no warning for the null MX or no MX" 0
+printf '%s' "$ERR" | grep -q 'parked-live-mx' && t_not_ok "no parked-live-mx" "$ERR" || t_ok "no parked-live-mx"
+run "$BIN/nomail-gen" --server 127.0.0.1@1 --timeout 200 --retries 0 gone.test
+expect "an MX lookup that fails: the set, with a warning" 0 'gone.test. 3600 IN MX 0 .'
+printf '%s' "$ERR" | grep -q 'warning: gone.test: parked-mx-unchecked' && t_ok "parked-mx-unchecked names the domain" || t_not_ok "parked-mx-unchecked names the domain" "$ERR"
 
 cat >"$T_TMP/db.site.test" <<'Z'
 $ORIGIN site.test.

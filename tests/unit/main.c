@@ -44,6 +44,7 @@ main(void)
 	test_bimi_files();
 	test_dns_wire();
 	test_flatten_state();
+	test_dmarc();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lint/mtasts_policy.h"
+#include "lint/dmarc.h"
 #include "lint/tagrec.h"
 #include "tests/unit/tap.h"
 
@@ -25,27 +26,28 @@ static const struct {
 } rows[] = {
 	{ 'd', "v=DMARC1; p=reject; rua=mailto:d@example.com", "" },
 	{ 'd', "v=DMARC1;p=quarantine;sp=reject;np=reject;adkim=s;aspf=r;"
-	    "rua=mailto:d@example.com,mailto:e@example.net!10m;fo=1:d;", "" },
+	    "rua=mailto:d@example.com,mailto:e@example.net!10m;fo=1:d;",
+	    "dmarc-uri-size" },
 	{ 'd', "v=DMARC1; p=none; rua=mailto:d@example.com",
 	    "dmarc-policy-none" },
 	{ 'd', "v=DMARC1; p=reject", "dmarc-no-rua" },
-	{ 'd', "v=DMARC1", "dmarc-no-policy dmarc-no-rua" },
+	{ 'd', "v=DMARC1", "dmarc-discarded dmarc-no-policy dmarc-no-rua" },
 	{ 'd', "p=reject; v=DMARC1; rua=mailto:d@example.com",
-	    "dmarc-p-not-second dmarc-version" },
+	    "dmarc-discarded dmarc-version" },
 	{ 'd', " v=DMARC1; p=reject; rua=mailto:d@example.com",
-	    "dmarc-version" },
+	    "dmarc-discarded dmarc-version" },
 	{ 'd', "v=DMARC2; p=reject; rua=mailto:d@example.com",
-	    "dmarc-version" },
+	    "dmarc-discarded dmarc-version" },
 	{ 'd', "v=DMARC1; p=maybe; rua=mailto:d@example.com",
 	    "dmarc-bad-value" },
 	{ 'd', "v=DMARC1; p=reject; p=none; rua=mailto:d@example.com",
-	    "dmarc-duplicate-tag dmarc-policy-none" },
+	    "dmarc-duplicate-tag" },
 	{ 'd', "v=DMARC1; p=reject; rua=d@example.com", "dmarc-bad-uri" },
 	{ 'd', "v=DMARC1; p=reject; rua=", "dmarc-empty-rua" },
 	{ 'd', "v=DMARC1; p=reject; pct=50; rua=mailto:d@example.com",
 	    "dmarc-removed-tag" },
 	{ 'd', "v=DMARC1; p=reject; pct=500; rua=mailto:d@example.com",
-	    "dmarc-bad-value dmarc-removed-tag" },
+	    "dmarc-removed-tag" },
 	{ 'd', "v=DMARC1; p=reject; t=y; rua=mailto:d@example.com",
 	    "dmarc-testing" },
 	{ 'd', "v=DMARC1; p=reject; foo=bar; rua=mailto:d@example.com",
@@ -54,9 +56,10 @@ static const struct {
 	    "rua=mailto:d@example.com",
 	    "dmarc-bad-value dmarc-bad-value dmarc-bad-value" },
 	{ 'd', "v=DMARC1; p=reject rua=mailto:d@example.com",
-	    "dmarc-bad-value dmarc-no-rua" },
+	    "dmarc-bad-value dmarc-discarded dmarc-no-rua" },
 	{ 'd', "v=DMARC1; p=reject; =x", "dmarc-no-rua dmarc-syntax" },
-	{ 'd', "", "dmarc-no-policy dmarc-no-rua dmarc-version" },
+	{ 'd', "", "dmarc-discarded dmarc-no-policy dmarc-no-rua "
+	    "dmarc-version" },
 	{ 'k', "v=DKIM1; k=rsa; p=" RSA1024, "dkim-key dkim-rsa-weak" },
 	{ 'k', "k=rsa; p=" RSA1024, "dkim-key dkim-rsa-weak" },
 	{ 'k', "v=DKIM1; k=ed25519; p=" ED, "dkim-key" },
@@ -124,7 +127,7 @@ static const struct {
 	    "" },
 	{ 'd', "v=DMARC1; p=reject; rua=mailto:d@example.com; ruf=ftp://x",
 	    "dmarc-bad-uri" },
-	{ 'd', "V=DMARC1; p=reject; rua=mailto:d@example.com", "dmarc-version" },
+	{ 'd', "V=DMARC1; p=reject; rua=mailto:d@example.com", "" },
 	{ 'k', "v=DKIM1; k=rsa; h=sha256; p=" RSA1024, "dkim-key dkim-rsa-weak" },
 	{ 'k', "v=DKIM1; k=rsa; s=email; p=" RSA1024, "dkim-key dkim-rsa-weak" },
 	{ 'k', "v=DKIM1; k=rsa; t=s; p=" RSA1024, "dkim-key dkim-rsa-weak" },

@@ -19,5 +19,6 @@ void test_ipset(void);
 void test_bimi_files(void);
 void test_dns_wire(void);
 void test_flatten_state(void);
+void test_dmarc(void);
 
 #endif

@@ -1,1 +1,1 @@
-nomail-gen --json --rua mailto:d@example.net parked.example.com
+nomail-gen --offline --json --rua mailto:d@example.net parked.example.com

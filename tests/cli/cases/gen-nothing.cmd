@@ -1,0 +1,1 @@
+spf-gen --offline example.com

@@ -1,0 +1,1 @@
+dmarc-gen --strict --p none --rua mailto:d@example.com example.com

@@ -1,0 +1,1 @@
+nomail-gen --offline --strict parked.example.com

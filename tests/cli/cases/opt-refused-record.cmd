@@ -1,0 +1,1 @@
+spf-gen --record 'v=spf1 -all' --null example.com
