@@ -31,6 +31,8 @@ verdict(const lint_report_t *rp, bool optional)
 		return AUDIT_ABSENT;
 	if (lint_findings_count(&rp->f, LINT_ERROR))
 		return AUDIT_FAIL;
+	if (rp->skipped)
+		return AUDIT_SKIPPED;	/* on purpose: --offline */
 	if (lint_findings_count(&rp->f, LINT_WARNING))
 		return AUDIT_WARN;
 	return AUDIT_PASS;
@@ -166,6 +168,8 @@ report_json(const lint_report_t *rp, audit_verdict_t v)
 
 	if (rp->dns_failed)
 		json_object_set_new(o, "error", json_string(rp->error));
+	if (rp->skipped)
+		json_object_set_new(o, "skipped", json_string(rp->skipped_why));
 	return o;
 }
 
@@ -232,6 +236,10 @@ gist(const audit_result_t *res, size_t i, char *buf, size_t len)
 	buf[0] = '\0';
 	if (rp->dns_failed) {
 		snprintf(buf, len, "%s", rp->error);
+		return;
+	}
+	if (rp->skipped && res->verdict[i] == AUDIT_SKIPPED) {
+		snprintf(buf, len, "%s", rp->skipped_why);
 		return;
 	}
 	switch (i) {

@@ -1,15 +1,18 @@
 #include "cmd/batch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/time.h"
 
 #define MAX_PASSES	64
+#define MAX_LINE	1024	/* bytes of an input line */
 
 struct slot {
 	void *state, *result;
@@ -18,7 +21,8 @@ struct slot {
 	bool done;
 	int status;
 	char name[256];
-	const char *why;	/* not a domain name */
+	char raw[300];		/* the line as given, for a bad one */
+	char why[120];		/* why it is not checked, or "" */
 };
 
 /* worst first: DNS failure, findings, usage, clean */
@@ -36,7 +40,7 @@ worse(int a, int b)
 }
 
 static void
-progress(const cmd_batch_t *b, size_t done, size_t n, uint64_t t0, bool last)
+progress(const cmd_batch_t *b, size_t done, uint64_t t0, bool last)
 {
 	static uint64_t shown;
 	uint64_t t = util_now_ms();
@@ -48,37 +52,56 @@ progress(const cmd_batch_t *b, size_t done, size_t n, uint64_t t0, bool last)
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	fprintf(stderr, "\r%s: %zu/%zu domains, %.0f/s\033[K", b->progress,
-	    done, n, t > t0 ? done * 1000.0 / (double)(t - t0) : 0.0);
+	fprintf(stderr, "\r%s: %zu domains, %.0f/s\033[K", b->progress,
+	    done, t > t0 ? done * 1000.0 / (double)(t - t0) : 0.0);
+}
+
+/* The next line into slot x: false at the end of the input */
+static bool
+slot_fill(struct slot *x, cmd_batch_input_t *in, int *status)
+{
+	const char *text;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	x->start = util_now_ms();
+	if ((rc = cmd_batch_next(in, &text, x->why, sizeof(x->why))) == 0)
+		return false;
+	if (rc < 0) {
+		fprintf(stderr, "batch: %s\n", x->why);
+		*status = EXIT_USAGE;
+		return false;
+	}
+	snprintf(x->raw, sizeof(x->raw), "%s", text);
+	if (x->why[0] == '\0' && (dns_name_normalize(text, x->name,
+	    sizeof(x->name)) != 0 || strchr(x->name, '.') == NULL))
+		snprintf(x->why, sizeof(x->why), "line %lu: not a domain name",
+		    in->line);
+	x->done = x->why[0] != '\0';
+	return true;
 }
 
 int
-cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
-    size_t n, double *seconds)
+cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
+    size_t *n, double *seconds)
 {
 	size_t w = b->window ? b->window : 1000, head = 0, next = 0;
 	unsigned deadline = b->deadline_ms ? b->deadline_ms : 30000;
 	struct slot *s = calloc(w, sizeof(*s));
 	uint64_t t0 = util_now_ms();
 	int status = EXIT_CLEAN;
+	bool more = true;
 
+	*n = 0;
 	if (s == NULL)
 		return EXIT_USAGE;
 	dns_resolver_defer(r, true);
-	while (head < n) {
+	while (more || head < next) {
 		bool waiting = false;
 
-		for (; next < n && next < head + w; next++) {
-			struct slot *x = &s[next % w];
-
-			memset(x, 0, sizeof(*x));
-			x->start = util_now_ms();
-			if (dns_name_normalize(domains[next], x->name,
-			    sizeof(x->name)) != 0 || strchr(x->name, '.') == NULL) {
-				x->why = "not a domain name";
-				x->done = true;
-			}
-		}
+		for (; more && next < head + w; next++)
+			if (!(more = slot_fill(&s[next % w], in, &status)))
+				break;
 		uint64_t first_due = UINT64_MAX;
 
 		for (size_t i = head; i < next; i++) {
@@ -107,11 +130,12 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 		for (; head < next && s[head % w].done; head++) {
 			struct slot *x = &s[head % w];
 
-			x->status = x->why ? b->fail(b->arg, domains[head],
-			    x->why) : b->emit(b->arg, x->name, x->result);
+			x->status = x->why[0] ? b->fail(b->arg, x->raw, x->why) :
+			    b->emit(b->arg, x->name, x->result);
 			status = worse(status, x->status);
+			(*n)++;
 		}
-		progress(b, head, n, t0, false);
+		progress(b, head, t0, false);
 		if (waiting) {
 			/* no wait outlasts the deadline of a domain in it */
 			uint64_t now = util_now_ms();
@@ -121,61 +145,103 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, char *const *domains,
 			dns_resolver_wait(r);
 		}
 	}
-	progress(b, head, n, t0, true);
+	progress(b, head, t0, true);
 	dns_resolver_defer(r, false);
 	free(s);
 	*seconds = (double)(util_now_ms() - t0) / 1000;
 	return status;
 }
 
-char **
-cmd_batch_read(const cmd_opts_t *o, const char *path, size_t *n)
+void
+cmd_batch_open(const cmd_opts_t *o, const char *path, cmd_batch_input_t *in)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, **v = NULL;
-	size_t cap = 0, vcap = 0;
-	ssize_t len;
+	struct stat st;
+	int fd;
 
-	*n = 0;
-	if (fp == NULL) {
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") == 0)
+		fd = dup(STDIN_FILENO);
+	else	/* no wait in open() for a FIFO without a writer */
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		cmd_error(o, "cannot read %s: %s", path, strerror(errno));
 		exit(EXIT_USAGE);
 	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		char *p = line + strspn(line, " \t");
-
-		p[strcspn(p, " \t\r\n")] = '\0';
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (*n == vcap) {
-			char **nv;
-
-			vcap = vcap ? vcap * 2 : 256;
-			if ((nv = realloc(v, vcap * sizeof(*v))) == NULL) {
-				cmd_error(o, "out of memory");
-				exit(EXIT_USAGE);
-			}
-			v = nv;
-		}
-		if ((v[(*n)++] = strdup(p)) == NULL) {
-			cmd_error(o, "out of memory");
-			exit(EXIT_USAGE);
-		}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISSOCK(st.st_mode)) {
+		cmd_error(o, "cannot read %s: %s", path, S_ISDIR(st.st_mode) ?
+		    "it is a directory" : "not a file or a pipe");
+		exit(EXIT_USAGE);
 	}
-	if (ferror(fp)) {
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if ((in->fp = fdopen(fd, "r")) == NULL) {
 		cmd_error(o, "cannot read %s: %s", path, strerror(errno));
 		exit(EXIT_USAGE);
 	}
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
-	return v;
 }
 
 void
-cmd_batch_free(char **domains, size_t n)
+cmd_batch_array(char *const *v, size_t n, cmd_batch_input_t *in)
 {
-	for (size_t i = 0; i < n; i++)
-		free(domains[i]);
-	free(domains);
+	memset(in, 0, sizeof(*in));
+	in->v = v;
+	in->n = n;
+}
+
+void
+cmd_batch_close(cmd_batch_input_t *in)
+{
+	if (in->fp)
+		fclose(in->fp);
+	free(in->buf);
+	memset(in, 0, sizeof(*in));
+}
+
+int
+cmd_batch_next(cmd_batch_input_t *in, const char **text, char *why,
+    size_t whylen)
+{
+	ssize_t len;
+
+	why[0] = '\0';
+	if (in->fp == NULL) {
+		if (in->next == in->n)
+			return 0;
+		in->line = ++in->next;
+		*text = in->v[in->next - 1];
+		return 1;
+	}
+	while ((len = getline(&in->buf, &in->cap, in->fp)) != -1) {
+		char *p = in->buf;
+
+		in->line++;
+		if (memchr(p, '\0', (size_t)len) != NULL) {
+			for (ssize_t i = 0; i < len; i++)	/* shown as "?" */
+				if (p[i] == '\0')
+					p[i] = '?';
+			p[strcspn(p, "\r\n")] = '\0';
+			*text = p;
+			snprintf(why, whylen, "line %lu: a NUL byte", in->line);
+			return 1;
+		}
+		if (len > MAX_LINE) {
+			p[64] = '\0';
+			*text = p;
+			snprintf(why, whylen, "line %lu: over %d bytes", in->line,
+			    MAX_LINE);
+			return 1;
+		}
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t\r\n")] = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		*text = p;
+		return 1;
+	}
+	if (ferror(in->fp)) {
+		snprintf(why, whylen, "cannot read line %lu: %s", in->line + 1,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -37,16 +37,38 @@ typedef struct cmd_batch {
 				 * NULL for none */
 } cmd_batch_t;
 
-/** Checks the n domains; returns the worst exit status (DNS failure over
- * findings over clean; usage for a bad name only when nothing worse), and
- * the time it took in *seconds. */
-int cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r,
-    char *const *domains, size_t n, double *seconds);
+/* Where the domains come from: a file read as the batch goes (never
+ * whole, so memory follows the window, not the input), or an array. */
+typedef struct cmd_batch_input {
+	FILE *fp;		/* NULL: the array */
+	char *const *v;
+	size_t n, next;
+	unsigned long line;
+	char *buf;
+	size_t cap;
+} cmd_batch_input_t;
 
-/** Reads the domains of FILE ("-": stdin), one per line; blank lines and
- * lines starting with '#' are skipped, and so is what follows the first
- * blank or tab.  Exits 2 with a message when it cannot be read. */
-char **cmd_batch_read(const cmd_opts_t *o, const char *path, size_t *n);
-void cmd_batch_free(char **domains, size_t n);
+/** Opens FILE ("-": stdin) for reading domains one per line: blank lines
+ * and lines starting with '#' are skipped, and so is what follows the
+ * first blank or tab on a line.  A directory or a device is refused; a
+ * pipe is read.  Exits 2 with a message when it cannot be read. */
+void cmd_batch_open(const cmd_opts_t *o, const char *path,
+    cmd_batch_input_t *in);
+/** The same over n names already in memory. */
+void cmd_batch_array(char *const *v, size_t n, cmd_batch_input_t *in);
+void cmd_batch_close(cmd_batch_input_t *in);
+
+/** The next domain: 1 with *text (valid until the next call) and why
+ * empty, or with why saying what is wrong with the line ("line 3: a NUL
+ * byte"); 0 at the end; -1 when the input cannot be read (why says). */
+int cmd_batch_next(cmd_batch_input_t *in, const char **text, char *why,
+    size_t whylen);
+
+/** Checks the domains of in as they are read; returns the worst exit
+ * status (DNS failure over findings over clean; usage for a bad line only
+ * when nothing worse), how many lines it checked in *n and the time it
+ * took in *seconds. */
+int cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r,
+    cmd_batch_input_t *in, size_t *n, double *seconds);
 
 #endif

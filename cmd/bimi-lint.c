@@ -76,8 +76,8 @@ main(int argc, char **argv)
 		const char *owner_domain = strstr(rp.owner, "._bimi.");
 
 		bimi_files_fetch_check(rp.record, owner_domain ?
-		    owner_domain + 7 : domain, cmd_https_options(&o, &https),
-		    &rp.f);
+		    owner_domain + 7 : domain, cmd_https_options(&o, &https, r),
+		    &rp);
 	}
 	cmd_record_report(&o, r, domain, &rp, json_pack("{s:o}", "dmarc",
 	    d.record ? json_string(d.record) : json_null()));

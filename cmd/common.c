@@ -1,12 +1,16 @@
 #include "cmd/common.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+
+#include "util/file.h"
+#include "util/time.h"
 
 void
 cmd_opts_init(cmd_opts_t *o, const char *prog, unsigned accepts)
@@ -81,21 +85,47 @@ cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	return 0;
 }
 
-/* Reads all of stdin for --record -, at most 64 KiB */
+/* Reads all of stdin for --record -, at most 64 KiB, within the run's
+ * deadline (a pipe that never closes does not hold the tool) */
 static char *
 read_stdin(const cmd_opts_t *o)
 {
-	size_t cap = 65536, n = 0, got;
+	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap + 1);
+	uint64_t until = util_now_ms() + o->deadline_ms;
 
 	if (buf == NULL)
 		return NULL;
-	while ((got = fread(buf + n, 1, cap - n, stdin)) > 0)
-		n += got;
-	if (ferror(stdin) || (n == cap && fgetc(stdin) != EOF)) {
-		cmd_error(o, ferror(stdin) ? "cannot read standard input" :
-		    "the record on standard input is over 64 KiB");
-		free(buf);
+	for (;;) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		unsigned left = util_ms_left(until);
+		ssize_t got;
+
+		if (left == 0 || poll(&p, 1, (int)left) == 0) {
+			cmd_error(o, "standard input sent no whole record "
+			    "within --deadline %u ms", o->deadline_ms);
+			exit(EXIT_USAGE);
+		}
+		got = read(STDIN_FILENO, buf + n, cap + 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			cmd_error(o, "cannot read standard input: %s",
+			    strerror(errno));
+			exit(EXIT_USAGE);
+		}
+		if (got == 0)
+			break;
+		if ((n += (size_t)got) > cap) {
+			cmd_error(o, "the record on standard input is over 64 "
+			    "KiB");
+			exit(EXIT_USAGE);
+		}
+	}
+	if (memchr(buf, '\0', n) != NULL) {
+		cmd_error(o, "the record on standard input holds a NUL byte "
+		    "(at byte %zu)", (size_t)((char *)memchr(buf, '\0', n) -
+		    buf));
 		exit(EXIT_USAGE);
 	}
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -287,6 +317,16 @@ int
 cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c, const char *arg)
 {
 	if (c == OPT_CA_FILE) {
+		char err[600];
+		size_t len;
+		char *pem = util_file_read(arg, 16u << 20, &len, NULL, err,
+		    sizeof(err));
+
+		if (pem == NULL) {
+			cmd_error(o, "--ca-file: %s", err);
+			exit(EXIT_USAGE);
+		}
+		free(pem);
 		h->ho.ca_file = arg;
 		return 1;
 	}
@@ -310,9 +350,11 @@ cmd_https_help(FILE *fp)
 }
 
 const https_options_t *
-cmd_https_options(const cmd_opts_t *o, cmd_https_t *h)
+cmd_https_options(const cmd_opts_t *o, cmd_https_t *h, dns_resolver_t *r)
 {
 	h->ho.connect_to = h->connect;
+	h->ho.resolver = r;
+	h->ho.offline = o->offline;
 	h->ho.timeout_ms = o->timeout_ms * (o->retries + 1);
 	return &h->ho;
 }

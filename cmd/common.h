@@ -92,9 +92,11 @@ int cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c,
     const char *arg);
 /** Their help text. */
 void cmd_https_help(FILE *fp);
-/** The options for https_get, the timeout taken from o's tries. */
+/** The options for https_get, the timeout taken from o's tries, hosts
+ * resolved by r (so --server and --zone apply), nothing fetched with
+ * --offline. */
 const https_options_t *cmd_https_options(const cmd_opts_t *o,
-    cmd_https_t *h);
+    cmd_https_t *h, dns_resolver_t *r);
 
 /** Sets defaults; prog is the tool's name for messages, accepts the
  * groups of common options it implements. */

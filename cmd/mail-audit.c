@@ -55,7 +55,7 @@ struct audit_run {
 	const audit_opts_t *ao;
 	const https_options_t *https;
 	bool lines;		/* JSON Lines (--batch) */
-	size_t ndomains, done, errors;
+	size_t done, errors;
 	size_t tally[AUDIT_NAREAS][AUDIT_NVERDICTS];
 	size_t overall[AUDIT_NVERDICTS];
 	json_t *docs;		/* --json for several domains */
@@ -190,8 +190,9 @@ main(int argc, char **argv)
 	    .fail = fail, .state_free = state_free, .arg = &a };
 	unsigned window = 1000;
 	bool show_progress = true;
-	char norm[256], **domains;
+	char norm[256];
 	size_t n;
+	cmd_batch_input_t in;
 	cmd_opts_t o;
 	int c, status;
 
@@ -233,19 +234,16 @@ main(int argc, char **argv)
 	}
 	if ((batch == NULL) == (optind == argc))
 		usage(stderr, EXIT_USAGE);
-	a.https = ao.https = cmd_https_options(&o, &https);
 	if (batch) {
-		domains = cmd_batch_read(&o, batch, &n);
+		cmd_batch_open(&o, batch, &in);
 		a.lines = true;
 	} else {
 		for (int i = optind; i < argc; i++)
 			cmd_domain_arg(&o, argv[i], norm);
-		domains = argv + optind;
-		n = (size_t)(argc - optind);
+		cmd_batch_array(argv + optind, (size_t)(argc - optind), &in);
 		if (o.json)
 			a.docs = json_array();
 	}
-	a.ndomains = n;
 	b.window = window;
 	b.deadline_ms = o.deadline_ms;
 	b.progress = batch && show_progress && isatty(STDERR_FILENO) ?
@@ -254,9 +252,10 @@ main(int argc, char **argv)
 	dns_resolver_t *r = cmd_resolver(&o);
 	double secs;
 
+	a.https = ao.https = cmd_https_options(&o, &https, r);
 	ao.memo = spf_walk_memo_new();
 
-	status = cmd_batch_run(&b, r, domains, n, &secs);
+	status = cmd_batch_run(&b, r, &in, &n, &secs);
 	if (o.json && !batch) {
 		/* one domain: its object is the whole document */
 		json_t *doc = n > 1 ? json_pack("{s:O}", "domains", a.docs) :
@@ -269,8 +268,7 @@ main(int argc, char **argv)
 	}
 	if (batch || n > 1)
 		summary(&a, r, secs);
-	if (batch)
-		cmd_batch_free(domains, n);
+	cmd_batch_close(&in);
 	spf_walk_memo_free(ao.memo);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);

@@ -125,15 +125,17 @@ main(int argc, char **argv)
 	if (argc - optind != 1)
 		usage(stderr, EXIT_USAGE);
 	cmd_domain_arg(&o, argv[optind], domain);
+	dns_resolver_t *r = cmd_resolver(&o);	/* --zone files checked */
+
 	if (nmx == 0) {
 		/* the domain's own MX hosts */
-		dns_resolver_t *r = cmd_resolver(&o);
 		const dns_answer_t *a = dns_resolver_get(r, domain,
 		    LDNS_RR_TYPE_MX);
 
 		if (dns_result_is_failure(a->result)) {
 			cmd_error(&o, "looking up %s MX failed (%s)", domain,
 			    dns_result_str(a->result));
+			dns_resolver_free(r);
 			return EXIT_DNS;
 		}
 		for (size_t i = 0; a->result == DNS_OK && nmx < MAX_MX &&
@@ -146,9 +148,9 @@ main(int argc, char **argv)
 				snprintf(mx[nmx++], sizeof(mx[0]), "%s", norm);
 			free(s);
 		}
-		dns_resolver_free(r);
 		if (nmx == 0) {
 			cmd_error(&o, "%s has no MX record: give --mx", domain);
+			dns_resolver_free(r);
 			return EXIT_USAGE;
 		}
 	}
@@ -175,6 +177,7 @@ main(int argc, char **argv)
 	    sizeof(err)) != 0) {
 		cmd_error(&o, "%s", err);
 		free(policy);
+		dns_resolver_free(r);
 		return EXIT_USAGE;
 	}
 	zg_set_t set;
@@ -206,6 +209,7 @@ main(int argc, char **argv)
 		lint_findings_clear(&f);
 		zg_set_clear(&set);
 		free(policy);
+		dns_resolver_free(r);
 		return cmd_finish(&o, status);
 	}
 	lint_findings_clear(&f);
@@ -220,6 +224,7 @@ main(int argc, char **argv)
 	    domain, "record", rec, "id", id, "policy", policy));
 	zg_set_clear(&set);
 	free(policy);
+	dns_resolver_free(r);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

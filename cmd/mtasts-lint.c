@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cmd/reclint.h"
+#include "util/file.h"
 
 enum { OPT_POLICY = OPT_TOOL_BASE };
 
@@ -64,21 +65,19 @@ main(int argc, char **argv)
 	if (argc - optind != 1)
 		usage(stderr, EXIT_USAGE);
 	cmd_domain_arg(&o, argv[optind], domain);
-	src.https = cmd_https_options(&o, &https);
 	if (policy_file) {
-		FILE *fp = fopen(policy_file, "r");
+		char err[600];
 
-		if (fp == NULL || (policy = malloc(65537)) == NULL) {
-			cmd_error(&o, "cannot read %s: %s", policy_file,
-			    strerror(errno));
+		if ((policy = util_file_read(policy_file, 65536, &src.len, NULL,
+		    err, sizeof(err))) == NULL) {
+			cmd_error(&o, "%s", err);
 			return EXIT_USAGE;
 		}
-		src.len = fread(policy, 1, 65536, fp);
 		src.text = policy;
-		fclose(fp);
 	}
 	dns_resolver_t *r = cmd_resolver(&o);
 
+	src.https = cmd_https_options(&o, &https, r);
 	lint_report_init(&rp);
 	memset(&pol, 0, sizeof(pol));
 	mtasts_domain_check(r, domain, o.record, &src, true, &rp, &pol);

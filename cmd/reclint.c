@@ -29,10 +29,15 @@ cmd_record_report(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 {
 	if (!o->json) {
 		cmd_record_print(o, rp->owner, rp->record, &rp->f);
+		if (rp->skipped)
+			printf("\nnot checked: %s\n", rp->skipped_why);
 		json_decref(extra);
 		return;
 	}
 	json_t *doc = cmd_record_json(rp->owner, rp->record, &rp->f);
+
+	json_object_set_new(doc, "skipped", rp->skipped ?
+	    json_string(rp->skipped_why) : json_null());
 
 	json_object_set_new(doc, "domain", json_string(domain));
 	if (extra)

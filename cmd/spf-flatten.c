@@ -766,8 +766,17 @@ config_jobs(const cmd_opts_t *o, const char *path, const struct job *base,
 	const char *key;
 	size_t i;
 
-	if ((*root = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
+	char err[600], *text;
+	size_t len;
+
+	if ((text = util_file_read(path, 1u << 20, &len, NULL, err,
+	    sizeof(err))) == NULL) {
+		cmd_error(o, "%s", err);
+		return -1;
+	}
+	*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (*root == NULL) {
 		cmd_error(o, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		return -1;
 	}

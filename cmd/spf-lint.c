@@ -227,18 +227,20 @@ batch_main(const cmd_opts_t *o, const char *path, unsigned window)
 	dns_stats_t st;
 	double secs;
 	size_t n;
-	char **domains = cmd_batch_read(o, path, &n);
-	dns_resolver_t *r = cmd_resolver(o);
+	cmd_batch_input_t in;
+	dns_resolver_t *r;
 	int status;
 
-	status = cmd_batch_run(&job, r, domains, n, &secs);
+	cmd_batch_open(o, path, &in);
+	r = cmd_resolver(o);
+	status = cmd_batch_run(&job, r, &in, &n, &secs);
 
 	dns_resolver_stats(r, &st);
 	fprintf(stderr, "spf-lint: %zu domains in %.2f s (%.0f/s): %zu clean, "
 	    "%zu with errors, %zu DNS failures, %zu not domain names; %lu "
 	    "queries, %u round trips\n", n, secs, secs > 0 ? (double)n / secs :
 	    0.0, b.clean, b.errors, b.dns, b.bad, st.queries, st.rounds);
-	cmd_batch_free(domains, n);
+	cmd_batch_close(&in);
 	spf_walk_memo_free(b.memo);
 	dns_resolver_free(r);
 	return status;

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "dns/transport.h"
+#include "util/file.h"
 
 static const char *const algorithms[] = {
 	"hmac-md5.sig-alg.reg.int.", "hmac-sha1.", "hmac-sha224.",
@@ -63,18 +64,16 @@ dns_tsig_parse(const char *text, dns_tsig_t *t, char *err, size_t len)
 int
 dns_tsig_load(const char *path, dns_tsig_t *t, char *err, size_t len)
 {
-	FILE *fp = fopen(path, "r");
-	char text[4096], name[256] = "", alg[64] = "", secret[512] = "";
+	char *file, text[4096], name[256] = "", alg[64] = "", secret[512] = "";
 	size_t n;
 	const char *p;
 
-	if (fp == NULL) {
-		snprintf(err, len, "cannot read %s: %s", path, strerror(errno));
+	if ((file = util_file_read(path, sizeof(text) - 1, &n, NULL, err,
+	    len)) == NULL)
 		return -1;
-	}
-	n = fread(text, 1, sizeof(text) - 1, fp);
-	fclose(fp);
-	text[n] = '\0';
+	memcpy(text, file, n + 1);
+	explicit_bzero(file, n);
+	free(file);
 	if ((p = strstr(text, "key")) == NULL ||
 	    sscanf(p, "key \"%255[^\"]\"", name) != 1 ||
 	    (p = strstr(text, "algorithm")) == NULL ||

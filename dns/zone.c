@@ -121,6 +121,7 @@ origin_guess(const char *path)
  */
 #define MAX_INCLUDE_DEPTH	8
 #define MAX_FILE_BYTES		(256u << 20)
+#define MAX_ENTRY_BYTES		65535u	/* of one record's text */
 
 struct reading {
 	ldns_rr_list *rrs;
@@ -275,14 +276,18 @@ out:
 static int
 read_lines(struct reading *rd, const char *path, const char *text, size_t len)
 {
-	size_t seg = 0, at = 0;
-	int line = 0, seg_line = 0, paren = 0;
+	size_t seg = 0, at = 0, entry = 0;
+	int line = 0, seg_line = 0, paren = 0, entry_line = 0;
 	bool quoted = false;
 
 	while (at < len) {
 		const char *l = text + at, *nl = memchr(l, '\n', len - at);
 		size_t ll = nl ? (size_t)(nl - l) + 1 : len - at;
 
+		if (paren == 0 && !quoted) {
+			entry = at;		/* a record starts here */
+			entry_line = line;
+		}
 		if (paren == 0 && !quoted && ll >= 8 &&
 		    strncasecmp(l, "$INCLUDE", 8) == 0 &&
 		    (ll == 8 || strchr(" \t\r\n", l[8]) != NULL)) {
@@ -312,8 +317,21 @@ read_lines(struct reading *rd, const char *path, const char *text, size_t len)
 				else if (c == ')' && paren > 0)
 					paren--;
 			}
+		/* ldns cuts a record's text past 64 KiB without a word */
+		if (paren == 0 && !quoted && at + ll - entry > MAX_ENTRY_BYTES) {
+			snprintf(rd->err, rd->errlen, "%s:%d: a record of %zu "
+			    "bytes of text, over the %u a record can hold", path,
+			    entry_line + 1, at + ll - entry, MAX_ENTRY_BYTES);
+			return -1;
+		}
 		at += ll;
 		line++;
+	}
+	if (at - entry > MAX_ENTRY_BYTES) {
+		snprintf(rd->err, rd->errlen, "%s:%d: a record of %zu bytes of "
+		    "text, over the %u a record can hold", path, entry_line + 1,
+		    at - entry, MAX_ENTRY_BYTES);
+		return -1;
 	}
 	return read_text(rd, path, text + seg, len - seg, seg_line);
 }

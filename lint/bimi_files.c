@@ -315,18 +315,29 @@ bimi_cert_check(const char *pem, size_t len, const char *domain, time_t now,
 
 static void
 fetch(const char *url, const https_options_t *ho, https_result_t *h,
-    bool *ok, lint_findings_t *f)
+    bool *ok, lint_report_t *rp)
 {
 	https_options_t o = *ho;
+	https_status_t st;
 
 	o.max_bytes = 4 * BIMI_SVG_MAX;
 	*ok = false;
-	if (https_get(url, &o, h) != HTTPS_OK)
-		lint_findings_add(f, &bimi_file_codes[BF_FETCH], url, -1L, url,
-		    h->error);
+	st = https_get(url, &o, h);
+	if (https_status_is_failure(st)) {
+		if (!rp->dns_failed)
+			snprintf(rp->error, sizeof(rp->error), "fetching %.150s: %.230s",
+			    url, h->error);
+		rp->dns_failed = true;
+	} else if (st == HTTPS_OFFLINE || st == HTTPS_PENDING) {
+		rp->skipped = true;
+		snprintf(rp->skipped_why, sizeof(rp->skipped_why), "the logo "
+		    "and certificate were not fetched (--offline)");
+	} else if (st != HTTPS_OK)
+		lint_findings_add(&rp->f, &bimi_file_codes[BF_FETCH], url, -1L,
+		    url, h->error);
 	else if (h->code != 200)
-		lint_findings_add(f, &bimi_file_codes[BF_HTTP], url, -1L, url,
-		    h->code, h->location ? " to " : "", h->location ?
+		lint_findings_add(&rp->f, &bimi_file_codes[BF_HTTP], url, -1L,
+		    url, h->code, h->location ? " to " : "", h->location ?
 		    h->location : "");
 	else
 		*ok = true;
@@ -334,7 +345,7 @@ fetch(const char *url, const https_options_t *ho, https_result_t *h,
 
 void
 bimi_files_fetch_check(const char *record, const char *domain,
-    const https_options_t *ho, lint_findings_t *f)
+    const https_options_t *ho, lint_report_t *rp)
 {
 	lint_taglist_t t;
 	const lint_tag_t *l, *a;
@@ -346,16 +357,17 @@ bimi_files_fetch_check(const char *record, const char *domain,
 	l = lint_taglist_get(&t, "l");
 	a = lint_taglist_get(&t, "a");
 	if (l && strncasecmp(l->value, "https://", 8) == 0) {
-		fetch(l->value, ho, &h, &ok, f);
+		fetch(l->value, ho, &h, &ok, rp);
 		if (ok)
-			bimi_svg_check(h.body ? h.body : "", h.len, l->value, f);
+			bimi_svg_check(h.body ? h.body : "", h.len, l->value,
+			    &rp->f);
 		https_result_clear(&h);
 	}
 	if (a && strncasecmp(a->value, "https://", 8) == 0) {
-		fetch(a->value, ho, &h, &ok, f);
+		fetch(a->value, ho, &h, &ok, rp);
 		if (ok)
 			bimi_cert_check(h.body ? h.body : "", h.len, domain, 0,
-			    a->value, f);
+			    a->value, &rp->f);
 		https_result_clear(&h);
 	}
 	lint_taglist_clear(&t);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dns/https.h"
+#include "lint/domain_check.h"
 #include "lint/finding.h"
 
 #define BIMI_SVG_MAX	32768	/* bytes */
@@ -37,8 +38,10 @@ void bimi_cert_check(const char *pem, size_t len, const char *domain,
     time_t now, const char *where, lint_findings_t *f);
 
 /** Fetches the record's l= and a= files over HTTPS and checks them; the
- * certificate must name domain. */
+ * certificate must name domain.  Findings go to rp; a fetch that the
+ * network or DNS kept from happening marks rp failed, one not made
+ * (offline) marks it skipped. */
 void bimi_files_fetch_check(const char *record, const char *domain,
-    const https_options_t *ho, lint_findings_t *f);
+    const https_options_t *ho, lint_report_t *rp);
 
 #endif

@@ -478,6 +478,10 @@ mtasts_fetch(mtasts_source_t *src, lint_report_t *rp)
 		return;
 	if (!src->fetched) {
 		src->status = https_get(src->url, src->https, &src->res);
+		if (src->status == HTTPS_PENDING) {
+			https_result_clear(&src->res);
+			return;		/* the next pass fetches it */
+		}
 		src->fetched = true;
 	}
 	switch (src->status) {
@@ -489,8 +493,7 @@ mtasts_fetch(mtasts_source_t *src, lint_report_t *rp)
 		else if (h->code != 200)
 			lint_findings_add(&rp->f, &mtasts_policy_codes[MP_HTTP],
 			    src->url, -1L, h->code);
-		else if (h->content_type == NULL ||
-		    strncasecmp(h->content_type, "text/plain", 10))
+		else if (!https_media_type_is(h->content_type, "text/plain"))
 			lint_findings_add(&rp->f,
 			    &mtasts_policy_codes[MP_CONTENT_TYPE], src->url, -1L,
 			    h->content_type ? h->content_type : "(none)");
@@ -499,9 +502,23 @@ mtasts_fetch(mtasts_source_t *src, lint_report_t *rp)
 		lint_findings_add(&rp->f, &mtasts_policy_codes[MP_TLS], src->url,
 		    -1L, h->error);
 		break;
-	case HTTPS_NET:
+	case HTTPS_NOHOST:
 		lint_findings_add(&rp->f, &mtasts_policy_codes[MP_FETCH],
 		    src->url, -1L, src->url, h->error);
+		break;
+	case HTTPS_NET:
+	case HTTPS_DNS:
+		/* the network, not the site: the check is incomplete */
+		if (!rp->dns_failed)
+			snprintf(rp->error, sizeof(rp->error), "fetching %.150s: %.230s",
+			    src->url, h->error);
+		rp->dns_failed = true;
+		break;
+	case HTTPS_OFFLINE:
+	case HTTPS_PENDING:
+		rp->skipped = true;
+		snprintf(rp->skipped_why, sizeof(rp->skipped_why), "the policy "
+		    "was not fetched (--offline)");
 		break;
 	}
 }

@@ -25,8 +25,10 @@ typedef struct lint_report {
 	char owner[600];	/* where the record is, or was looked for */
 	char *record;		/* the record checked, or NULL */
 	bool absent;		/* no record of the type there */
-	bool dns_failed;	/* a lookup failed: the check is incomplete */
+	bool dns_failed;	/* a lookup or fetch failed: incomplete */
 	char error[400];	/* the first failure: "NAME TYPE: timeout" */
+	bool skipped;		/* a part was not checked on purpose */
+	char skipped_why[200];	/* "not fetched: --offline" */
 	lint_findings_t f;
 } lint_report_t;
 

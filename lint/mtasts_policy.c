@@ -7,7 +7,7 @@
 
 #include "dns/dns.h"
 
-const lint_code_t mtasts_policy_codes[] = {
+const lint_code_t mtasts_policy_codes[MP_ROWS] = {
 	[MP_SYNTAX] = { "mtasts-policy-syntax", LINT_ERROR,
 	    "line %zu is not \"key: value\"", "RFC 8461 3.2", NULL },
 	[MP_VERSION] = { "mtasts-policy-version", LINT_ERROR,
@@ -50,7 +50,15 @@ const lint_code_t mtasts_policy_codes[] = {
 	[MP_NO_TLSRPT] = { "mtasts-no-tlsrpt", LINT_INFO,
 	    "no TLS-RPT record at %s: failures to deliver over TLS go "
 	    "unreported", "RFC 8460", "publish one (tlsrpt-gen)" },
+	[MP_NUL] = { "mtasts-policy-nul", LINT_ERROR,
+	    "line %zu holds a NUL byte", "RFC 8461 3.2",
+	    "serve the policy as plain text" },
+	[MP_LONG_LINE] = { "mtasts-policy-long-line", LINT_ERROR,
+	    "line %zu is %zu bytes, over the %d a policy line can use",
+	    "RFC 8461 3.2", NULL },
 };
+
+#define MAX_POLICY_LINE	1000
 
 void
 mtasts_policy_clear(mtasts_policy_t *p)
@@ -104,6 +112,18 @@ mtasts_policy_check(const char *text, size_t len, const char *where,
 		line++;
 		const char *colon = memchr(text + i, ':', n);
 
+		if (memchr(text + i, '\0', n) != NULL) {
+			lint_findings_add(f, &mtasts_policy_codes[MP_NUL], where,
+			    (long)i, line);
+			i = end + 1;
+			continue;
+		}
+		if (n > MAX_POLICY_LINE) {
+			lint_findings_add(f, &mtasts_policy_codes[MP_LONG_LINE],
+			    where, (long)i, line, n, MAX_POLICY_LINE);
+			i = end + 1;
+			continue;
+		}
 		if (n == 0) {
 			i = end + 1;
 			continue;

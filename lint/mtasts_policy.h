@@ -19,9 +19,10 @@ enum mtasts_policy_row {
 	MP_SYNTAX, MP_VERSION, MP_MODE, MP_MAX_AGE, MP_MAX_AGE_SHORT, MP_NO_MX,
 	MP_BAD_MX, MP_DUPLICATE, MP_NOT_COVERED, MP_NOT_COVERED_TESTING,
 	MP_FETCH, MP_TLS, MP_REDIRECT, MP_HTTP, MP_CONTENT_TYPE, MP_NO_TLSRPT,
+	MP_NUL, MP_LONG_LINE, MP_ROWS
 };
 
-extern const lint_code_t mtasts_policy_codes[];
+extern const lint_code_t mtasts_policy_codes[MP_ROWS];
 
 /** Parses and checks a policy of len bytes; fills p (cleared by the caller
  * with mtasts_policy_clear) and adds findings located at where. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/file.h"
+
 EVP_PKEY *
 zg_dkim_key_new(unsigned bits)
 {
@@ -17,16 +19,18 @@ zg_dkim_key_new(unsigned bits)
 EVP_PKEY *
 zg_dkim_key_load(const char *path, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "r");
-	EVP_PKEY *key;
+	size_t len;
+	char *pem = util_file_read(path, 1u << 20, &len, NULL, err, errlen);
+	BIO *bio;
+	EVP_PKEY *key = NULL;
 
-	if (fp == NULL) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
+	if (pem == NULL)
 		return NULL;
-	}
-	key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-	fclose(fp);
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) != NULL)
+		key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	explicit_bzero(pem, len);	/* a private key */
+	free(pem);
 	if (key == NULL || zg_dkim_key_type(key) == NULL) {
 		snprintf(err, errlen, "%s: not an RSA or Ed25519 private key "
 		    "in PEM", path);

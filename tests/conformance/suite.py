@@ -75,7 +75,7 @@ def run_libspf2(port, test, prefix):
 def run_spf_eval(port, test, prefix):
     out = subprocess.run(
         [os.path.join(BIN, "spf-eval"), "--json", "--server",
-         f"127.0.0.1@{port}", "--timeout", "300", "--retries", "0",
+         f"127.0.0.1@{port}", "--timeout", "300", "--retries", "1",
          "--deadline", "10000", "--ip", test["host"],
          "--sender", test.get("mailfrom") or "",
          "--helo", test.get("helo") or ""],

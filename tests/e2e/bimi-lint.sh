@@ -107,6 +107,12 @@ expect "a web server certificate is no mark certificate" 1 'bimi-cert-name' 'do 
     'bimi-cert-no-logotype'
 run "$BIN/bimi-lint" $S f.test
 expect_not "without --fetch nothing is fetched" 'bimi-cert|bimi-svg'
+run "$BIN/bimi-lint" $S --fetch --ca-file ca.pem --connect-to ::127.0.0.1:1 --timeout 300 --retries 0 f.test
+expect "--fetch to a server that refuses the connection: a network failure, exit 3" 3
+printf '%s' "$ERR" | grep -q 'fetching https://img.f.test/logo.svg' && t_ok "and says which fetch" || t_not_ok "and says which fetch" "$ERR"
+printf '$ORIGIN f.test.\n@ SOA ns h 1 2 3 4 5\ndefault._bimi TXT "v=BIMI1; l=https://img.f.test/logo.svg; a=https://img.f.test/vmc.pem"\n_dmarc TXT "v=DMARC1; p=reject"\n' >offline.zone
+run "$BIN/bimi-lint" --offline --zone offline.zone --fetch f.test
+expect "--fetch --offline: nothing fetched, reported as not checked" 0 'not checked: the logo and certificate were not fetched \(--offline\)'
 run "$BIN/bimi-lint" --server 127.0.0.1@1 --timeout 200 --retries 0 bm.test
 expect "a DNS failure is exit 3" 3
 t_done

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 mkdir -p zones www
-names="ok cover redir type missing testing"
+names="ok cover redir type missing testing dns plainx charset nul"
 san=$(for n in $names; do printf 'DNS:mta-sts.%s.mt.test,' "$n"; done)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
     -subj "/CN=authzone test CA" 2>/dev/null
@@ -28,6 +28,13 @@ echo "https://elsewhere.mt.test/policy" >www/mta-sts.redir.mt.test/redirect
 policy type enforce mx1.type.mt.test
 echo "text/html" >www/mta-sts.type.mt.test/type
 mkdir -p www/mta-sts.missing.mt.test
+policy dns enforce mx1.dns.mt.test
+policy plainx enforce mx1.plainx.mt.test
+echo "text/plainx" >www/mta-sts.plainx.mt.test/type
+policy charset enforce mx1.charset.mt.test
+echo "Text/Plain ; charset=utf-8" >www/mta-sts.charset.mt.test/type
+policy nul enforce mx1.nul.mt.test
+printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.nul.mt.test\r\nmax_age: 604800\r\nmx: x\0y.nul.mt.test\r\n' >www/mta-sts.nul.mt.test/.well-known/mta-sts.txt
 {
 	printf '$ORIGIN mt.test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n'
 	for n in $names badcert; do
@@ -43,6 +50,12 @@ mkdir -p www/mta-sts.missing.mt.test
 	echo '_mta-sts.two TXT "v=STSv1; id=1;"'
 	echo '_mta-sts.two TXT "v=STSv1; id=2;"'
 	echo 'none MX 10 mx1.none'
+	# the policy host in DNS, as senders find it
+	echo 'mta-sts.dns A 127.0.0.1'
+	echo '_mta-sts.nohost TXT "v=STSv1; id=1;"'
+	echo 'nohost MX 10 mx1.nohost'
+	echo '_mta-sts.sf TXT "v=STSv1; id=1;"'
+	echo 'sf MX 10 mx1.sf'
 } >zones/mt.test.zone
 nsd_start mt.test || { t_not_ok "nsd starts"; t_done; exit; }
 HTTPS_PORT=$(free_port)
@@ -94,6 +107,33 @@ run "$BIN/mtasts-lint" $L --policy mode.txt ok.mt.test
 expect "an unknown mode" 1 'mtasts-policy-mode'
 run "$BIN/mtasts-lint" $L --json ok.mt.test
 expect_json "json" '(j["mode"], j["policy"].startswith("version: STSv1\r\n"), j["findings"])' "('enforce', True, [])"
+# the policy host resolved by the tool's own resolver (--server), only the
+# port mapped to the test server's
+run "$BIN/mtasts-lint" --server 127.0.0.1@$NSD_PORT --ca-file ca.pem --connect-to ":443::$HTTPS_PORT" dns.mt.test
+expect "the policy host's address comes from --server, not the system resolver" 0 '^  mode: enforce$'
+run "$BIN/mtasts-lint" --server 127.0.0.1@$NSD_PORT --ca-file ca.pem --connect-to ":443::$HTTPS_PORT" nohost.mt.test
+expect "a policy host with no address in DNS: the domain's error" 1 'mtasts-policy-fetch' 'mta-sts.nohost.mt.test has no address'
+proxy_start -s mta-sts.sf.mt.test
+run "$BIN/mtasts-lint" --server 127.0.0.1@$PROXY_PORT --ca-file ca.pem --connect-to ":443::$HTTPS_PORT" --timeout 300 --retries 0 sf.mt.test
+expect "the policy host's lookup fails: exit 3" 3
+printf '%s' "$ERR" | grep -q 'mta-sts.sf.mt.test A: servfail' && t_ok "and says which lookup" || t_not_ok "and says which lookup" "$ERR"
+printf '$ORIGIN mt.test.\n@ SOA ns host 1 3600 600 86400 300\n_mta-sts.ok TXT "v=STSv1; id=1;"\nok MX 10 mx1.ok\n' >offline.zone
+run "$BIN/mtasts-lint" --offline --zone offline.zone ok.mt.test
+expect "--offline: the record checked, the policy not fetched: skipped, not failed" 0 '^not checked: the policy was not fetched \(--offline\)$'
+run "$BIN/mail-audit" --offline --zone offline.zone --json ok.mt.test
+expect_json "mail-audit --offline: MTA-STS skipped" '(j["areas"]["mta-sts"]["verdict"], j["areas"]["mta-sts"]["skipped"])' "('skipped', 'the policy was not fetched (--offline)')"
+run "$BIN/mtasts-lint" $L plainx.mt.test
+expect "a policy served as text/plainx is not text/plain" 1 'mtasts-policy-content-type' 'text/plainx'
+run "$BIN/mtasts-lint" $L charset.mt.test
+expect "Text/Plain ; charset=utf-8 is text/plain" 0
+run "$BIN/mtasts-lint" $L nul.mt.test
+expect "a NUL inside the policy is an error with its line" 1 'mtasts-policy-nul' 'line 5 holds a NUL byte'
+printf 'version: STSv1\nmode: enforce\nmx: mx1.ok.mt.test\nmax_age: 604800\nmx: %s\n' "$(head -c 1200 /dev/zero | tr '\0' a)" >long.txt
+run "$BIN/mtasts-lint" $L --policy long.txt ok.mt.test
+expect "an over-long line is an error with its line" 1 'mtasts-policy-long-line' 'line 5 is 1204 bytes'
+run "$BIN/mtasts-lint" $L --policy www ok.mt.test
+expect "--policy DIRECTORY: exit 2 at once" 2
+printf '%s' "$ERR" | grep -q 'cannot read www: it is a directory' && t_ok "and says so" || t_not_ok "and says so" "$ERR"
 run "$BIN/mtasts-lint" --server 127.0.0.1@$NSD_PORT --ca-file ca.pem --connect-to ::127.0.0.1:1 --timeout 300 --retries 0 ok.mt.test
-expect "the policy host unreachable" 1 'mtasts-policy-fetch'
+expect "the policy host unreachable: a network failure, exit 3" 3
 t_done
