@@ -4,8 +4,9 @@
 
 #include "cmd/reclint.h"
 #include "lint/tagrec.h"
+#include "zonegen/dkim.h"
 
-enum { OPT_SELECTOR = OPT_TOOL_BASE };
+enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_KEY };
 
 /* the common options it implements */
 #define ACCEPTS (CMD_LINTER)
@@ -19,7 +20,11 @@ usage(FILE *fp, int status)
 		    "every selector S: its\nsyntax, its key (type, size, "
 		    "encoding) and its flags.\n\n"
 		    "      --selector S     a selector (repeatable, at least "
-		    "one)\n", fp);
+		    "one)\n"
+		    "      --key FILE       check that the record is the public "
+		    "half of this private\n"
+		    "                       key (PEM, RSA or Ed25519; one "
+		    "selector)\n", fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
@@ -32,11 +37,14 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "selector", required_argument, NULL, OPT_SELECTOR },
+		{ "key", required_argument, NULL, OPT_KEY },
 		CMD_COMMON_LONGOPTS
 	};
 	const char *sel[32];
 	size_t nsel = 0;
-	char domain[256];
+	char domain[256], err[600];
+	const char *keyfile = NULL;
+	EVP_PKEY *key = NULL;
 	cmd_opts_t o;
 	int c, status = EXIT_CLEAN;
 
@@ -51,11 +59,19 @@ main(int argc, char **argv)
 			if (!cmd_selector_ok(&o, optarg))
 				return EXIT_USAGE;
 			sel[nsel++] = optarg;
-		} else if (!cmd_option(&o, c, optarg, usage))
+		} else if (c == OPT_KEY)
+			keyfile = optarg;
+		else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
 	}
-	if (argc - optind != 1 || nsel == 0 || (o.record && nsel > 1))
+	if (argc - optind != 1 || nsel == 0 || (o.record && nsel > 1) ||
+	    (keyfile && nsel > 1))
 		usage(stderr, EXIT_USAGE);
+	if (keyfile && (key = zg_dkim_key_load(keyfile, err,
+	    sizeof(err))) == NULL) {
+		cmd_error(&o, "--key: %s", err);
+		return EXIT_USAGE;
+	}
 	cmd_domain_arg(&o, argv[optind], domain);
 	dns_resolver_t *r = cmd_resolver(&o);
 	json_t *list = json_array();
@@ -66,6 +82,9 @@ main(int argc, char **argv)
 
 		lint_report_init(&rp);
 		dkim_domain_check(r, domain, sel[i], o.record, &rp);
+		if (key && rp.record)
+			dkim_record_key_check(rp.record, rp.owner, key, keyfile,
+			    &rp.f);
 		if (o.json)
 			json_array_append_new(list, cmd_record_json(rp.owner,
 			    rp.record, &rp.f));
@@ -84,6 +103,7 @@ main(int argc, char **argv)
 		json_decref(doc);
 	}
 	json_decref(list);
+	EVP_PKEY_free(key);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);

@@ -1,10 +1,12 @@
 /* Fuzz target: the tag-list parser and the DMARC, DKIM, TLS-RPT, MTA-STS
  * and BIMI record checks (DKIM decodes and parses keys with libcrypto),
- * and the MTA-STS policy parser with its coverage check. */
+ * the DMARC report URI parser, the media type compare, and the MTA-STS
+ * policy parser with its coverage check. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/https.h"
 #include "lint/mtasts_policy.h"
 #include "lint/dmarc.h"
 #include "lint/tagrec.h"
@@ -31,6 +33,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mtasts_policy_t p;
 	const char *hosts[] = { "mx.example.com", "a.b.example.com" };
 
+	/* the DMARC URI parser on the raw bytes, the media type compare */
+	dmarc_uri_t u;
+
+	if (dmarc_uri_parse((const char *)data, size, &u) == 0 &&
+	    (u.host == NULL || u.uri == NULL))
+		abort();
+	dmarc_uri_clear(&u);
+	https_media_type_is(text, "text/plain");
+	dmarc_is_record(text);
 	mtasts_policy_check((const char *)data, size, "x", &p, &f);
 	mtasts_policy_cover(&p, hosts, 2, "x", &f);
 	mtasts_policy_clear(&p);

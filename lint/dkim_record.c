@@ -2,13 +2,14 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lint/tagrec.h"
 
 
-const lint_code_t dkim_codes[] = {
+const lint_code_t dkim_codes[DKIM_ROWS] = {
 	[DKIM_SYNTAX] = { "dkim-syntax", LINT_ERROR,
 	    "the tag list breaks at byte %zu", "RFC 6376 3.2", NULL },
 	[DKIM_VERSION] = { "dkim-version", LINT_ERROR,
@@ -56,7 +57,80 @@ const lint_code_t dkim_codes[] = {
 	[DKIM_MULTIPLE] = { "dkim-multiple-records", LINT_WARNING,
 	    "%zu TXT records at %s: verifiers may pick any", "RFC 6376 3.6.2.2",
 	    "keep one" },
+	[DKIM_KEY_MATCH] = { "dkim-key-matches", LINT_INFO,
+	    "the record holds the public half of the private key in %s",
+	    NULL, NULL },
+	[DKIM_KEY_MISMATCH] = { "dkim-key-mismatch", LINT_ERROR,
+	    "the record's key is not the public half of the private key in "
+	    "%s%s: signatures made with it fail", "RFC 6376 3.6.1",
+	    "publish the record of that key (dkim-gen --from-key)" },
 };
+
+/* The p= value of a key record decoded; NULL when there is none (absent,
+ * empty: revoked, or not base64).  The caller frees it. */
+static unsigned char *
+p_decode(const lint_taglist_t *t, size_t *dlen)
+{
+	const lint_tag_t *p = lint_taglist_get(t, "p");
+	char *b64;
+	unsigned char *der;
+	size_t n = 0;
+	int dl;
+
+	if (p == NULL || (b64 = malloc(strlen(p->value) + 1)) == NULL)
+		return NULL;
+	for (const char *s = p->value; *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			b64[n++] = *s;
+	b64[n] = '\0';
+	der = n && n % 4 == 0 ? malloc(n) : NULL;
+	dl = der && strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+	    "vwxyz0123456789+/=") == n ? EVP_DecodeBlock(der,
+	    (unsigned char *)b64, (int)n) : -1;
+	if (dl < 0) {
+		free(der);
+		free(b64);
+		return NULL;
+	}
+	/* EVP_DecodeBlock counts the padding as data */
+	*dlen = (size_t)dl - (b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
+	free(b64);
+	return der;
+}
+
+void
+dkim_record_key_check(const char *text, const char *where, const void *priv,
+    const char *keyfile, lint_findings_t *f)
+{
+	EVP_PKEY *key = (EVP_PKEY *)priv, *pub = NULL;
+	lint_taglist_t t;
+	size_t at, dlen = 0;
+	unsigned char *der, raw[32];
+	size_t rlen = sizeof(raw);
+	const unsigned char *q;
+	bool match = false;
+	const char *why = "";
+
+	lint_taglist_parse(text, strlen(text), &t, &at);
+	if ((der = p_decode(&t, &dlen)) == NULL)
+		why = " (the record has no usable key)";
+	else if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
+		match = dlen == 32 && EVP_PKEY_get_raw_public_key(key, raw,
+		    &rlen) && rlen == 32 && memcmp(raw, der, 32) == 0;
+	else {
+		q = der;
+		if ((pub = d2i_PUBKEY(NULL, &q, (long)dlen)) == NULL) {
+			q = der;
+			pub = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, (long)dlen);
+		}
+		match = pub && EVP_PKEY_eq(pub, key) == 1;
+	}
+	lint_findings_add(f, &dkim_codes[match ? DKIM_KEY_MATCH :
+	    DKIM_KEY_MISMATCH], where, -1L, keyfile, why);
+	EVP_PKEY_free(pub);
+	free(der);
+	lint_taglist_clear(&t);
+}
 
 void
 dkim_record_check(const char *text, const char *where, lint_findings_t *f)

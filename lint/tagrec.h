@@ -26,7 +26,7 @@ enum dkim_row {
 	DKIM_BAD_KEY, DKIM_KEY_TYPE, DKIM_ED25519_LENGTH, DKIM_RSA_TOO_SMALL,
 	DKIM_RSA_WEAK, DKIM_RSA_LARGE, DKIM_PKCS1, DKIM_UNKNOWN_K, DKIM_TESTING,
 	DKIM_SHA1, DKIM_SERVICE, DKIM_REVOKED, DKIM_KEY, DKIM_NO_RECORD,
-	DKIM_MULTIPLE,
+	DKIM_MULTIPLE, DKIM_KEY_MATCH, DKIM_KEY_MISMATCH, DKIM_ROWS
 };
 
 /* The rows of tlsrpt_codes, mtasts_codes and bimi_codes: the first five
@@ -38,7 +38,7 @@ enum tagrec_row {
 	TR_BIMI_FALLBACK, TR_BIMI_DMARC,
 };
 
-extern const lint_code_t dkim_codes[];
+extern const lint_code_t dkim_codes[DKIM_ROWS];
 extern const lint_code_t tlsrpt_codes[];
 extern const lint_code_t mtasts_codes[];
 extern const lint_code_t bimi_codes[];
@@ -46,6 +46,11 @@ extern const lint_code_t bimi_codes[];
 /** A DKIM key record (RFC 6376 3.6.1, RFC 8301, RFC 8463). */
 void dkim_record_check(const char *text, const char *where,
     lint_findings_t *f);
+/** Whether the key record holds the public half of the private key priv
+ * (read from keyfile): DKIM_KEY_MATCH or DKIM_KEY_MISMATCH in f, as
+ * opendkim-testkey tells.  priv is an EVP_PKEY. */
+void dkim_record_key_check(const char *text, const char *where,
+    const void *priv, const char *keyfile, lint_findings_t *f);
 /** The _smtp._tls record (RFC 8460 3). */
 void tlsrpt_record_check(const char *text, const char *where,
     lint_findings_t *f);

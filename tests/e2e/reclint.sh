@@ -35,6 +35,24 @@ expect "dkim-lint: RSA 2048 and Ed25519 keys made by dkim-gen are clean" 0 \
     'dkim-key' 'rsa key, 2048 bits' 'ed25519 key, 256 bits'
 run "$BIN/dkim-lint" $S --strict --selector weak lint.test
 expect "a 1024-bit key is a warning (exit 1 with --strict)" 1 'dkim-rsa-weak'
+# --key: the published record against the private key, as
+# opendkim-testkey checks it
+run "$BIN/dkim-lint" $S --selector good --key good.pem lint.test
+expect "--key: the RSA record holds the public half of its key" 0 'dkim-key-matches' 'private key in good.pem'
+run "$BIN/dkim-lint" $S --selector ed --key ed.pem lint.test
+expect "--key: the Ed25519 record too" 0 'dkim-key-matches'
+run "$BIN/dkim-lint" $S --selector good --key weak.pem lint.test
+expect "--key: another RSA key is an error" 1 'dkim-key-mismatch' 'signatures made with it fail'
+run "$BIN/dkim-lint" $S --selector ed --key good.pem lint.test
+expect "--key: an RSA key against an Ed25519 record" 1 'dkim-key-mismatch'
+run "$BIN/dkim-lint" $S --selector old --key good.pem lint.test
+expect "--key: a revoked record matches no key" 1 'dkim-key-mismatch' 'the record has no usable key'
+run "$BIN/dkim-lint" $S --selector good --selector ed --key good.pem lint.test
+expect "--key with two selectors: usage" 2
+printf 'not a key\n' >junk.pem
+run "$BIN/dkim-lint" $S --selector good --key junk.pem lint.test
+expect "--key: a file that holds no private key: exit 2" 2
+printf '%s' "$ERR" | grep -q 'junk.pem: not an RSA or Ed25519 private key' && t_ok "and says so" || t_not_ok "and says so" "$ERR"
 run "$BIN/dkim-lint" $S --selector old lint.test
 expect "a revoked key is info" 0 'dkim-revoked'
 run "$BIN/dkim-lint" $S --selector two lint.test
