@@ -11,7 +11,7 @@ enum { OPT_LOGO = OPT_TOOL_BASE, OPT_CERT, OPT_SELECTOR, OPT_LPS, OPT_AVP,
     OPT_DECLINE };
 
 /* the common options it implements */
-#define ACCEPTS (CMD_JSON | CMD_STRICT)
+#define ACCEPTS (CMD_JSON)
 
 static void
 usage(FILE *fp, int status)
@@ -30,7 +30,7 @@ usage(FILE *fp, int status)
 		    "      --avp VALUE      avatar preference: brand or personal\n"
 		    "      --decline        the declination: v=BIMI1; l=; a=;\n",
 		    fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, false);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
@@ -67,7 +67,7 @@ main(int argc, char **argv)
 	int c;
 
 	cmd_opts_init(&o, "bimi-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, false);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -41,7 +41,7 @@ usage(FILE *fp, int status)
 		    "      --s TYPES        s=: service types, email or *\n"
 		    "      --t FLAGS        t=: y (testing), s (strict) or y:s\n"
 		    "      --n TEXT         n=: a note\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, true);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage, bad value or a key "
 		    "not written.\n", fp);
@@ -87,7 +87,7 @@ main(int argc, char **argv)
 	int c;
 
 	cmd_opts_init(&o, "dkim-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, true);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {

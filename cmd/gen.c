@@ -4,11 +4,12 @@
 #include <string.h>
 
 void
-cmd_gen_init(gen_opts_t *g)
+cmd_gen_init(gen_opts_t *g, bool force_ok)
 {
 	g->format = GEN_ZONE;
 	g->ttl = 3600;
 	g->force = false;
+	g->force_ok = force_ok;
 }
 
 int
@@ -43,6 +44,11 @@ cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c, const char *arg)
 		g->ttl = v;
 		return 1;
 	case OPT_FORCE:
+		if (!g->force_ok) {
+			cmd_error(o, "--force is not an option of %s: its check "
+			    "refuses nothing (see %s --help)", o->prog, o->prog);
+			exit(EXIT_USAGE);
+		}
 		g->force = true;
 		return 1;
 	}
@@ -50,16 +56,18 @@ cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c, const char *arg)
 }
 
 void
-cmd_gen_help(FILE *fp)
+cmd_gen_help(FILE *fp, bool force_ok)
 {
 	fputs(
 "Records:\n"
 "      --format FMT     zone (a zone-file snippet, the default), txt (the\n"
 "                       value alone; with several records: owner, type\n"
 "                       and value, tab-separated) or json\n"
-"      --ttl SECONDS    the TTL of the records (default 3600)\n"
-"      --force          print a record even when its check finds errors\n",
-	    fp);
+"      --ttl SECONDS    the TTL of the records (default 3600)\n", fp);
+	if (force_ok)
+		fputs(
+"      --force          print a record even when its check finds errors\n"
+"                       (or warnings, with --strict)\n", fp);
 }
 
 int

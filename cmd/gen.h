@@ -21,16 +21,19 @@ typedef struct gen_opts {
 	gen_format_t format;
 	uint32_t ttl;
 	bool force;
+	bool force_ok;		/* the check can refuse something */
 } gen_opts_t;
 
-/** Defaults: zone format, TTL 3600. */
-void cmd_gen_init(gen_opts_t *g);
+/** Defaults: zone format, TTL 3600.  force_ok: the tool's check can find
+ * errors (or warnings, for --strict), so --force means something; else
+ * --force is refused and not listed. */
+void cmd_gen_init(gen_opts_t *g, bool force_ok);
 /** Handles --format, --ttl, --force (and --json as --format json); 1 when
  * handled, 0 when not, exits 2 on a bad value. */
 int cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c,
     const char *arg);
-/** The help lines of those options. */
-void cmd_gen_help(FILE *fp);
+/** The help lines of those options (--force when force_ok). */
+void cmd_gen_help(FILE *fp, bool force_ok);
 /** Reports what the check of a built record found: warnings and errors
  * on stderr, except findings with the code ignore.  Returns 1 when it
  * found errors (the caller then prints only with --force, and exits 1),

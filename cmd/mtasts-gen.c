@@ -16,7 +16,7 @@ enum { OPT_MODE = OPT_TOOL_BASE, OPT_MX, OPT_MAX_AGE, OPT_POLICY_OUT,
 #define MAX_MX 32
 
 /* the common options it implements */
-#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT)
+#define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON)
 
 static void
 usage(FILE *fp, int status)
@@ -37,7 +37,7 @@ usage(FILE *fp, int status)
 		    "whole or not at all\n"
 		    "      --rua URI        also the TLS-RPT record, reports to "
 		    "URI\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, false);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage, bad value or a file "
 		    "not written,\n3 the MX records could not be looked up.\n",
@@ -78,7 +78,7 @@ main(int argc, char **argv)
 	int c;
 
 	cmd_opts_init(&o, "mtasts-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, false);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {

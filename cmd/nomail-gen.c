@@ -34,7 +34,7 @@ usage(FILE *fp, int status)
 		    "or reject (default)\n"
 		    "      --np POLICY      non-existent subdomain policy "
 		    "(default reject)\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, true);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
@@ -155,7 +155,7 @@ main(int argc, char **argv)
 	int c;
 
 	cmd_opts_init(&o, "nomail-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, true);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {

@@ -73,6 +73,8 @@ usage(FILE *fp, int status)
 		    "                       a publication a run left half done\n"
 		    "      --max-shrink PCT refuse a result with PCT% fewer "
 		    "addresses (default 50)\n"
+		    "      --force          write a result that --max-shrink "
+		    "refuses\n"
 		    "      --lock-wait MS   wait this long for another run of "
 		    "the job (default 60000)\n"
 		    "      --check          compare with what DNS publishes; "
@@ -89,7 +91,7 @@ usage(FILE *fp, int status)
 		    "(see the manual);\n"
 		    "                       options on the command line apply to "
 		    "every domain\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, false);
 		cmd_common_help(fp, ACCEPTS & ~CMD_RECORD);
 		fputs("\nExit status: 0 done or unchanged, 1 cannot flatten "
 		    "(or refused), 2 usage or\nfile error, 3 DNS failure "

@@ -39,7 +39,7 @@ usage(FILE *fp, int status)
 		    "--redirect)\n"
 		    "      --null           v=spf1 -all: the domain sends no "
 		    "mail\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, true);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 1 the record has errors (not "
 		    "printed without\n--force), 2 usage or bad value.\n", fp);
@@ -98,7 +98,7 @@ main(int argc, char **argv)
 	int c, status;
 
 	cmd_opts_init(&o, "spf-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, true);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		size_t k;

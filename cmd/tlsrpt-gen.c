@@ -9,7 +9,7 @@
 enum { OPT_RUA = OPT_TOOL_BASE };
 
 /* the common options it implements */
-#define ACCEPTS (CMD_JSON | CMD_STRICT)
+#define ACCEPTS (CMD_JSON)
 
 static void
 usage(FILE *fp, int status)
@@ -19,7 +19,7 @@ usage(FILE *fp, int status)
 		fputs("\nCompose the _smtp._tls record of DOMAIN (RFC 8460).\n\n"
 		    "      --rua URI        where reports go: mailto: or https: "
 		    "(repeatable)\n", fp);
-		cmd_gen_help(fp);
+		cmd_gen_help(fp, false);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 printed, 2 usage or bad value.\n", fp);
 	}
@@ -42,7 +42,7 @@ main(int argc, char **argv)
 	int c;
 
 	cmd_opts_init(&o, "tlsrpt-gen", ACCEPTS);
-	cmd_gen_init(&g);
+	cmd_gen_init(&g, false);
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c == OPT_RUA) {

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Every option a tool lists does what its help says: the options no other
+# test exercises, each run here with an effect that could fail.
+# tests/options-covered checks that every listed option is used somewhere.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+mkdir -p zones
+{
+	printf '$ORIGIN opt.test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n'
+	echo '@ MX 10 mx'
+	echo 'mx A 127.0.0.1'
+	echo '@ TXT "v=spf1 mx -all"'
+	echo '_dmarc TXT "v=DMARC1; p=none; rua=mailto:d@opt.test"'
+	echo '_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@opt.test"'
+	echo 'brand._bimi TXT "v=BIMI1; l=https://img.opt.test/l.svg; a=;"'
+	echo '_mta-sts TXT "v=STSv1; id=1;"'
+	# a domain whose audit only warns
+	echo 'clean MX 10 mx'
+	echo 'clean TXT "v=spf1 mx -all"'
+	echo '_dmarc.clean TXT "v=DMARC1; p=none; pct=50; rua=mailto:d@opt.test"'
+	echo '_smtp._tls.clean TXT "v=TLSRPTv1; rua=mailto:tls@opt.test"'
+	echo 'brand._bimi.clean TXT "v=BIMI1; l=https://img.opt.test/l.svg; a=;"'
+} >zones/opt.test.zone
+nsd_start opt.test || { t_not_ok "nsd starts"; t_done; exit; }
+S="--server 127.0.0.1@$NSD_PORT"
+# a server that never answers, for --timeout, --retries, --deadline
+proxy_start -x opt.test
+QUIET="--server 127.0.0.1@$PROXY_PORT"
+cp zones/opt.test.zone opt.zone
+
+# -h, --help, -V, --version: every tool
+for t in spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen \
+    mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint \
+    mtasts-lint bimi-lint mail-audit; do
+	for h in -h --help; do
+		run "$BIN/$t" $h
+		expect "$t $h: the usage on stdout, exit 0" 0 "^usage: $t "
+	done
+	for v in -V --version; do
+		run "$BIN/$t" $v
+		expect "$t $v" 0 "^$t \\(authzone\\) [0-9]+\\.[0-9]+\\.[0-9]+$"
+	done
+done
+
+# the generators' --ttl, --json, --force and --strict
+run "$BIN/bimi-gen" --logo https://img.opt.test/l.svg --ttl 120 opt.test
+expect "bimi-gen --ttl" 0 '^default._bimi.opt.test. 120 IN TXT'
+run "$BIN/bimi-gen" --logo https://img.opt.test/l.svg --json opt.test
+expect_json "bimi-gen --json" 'j["records"][0]["owner"]' "default._bimi.opt.test"
+run "$BIN/bimi-gen" --logo https://img.opt.test/l.svg --force opt.test
+expect "bimi-gen refuses --force: its check refuses nothing" 2
+run "$BIN/tlsrpt-gen" --rua mailto:tls@opt.test --ttl 60 --format txt opt.test
+expect "tlsrpt-gen --ttl and --format txt" 0 '^v=TLSRPTv1; rua=mailto:tls@opt.test$'
+run "$BIN/tlsrpt-gen" --rua mailto:tls@opt.test --ttl 60 opt.test
+expect "tlsrpt-gen --ttl" 0 '^_smtp._tls.opt.test. 60 IN TXT'
+run "$BIN/tlsrpt-gen" --rua mailto:tls@opt.test --json opt.test
+expect_json "tlsrpt-gen --json" 'j["records"][0]["value"]' "v=TLSRPTv1; rua=mailto:tls@opt.test"
+run "$BIN/tlsrpt-gen" --rua mailto:tls@opt.test --strict opt.test
+expect "tlsrpt-gen refuses --strict: its check warns of nothing" 2
+run "$BIN/dkim-gen" --key-out k.pem --ttl 600 --json opt.test
+expect_json "dkim-gen --ttl and --json" '(j["records"][0]["ttl"], j["records"][0]["value"].startswith("v=DKIM1; k=rsa; p="))' "(600, True)"
+run "$BIN/dkim-gen" --key-out weak.pem --bits 1024 --strict opt.test
+expect "dkim-gen --strict: a 1024-bit key's warning stops the record" 1
+[ -z "$OUT" ] && t_ok "dkim-gen --strict: nothing printed" || t_not_ok "dkim-gen --strict: nothing printed" "$OUT"
+run "$BIN/dkim-gen" --from-key weak.pem --strict --force opt.test
+expect "dkim-gen --strict --force prints it anyway, exit 1" 1 'IN TXT "v=DKIM1; k=rsa; p='
+run "$BIN/dmarc-gen" --p none --rua mailto:d@opt.test --json opt.test
+expect_json "dmarc-gen --json" 'j["record"]' "v=DMARC1; p=none; rua=mailto:d@opt.test"
+run "$BIN/dmarc-gen" --p none --rua mailto:d@opt.test --strict --force opt.test
+expect "dmarc-gen --strict --force: printed, exit 1" 1 'IN TXT "v=DMARC1; p=none'
+run "$BIN/nomail-gen" --offline --strict --force parked.opt.test
+expect "nomail-gen --strict --force: printed, exit 1" 1 '^parked.opt.test. 3600 IN MX 0 .$'
+run "$BIN/mtasts-gen" --mx mx.opt.test --ttl 90 --json opt.test
+expect_json "mtasts-gen --ttl and --json" '(j["records"][0]["ttl"], j["policy"].startswith("version: STSv1"))' "(90, True)"
+run "$BIN/mtasts-gen" --mx mx.opt.test --force opt.test
+expect "mtasts-gen refuses --force" 2
+run "$BIN/spf-gen" --offline --zone opt.zone --include opt.test --strict sub.opt.test
+expect "spf-gen --zone answers, --strict: no warning, printed" 0 'IN TXT "v=spf1 include:opt.test -all"' 'lookups 2/10'
+run "$BIN/spf-gen" --offline --include opt.test sub.opt.test
+expect "spf-gen without the zone: the include unresolved" 0 'some names not resolved'
+run "$BIN/spf-gen" --offline --ip4 10.0.0.0/8 --strict example.com
+expect "spf-gen --strict: a private range's warning stops the record" 1
+start=$(date +%s%N)
+run "$BIN/spf-gen" $QUIET --timeout 300 --retries 1 --deadline 5000 --include opt.test x.example
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect "spf-gen --timeout --retries: an unanswered include leaves the count incomplete, the record printed" 0 'lookups at least'
+[ "$ms" -ge 550 ] && [ "$ms" -lt 3000 ] && t_ok "spf-gen: two tries of 300 ms ($ms ms)" || t_not_ok "spf-gen: two tries of 300 ms" "$ms ms"
+start=$(date +%s%N)
+run "$BIN/spf-gen" $QUIET --timeout 2000 --retries 5 --deadline 700 --include opt.test x.example
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 1500 ] && t_ok "spf-gen --deadline 700 ends the run ($ms ms)" || t_not_ok "spf-gen --deadline 700 ends the run" "$ms ms"
+run "$BIN/mtasts-gen" $QUIET --timeout 200 --retries 0 opt.test
+expect "mtasts-gen --timeout --retries: its MX lookup times out, exit 3" 3
+start=$(date +%s%N)
+run "$BIN/mtasts-gen" $QUIET --timeout 2000 --retries 3 --deadline 600 opt.test
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$RC" = 3 ] && [ "$ms" -lt 1500 ] && t_ok "mtasts-gen --deadline ($ms ms)" || t_not_ok "mtasts-gen --deadline" "exit $RC, $ms ms"
+start=$(date +%s%N)
+run "$BIN/nomail-gen" $QUIET --timeout 2000 --deadline 600 opt.test
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 1500 ] && printf '%s' "$ERR" | grep -q parked-mx-unchecked && t_ok "nomail-gen --deadline ($ms ms)" || t_not_ok "nomail-gen --deadline" "$ms ms $ERR"
+
+# the linters' --deadline, --zone, --record, --strict, --offline
+for tool in dkim-lint dmarc-lint tlsrpt-lint bimi-lint mtasts-lint spf-eval; do
+	case $tool in
+	dkim-lint) extra="--selector s" ;;
+	spf-eval) extra="--ip 192.0.2.1 --sender a@opt.test" ;;
+	*) extra= ;;
+	esac
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	run "$BIN/$tool" $QUIET --timeout 5000 --retries 3 --deadline 600 $extra opt.test
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -lt 1500 ] && t_ok "$tool --deadline 600 against a silent server ($ms ms)" || t_not_ok "$tool --deadline 600" "$ms ms, exit $RC"
+done
+run "$BIN/tlsrpt-lint" $QUIET --timeout 200 --retries 1 opt.test
+expect "tlsrpt-lint --timeout --retries: exit 3" 3
+run "$BIN/dkim-lint" --offline --zone opt.zone --selector s opt.test
+expect "dkim-lint --zone --offline: the zone answers (no record)" 1 'dkim-no-record' 's._domainkey.opt.test'
+run "$BIN/dmarc-lint" --offline --zone opt.zone opt.test
+expect "dmarc-lint --zone --offline" 0 'the policy of opt.test is the record at _dmarc.opt.test'
+run "$BIN/dmarc-lint" --offline --zone opt.zone --strict opt.test
+expect "dmarc-lint --strict: p=none's warning is exit 1" 1 'dmarc-policy-none'
+run "$BIN/tlsrpt-lint" --offline --zone opt.zone opt.test
+expect "tlsrpt-lint --zone --offline" 0 'v=TLSRPTv1; rua=mailto:tls@opt.test'
+run "$BIN/tlsrpt-lint" --offline --zone opt.zone --record 'v=TLSRPTv1; rua=ftp://x' opt.test
+expect "tlsrpt-lint --record: the candidate is checked" 1 'tlsrpt-bad-uri'
+run "$BIN/tlsrpt-lint" --offline --zone opt.zone --strict --record 'v=TLSRPTv1; rua=mailto:tls@nomx.opt.test' opt.test
+expect "tlsrpt-lint --strict: a report domain without MX is exit 1" 1 'tlsrpt-rua-no-mx'
+run "$BIN/bimi-lint" --offline --zone opt.zone --selector brand --record 'v=BIMI1; l=http://x/l.svg' opt.test
+expect "bimi-lint --record: the candidate is checked" 1 'bimi-bad-value'
+run "$BIN/bimi-lint" --offline --zone opt.zone --selector brand --strict opt.test
+expect "bimi-lint --strict" 1
+run "$BIN/mtasts-lint" --offline --zone opt.zone --record 'v=STSv1; id=bad id;' opt.test
+expect "mtasts-lint --record: the candidate is checked" 1 'mtasts-bad-id'
+printf 'version: STSv1\nmode: testing\nmx: other.opt.test\nmax_age: 604800\n' >testing.txt
+run "$BIN/mtasts-lint" --offline --zone opt.zone --policy testing.txt opt.test
+expect "mtasts-lint: an MX host not covered in testing is a warning, exit 0" 0 'mtasts-mx-not-covered-testing'
+run "$BIN/mtasts-lint" --offline --zone opt.zone --policy testing.txt --strict opt.test
+expect "mtasts-lint --strict: that warning is exit 1" 1
+
+# mail-audit's own options
+run "$BIN/mail-audit" $S --json --bimi-selector brand clean.opt.test
+expect_json "mail-audit --bimi-selector" 'j["areas"]["bimi"]["owner"]' "brand._bimi.clean.opt.test"
+run "$BIN/mail-audit" $S --json clean.opt.test
+expect_json "mail-audit: pct= reported as removed by RFC 9989" '[f["code"] for f in j["areas"]["dmarc"]["findings"] if f["code"] == "dmarc-removed-tag"]' "['dmarc-removed-tag']"
+run "$BIN/mail-audit" $S --rfc7489 --json clean.opt.test
+expect_json "mail-audit --rfc7489: no removed-tag warning for pct" '[f["code"] for f in j["areas"]["dmarc"]["findings"] if f["code"] == "dmarc-removed-tag"]' "[]"
+run "$BIN/mail-audit" $S --strict clean.opt.test
+expect "mail-audit --strict: a warning area is exit 1" 1
+run "$BIN/mail-audit" $S clean.opt.test
+expect "mail-audit without --strict: exit 0" 0
+expect_not "mail-audit without -v: the absent areas' findings are not listed" '== mta-sts'
+run "$BIN/mail-audit" $S -v clean.opt.test
+expect "mail-audit -v: the absent areas' findings too" 0 '== mta-sts'
+run "$BIN/mail-audit" $S --verbose clean.opt.test
+expect "mail-audit --verbose" 0 '== mta-sts'
+printf 'clean.opt.test\nclean.opt.test\n' >two
+run "$BIN/mail-audit" $S --batch two --concurrency 1 --no-progress
+expect "mail-audit --batch --concurrency 1 --no-progress" 0 '"domain":"clean.opt.test"'
+run "$BIN/mail-audit" $S --batch two --concurrency 0
+expect "mail-audit --concurrency 0 is refused" 2
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ca 2>/dev/null
+run "$BIN/mail-audit" $S --ca-file ca.pem --connect-to ::127.0.0.1:1 --timeout 300 --retries 0 opt.test
+expect "mail-audit --ca-file --connect-to: the policy fetched there (refused: exit 3)" 3
+run "$BIN/spf-lint" $S --batch two --concurrency 1
+expect "spf-lint --batch --concurrency 1" 0 '"domain":"clean.opt.test"'
+printf '$ORIGIN o.test.\n@ SOA ns h 1 2 3 4 5\n@ TXT "v=spf1 ip4:192.0.2.0/24 include:p.o.test -all"\np TXT "v=spf1 ip4:192.0.2.9 -all"\n' >o.zone
+run "$BIN/spf-lint" --offline --zone o.zone o.test
+expect_not "spf-lint: the tree shows the lookups alone" '^\|-- ip4:192.0.2.0/24'
+run "$BIN/spf-lint" --offline --zone o.zone --verbose o.test
+expect "spf-lint --verbose: the tree shows the terms that cost no lookup" 0 '^\|-- ip4:192.0.2.0/24$' '^\|   \|-- ip4:192.0.2.9$'
+
+# spf-flatten's record-making options
+run "$BIN/spf-flatten" --offline --record "v=spf1 $(for i in $(seq 0 2 60); do printf 'ip4:10.%d.0.0/16 ' $i; done)-all" \
+    --max-record-bytes 200 --prefix _p --json x.example
+expect_json "spf-flatten --max-record-bytes --prefix --json" '(len(j["records"]) > 2, j["records"][1]["owner"], all(len(r["value"]) <= 200 for r in j["records"]))' "(True, '_p1.x.example', True)"
+run "$BIN/spf-flatten" --offline --record 'v=spf1 ip4:192.0.2.0/24 -all' --verbose x.example
+expect "spf-flatten --verbose: the source's tree on stderr" 0
+printf '%s' "$ERR" | grep -q 'lookups 0/10' && t_ok "spf-flatten --verbose shows the count" || t_not_ok "spf-flatten --verbose shows the count" "$ERR"
+t_done
