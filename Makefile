@@ -108,7 +108,8 @@ bench:
 	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) /usr/bin/python3 bench/run.py
 
 # the RFC 7208 suite against spf-eval, pyspf and libspf2 side by side
-conformance: deps-check
+conformance:
+	@tests/deps.sh conformance
 	@$(MAKE) --no-print-directory tools $(O)/tests/dnsproxy
 	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) tests/conformance/compare.sh
 

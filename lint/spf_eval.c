@@ -176,13 +176,16 @@ name_under(const char *name, const char *domain)
  * for each validated name (at most 10 PTR names are tried) until it
  * returns true. */
 static bool
-ptr_validated(struct eval *e, bool (*fn)(const char *, void *), void *arg)
+ptr_validated(struct eval *e, bool (*fn)(const char *, void *), void *arg,
+    const dns_answer_t **reverse)
 {
 	char rev[80], name[256];
 	const dns_answer_t *a;
 
 	reverse_name(e, rev, sizeof(rev));
 	a = dns_resolver_get(e->r, rev, LDNS_RR_TYPE_PTR);
+	if (reverse)
+		*reverse = a;
 	if (a->result != DNS_OK)
 		return false;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(a->rrs) && i < 10; i++) {
@@ -231,7 +234,7 @@ ptr_macro(void *arg, const char *domain)
 
 	if (!e->ptr_done) {
 		e->ptr_done = true;
-		if (!ptr_validated(e, ptr_pick_one, &p))
+		if (!ptr_validated(e, ptr_pick_one, &p, NULL))
 			if (p.rank == 0)
 				snprintf(e->ptr_buf, sizeof(e->ptr_buf),
 				    "unknown");
@@ -372,8 +375,13 @@ mechanism(struct eval *e, const spf_term_t *t)
 		break;
 	case SPF_PTR: {
 		struct ptr_target pt = { target };
+		const dns_answer_t *rev;
 
-		m = ptr_validated(e, ptr_is_under, &pt) ? MATCH : NOMATCH;
+		m = ptr_validated(e, ptr_is_under, &pt, &rev) ? MATCH : NOMATCH;
+		/* the mechanism's own reverse lookup is a lookup of the term:
+		 * void when it finds nothing (RFC 7208 4.6.4) */
+		if (!count_void(e, rev, "the client's reverse name"))
+			m = PERMERR;
 		break;
 	}
 	default:
@@ -478,7 +486,7 @@ check_host(struct eval *e, const char *domain, char **explanation)
 		res = SPF_RESULT_PERMERROR;
 		goto done;
 	}
-	e->ctx.domain = norm;
+	e->ctx.domain = domain;	/* %{d} keeps the case it was given in */
 	e->depth++;
 	for (size_t i = 0; i < rec->nterms; i++) {
 		const spf_term_t *t = &rec->terms[i];

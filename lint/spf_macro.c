@@ -200,10 +200,12 @@ spf_macro_expand(const char *text, size_t len, const spf_macro_ctx_t *ctx,
 		char delims[8] = "";
 		size_t nd = 0;
 
+		/* any nonzero number (RFC 7208 7.3): past the number of
+		 * parts, all of them */
 		while (i < len && isdigit((unsigned char)text[i])) {
 			keep = keep * 10 + (unsigned)(text[i++] - '0');
-			if (keep > 128)
-				goto bad;
+			if (keep > 1000)
+				keep = 1000;
 		}
 		if (i > 0 && isdigit((unsigned char)text[i - 1]) && keep == 0)
 			goto bad;

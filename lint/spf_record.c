@@ -91,15 +91,17 @@ macro_scan(const char *s, size_t len, bool exp_text, bool *has_macro,
 		}
 		i++;
 		if (i < len && isdigit((unsigned char)s[i])) {
-			size_t d = i;
 			unsigned long v = 0;
 
-			while (i < len && isdigit((unsigned char)s[i]) &&
-			    i - d < 4)
+			/* RFC 7208 7.3: any nonzero number; past the
+			 * number of parts it keeps them all */
+			while (i < len && isdigit((unsigned char)s[i])) {
 				v = v * 10 + (unsigned long)(s[i++] - '0');
-			if (v == 0 || v > 128 ||
-			    (i < len && isdigit((unsigned char)s[i]))) {
-				*why = "the digit transformer must be 1 to 128";
+				if (v > 1000)
+					v = 1000;
+			}
+			if (v == 0) {
+				*why = "the digit transformer must not be 0";
 				return -1;
 			}
 		}

@@ -9,6 +9,7 @@ case "${1:-build}" in
 check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps" ;;
 asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps clang" ;;
 bench) need="$need nsd python3 iproute2 spfquery python3-spf" ;;
+conformance) need="$need nsd ldnsutils python3 python3-yaml spfquery python3-spf python3-dnspython" ;;
 esac
 
 missing=""

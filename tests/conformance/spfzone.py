@@ -95,7 +95,7 @@ class Nsd:
     """NSD on a free loopback port serving the given {origin: text};
     prefix runs it elsewhere, e.g. ["ip", "netns", "exec", NAME]."""
 
-    def __init__(self, workdir, zones, prefix=()):
+    def __init__(self, workdir, zones, prefix=(), rrl_off=False):
         self.dir = workdir
         self.prefix = list(prefix)
         os.makedirs(workdir, exist_ok=True)
@@ -120,6 +120,7 @@ class Nsd:
   logfile: "{workdir}/nsd.log"
   server-count: 1
   do-ip6: no
+{"  rrl-ratelimit: 0" if rrl_off else ""}
 remote-control:
   control-enable: no
 """)

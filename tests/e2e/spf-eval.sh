@@ -23,16 +23,25 @@ helo       TXT "v=spf1 a -all"
 helo       A 85.100.7.7
 macro      TXT "v=spf1 -all exp=%{l}.why.eval.test"
 jack.why   TXT "no mail from %{L} at %{o}"
+; RFC 7208 4.6.4: the ptr mechanism's own reverse lookup counts as void
+voidptr    TXT "v=spf1 ptr a:nx1.eval.test a:nx2.eval.test -all"
+; RFC 7208 7.3: a digit transformer past the parts keeps them all
+d129       TXT "v=spf1 exists:%{d129}.x.eval.test -all"
+d129.eval.test.x A 127.0.0.2
+; %{d} keeps the case it was given in
+case       TXT "v=spf1 -all exp=casewhy.eval.test"
+casewhy    TXT "%{d} %{o} %{s}"
 Z
 } >"$T_TMP/zones/eval.test.zone"
 { soa prov.test; echo '_spf TXT "v=spf1 ip4:85.102.0.0/20 ~all"'; } >"$T_TMP/zones/prov.test.zone"
 { soa slow.test; echo '_spf TXT "v=spf1 -all"'; } >"$T_TMP/zones/slow.test.zone"
 { soa 100.85.in-addr.arpa; echo '8.8 PTR nope.example.'; echo '8.8 PTR host.ptr.eval.test.'; } \
     >"$T_TMP/zones/100.85.in-addr.arpa.zone"
+{ soa 2.0.192.in-addr.arpa; } >"$T_TMP/zones/2.0.192.in-addr.arpa.zone"
 { soa ptr.eval.test; echo 'host A 85.100.8.8'; echo '@ TXT "v=spf1 ptr -all"'; } \
     >"$T_TMP/zones/ptr.eval.test.zone"
 
-nsd_start eval.test prov.test slow.test 100.85.in-addr.arpa ptr.eval.test ||
+nsd_start eval.test prov.test slow.test 100.85.in-addr.arpa ptr.eval.test 2.0.192.in-addr.arpa ||
     { t_not_ok "nsd starts"; t_done; exit; }
 proxy_start -x slow.test
 E() { run "$BIN/spf-eval" --server "127.0.0.1@$PROXY_PORT" "$@"; }
@@ -98,7 +107,7 @@ expect_json "json lookups" '(j["lookups"], j["void_lookups"], j["mechanism"])' "
 	    echo "$x.x TXT \"v=spf1 ip4:85.210.0.0/24 ~all\""; done
 } >"$T_TMP/zones/wide.test.zone"
 nsd_stop
-nsd_start eval.test prov.test slow.test 100.85.in-addr.arpa ptr.eval.test wide.test ||
+nsd_start eval.test prov.test slow.test 100.85.in-addr.arpa ptr.eval.test 2.0.192.in-addr.arpa wide.test ||
     { t_not_ok "nsd restarts"; t_done; exit; }
 run "$BIN/spf-eval" --server "127.0.0.1@$NSD_PORT" --json --ip 192.0.2.1 --sender a@wide.test
 expect "the wide tree, prefetched" 0
@@ -111,6 +120,14 @@ case "$fast/$slow" in
 	t_ok "prefetching: the same result in 3 round trips instead of 9" ;;
 *)	t_not_ok "prefetch" "with: $fast, without: $slow" ;;
 esac
+# three deviations found by differential testing against pyspf (issue 17)
+E() { run "$BIN/spf-eval" --server "127.0.0.1@$NSD_PORT" "$@"; }
+E --ip 192.0.2.1 --sender a@voidptr.eval.test
+expect "ptr with no PTR record: its reverse lookup is a void lookup, 3 voids, permerror" 0 '^permerror$' 'lookups 3/10, void 3/2'
+E --ip 192.0.2.1 --sender a@d129.eval.test
+expect "%{d129}: all the parts, not a permerror" 0 '^pass$' 'exists:%\{d129\}'
+E --ip 192.0.2.1 --sender u@Case.Eval.TEST
+expect "%{d} in an explanation keeps the case given, as %{o} and %{s} do" 0 '^fail$' '^  explanation: Case.Eval.TEST Case.Eval.TEST u@Case.Eval.TEST$'
 run "$BIN/spf-eval" --ip 300.1.1.1 --sender a@eval.test
 expect "a bad address is exit 2" 2
 run "$BIN/spf-eval" --ip 85.100.0.5
