@@ -73,7 +73,7 @@ slot_fill(struct slot *x, cmd_batch_input_t *in, int *status)
 		return false;
 	}
 	snprintf(x->raw, sizeof(x->raw), "%s", text);
-	if (x->why[0] == '\0' && (dns_name_normalize(text, x->name,
+	if (x->why[0] == '\0' && (util_name_normalize(text, x->name,
 	    sizeof(x->name)) != 0 || strchr(x->name, '.') == NULL))
 		snprintf(x->why, sizeof(x->why), "line %lu: not a domain name",
 		    in->line);

@@ -82,7 +82,7 @@ main(int argc, char **argv)
 			*(c == OPT_LOGO ? &logo : &cert) = optarg;
 			break;
 		case OPT_SELECTOR:
-			if (dns_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
+			if (util_name_normalize(optarg, norm, sizeof(norm)) != 0 ||
 			    strpbrk(optarg, "\\ ")) {
 				cmd_error(&o, "bad value '%s' for --selector",
 				    optarg);

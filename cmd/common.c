@@ -52,7 +52,7 @@ cmd_error(const cmd_opts_t *o, const char *fmt, ...)
 void
 cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out)
 {
-	if (dns_name_normalize(arg, out, 256) != 0) {
+	if (util_name_normalize(arg, out, 256) != 0) {
 		cmd_error(o, "'%s' is not a domain name", arg);
 		exit(EXIT_USAGE);
 	}
@@ -63,7 +63,7 @@ cmd_selector_ok(const cmd_opts_t *o, const char *arg)
 {
 	char norm[256];
 
-	if (dns_name_normalize(arg, norm, sizeof(norm)) == 0)
+	if (util_name_normalize(arg, norm, sizeof(norm)) == 0)
 		return true;
 	cmd_error(o, "bad selector '%s'", arg);
 	return false;

@@ -143,7 +143,7 @@ main(int argc, char **argv)
 			char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
 			    i), 1)), norm[256];
 
-			if (s && dns_name_normalize(s, norm, sizeof(norm)) == 0 &&
+			if (s && util_name_normalize(s, norm, sizeof(norm)) == 0 &&
 			    strcmp(norm, ".") != 0 && strchr(norm, '.'))
 				snprintf(mx[nmx++], sizeof(mx[0]), "%s", norm);
 			free(s);

@@ -89,7 +89,7 @@ scan_mx(const char *name, const ldns_rr_list *rrs, void *arg)
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX ||
 		    (t = ldns_rdf2str(ldns_rr_rdf(rr, 1))) == NULL)
 			continue;
-		if (dns_name_normalize(t, norm, sizeof(norm)) == 0 &&
+		if (util_name_normalize(t, norm, sizeof(norm)) == 0 &&
 		    (v = realloc(sc->hosts, (sc->nhosts + 1) *
 		    sizeof(*v))) != NULL) {
 			sc->hosts = v;

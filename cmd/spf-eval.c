@@ -96,7 +96,7 @@ warm(dns_resolver_t *r, const spf_request_t *q)
 	char norm[256];
 	spf_walk_t w;
 
-	if (domain == NULL || dns_name_normalize(domain, norm,
+	if (domain == NULL || util_name_normalize(domain, norm,
 	    sizeof(norm)) != 0 || strchr(norm, '.') == NULL)
 		return;
 	if (spf_walk_run(&w, r, norm, q->record, q->record ?

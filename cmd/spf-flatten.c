@@ -155,7 +155,7 @@ job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		    (snprintf(err, len, "want 1 to 10"), -1) : 0;
 	case OPT_PREFIX:
 		snprintf(test, sizeof(test), "%s1.example", arg);
-		if (dns_name_normalize(test, norm, sizeof(norm)) != 0 ||
+		if (util_name_normalize(test, norm, sizeof(norm)) != 0 ||
 		    strchr(arg, '.') || strpbrk(arg, "\\ "))
 			break;
 		j->opt.prefix = arg;
@@ -264,7 +264,7 @@ job_source(const cmd_opts_t *o, dns_resolver_t *r, const struct job *j,
 
 	if (j->source == NULL)
 		return strdup(j->record);
-	if (dns_name_normalize(j->source, name, 256) != 0) {
+	if (util_name_normalize(j->source, name, 256) != 0) {
 		job_error(o, domain, "'%s' is not a domain name", j->source);
 		*status = EXIT_USAGE;
 		return NULL;
@@ -677,7 +677,7 @@ flatten_one(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
 	char err[1024], lock[4200];
 	int status = EXIT_CLEAN, fd = -1;
 
-	if (dns_name_normalize(j->domain, u.domain, sizeof(u.domain)) != 0) {
+	if (util_name_normalize(j->domain, u.domain, sizeof(u.domain)) != 0) {
 		cmd_error(o, "'%s' is not a domain name", j->domain);
 		return EXIT_USAGE;
 	}

@@ -128,7 +128,7 @@ spf_name(const char *name, const ldns_rr_list *rrs, void *arg)
 		if (t->kind != SPF_INCLUDE || t->bad || t->has_macro ||
 		    t->domain == NULL)
 			continue;
-		if (dns_name_normalize(t->domain, target, sizeof(target)) == 0 &&
+		if (util_name_normalize(t->domain, target, sizeof(target)) == 0 &&
 		    (v = realloc(zn->parts, (zn->nparts + 1) *
 		    sizeof(*v))) != NULL) {
 			zn->parts = v;

@@ -34,6 +34,9 @@
 
 #include <ldns/ldns.h>
 
+#include "util/name.h"
+#include "util/txt.h"
+
 typedef enum dns_result {
 	DNS_OK,			/* NOERROR with records of the type */
 	DNS_NODATA,		/* NOERROR, the name has no such records */
@@ -76,6 +79,15 @@ typedef struct dns_stats {
 	unsigned long answered_from_zone;
 	unsigned rounds;		/* sequential round trips, critical path */
 	unsigned max_in_flight;
+	unsigned long retries;		/* tries after a question's first */
+	unsigned long timeouts;		/* tries that got no answer in time */
+	unsigned long truncated;	/* UDP answers with TC set */
+	unsigned long tcp;		/* questions asked again over TCP */
+	unsigned long backoffs;		/* windows halved on loss */
+	unsigned long refused;		/* answers refused by the wire check */
+	unsigned window;		/* the servers' windows at the end */
+	unsigned rto_ms;		/* the first server's timeout at the end */
+	unsigned long evicted;		/* answers dropped from the cache */
 } dns_stats_t;
 
 typedef struct dns_resolver dns_resolver_t;
@@ -128,29 +140,11 @@ void dns_resolver_zone_each(const dns_resolver_t *r,
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
 
-/** True when a and b are the same name or one lies under the other
- * (case-insensitive, normalized names). */
-bool dns_name_related(const char *a, const char *b);
-
-/** The TXT records of an answer, each with its strings joined (a NUL in
- * them is kept); *n of them in an array the caller frees with
- * dns_txt_free.  NULL and *n = 0 when there are none. */
-char **dns_txt_join(const dns_answer_t *a, size_t *n);
-void dns_txt_free(char **texts, size_t n);
-
 /** A short lowercase word for a result: "nxdomain", "timeout", ... */
 const char *dns_result_str(dns_result_t res);
 /** True for NXDOMAIN and NODATA: a "void lookup" in RFC 7208's words. */
 bool dns_result_is_void(dns_result_t res);
 /** True when no verdict can be drawn from the answer (timeout, SERVFAIL..). */
 bool dns_result_is_failure(dns_result_t res);
-
-/** Writes name (presentation format) lowercased without its final dot
- * into out, with odd bytes escaped as ldns prints them; -1 if invalid
- * (empty label, label over 63, name over 253, or does not fit). */
-int dns_name_normalize(const char *name, char *out, size_t outlen);
-/** The same for raw bytes, as SPF macro expansion makes them: every byte
- * is a byte of a label, dots separate labels. */
-int dns_name_from_raw(const char *raw, char *out, size_t outlen);
 
 #endif

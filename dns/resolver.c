@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns/table.h"
+#include "util/table.h"
 #include "dns/transport.h"
 #include "dns/wire.h"
 #include "dns/zone.h"
@@ -72,7 +72,7 @@ struct query {
 };
 
 struct dns_resolver {
-	dns_table_t *cache;
+	util_table_t *cache;
 	dns_zone_t *zones[MAX_ZONES];
 	size_t nzones;
 	dns_addr_t servers[MAX_SERVERS];
@@ -115,87 +115,6 @@ dns_result_is_failure(dns_result_t res)
 	    res != DNS_BADNAME;
 }
 
-/* Names of plain hostname bytes are handled here; anything else goes
- * through ldns's parser and printer, so that every path (the user, zone
- * files, answers, macro expansions) ends with the same text. */
-static bool
-plain_name(const char *name)
-{
-	for (; *name; name++)
-		if (!isalnum((unsigned char)*name) && !strchr("-_*.", *name))
-			return false;
-	return true;
-}
-
-int
-dns_name_normalize(const char *name, char *out, size_t outlen)
-{
-	size_t n, label = 0;
-	char abs[1100], *printed = NULL;
-
-	if (!plain_name(name)) {
-		ldns_rdf *rdf;
-
-		n = strlen(name);
-		if (n == 0 || n + 2 > sizeof(abs))
-			return -1;
-		snprintf(abs, sizeof(abs), "%s%s", name,
-		    name[n - 1] == '.' && (n < 2 || name[n - 2] != '\\') ?
-		    "" : ".");
-		if ((rdf = ldns_dname_new_frm_str(abs)) == NULL)
-			return -1;
-		if (ldns_rdf_size(rdf) <= 1 ||
-		    (printed = ldns_rdf2str(rdf)) == NULL) {
-			ldns_rdf_deep_free(rdf);
-			return -1;
-		}
-		ldns_rdf_deep_free(rdf);
-		name = printed;
-	}
-	n = strlen(name);
-	if (n > 0 && name[n - 1] == '.')
-		n--;
-	if (n == 0 || n + 1 > outlen || (!printed && n > 253))
-		goto bad;
-	for (size_t i = 0; i < n; i++) {
-		if (name[i] == '.' && !printed) {
-			if (label == 0)
-				goto bad;
-			label = 0;
-		} else if (++label > 63 && !printed)
-			goto bad;
-		out[i] = (char)tolower((unsigned char)name[i]);
-	}
-	if (label == 0 && !printed)
-		goto bad;
-	out[n] = '\0';
-	free(printed);
-	return 0;
-bad:
-	free(printed);
-	return -1;
-}
-
-int
-dns_name_from_raw(const char *raw, char *out, size_t outlen)
-{
-	char esc[1100];
-	size_t o = 0;
-
-	for (; *raw && o + 5 < sizeof(esc); raw++) {
-		unsigned char c = (unsigned char)*raw;
-
-		if (isalnum(c) || strchr("-_*.", c))
-			esc[o++] = (char)c;
-		else
-			o += (size_t)snprintf(esc + o, 5, "\\%03u", c);
-	}
-	if (*raw)
-		return -1;
-	esc[o] = '\0';
-	return dns_name_normalize(esc, out, outlen);
-}
-
 static void
 resolv_conf(dns_resolver_t *r)
 {
@@ -218,7 +137,7 @@ dns_resolver_new(const dns_options_t *opt, char *err, size_t errlen)
 {
 	dns_resolver_t *r = calloc(1, sizeof(*r));
 
-	if (r == NULL || (r->cache = dns_table_new()) == NULL) {
+	if (r == NULL || (r->cache = util_table_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(r);
 		return NULL;
@@ -269,7 +188,7 @@ dns_resolver_free(dns_resolver_t *r)
 {
 	if (r == NULL)
 		return;
-	dns_table_free(r->cache, entry_free);
+	util_table_free(r->cache, entry_free);
 	for (size_t i = 0; i < r->nzones; i++)
 		dns_zone_free(r->zones[i]);
 	free(r->aliases);
@@ -416,14 +335,14 @@ entry_submit(dns_resolver_t *r, const char *name, ldns_rr_type type,
 	char norm[256], key[272];
 	struct entry *e;
 
-	if (dns_name_normalize(name, norm, sizeof(norm)) != 0)
+	if (util_name_normalize(name, norm, sizeof(norm)) != 0)
 		snprintf(norm, sizeof(norm), "%.250s", name);
 	snprintf(key, sizeof(key), "%s/%u", norm, (unsigned)type);
-	if ((e = dns_table_get(r->cache, key)) != NULL)
+	if ((e = util_table_get(r->cache, key)) != NULL)
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL ||
 	    (e->name = strdup(norm)) == NULL ||
-	    dns_table_put(r->cache, key, e) != 0) {
+	    util_table_put(r->cache, key, e) != 0) {
 		if (e)
 			free(e->name);
 		free(e);
@@ -432,7 +351,7 @@ entry_submit(dns_resolver_t *r, const char *name, ldns_rr_type type,
 	e->type = type;
 	e->hops = hops;
 	e->round = round;
-	if (dns_name_normalize(name, norm, sizeof(norm)) != 0) {
+	if (util_name_normalize(name, norm, sizeof(norm)) != 0) {
 		snprintf(e->source, sizeof(e->source), "not sent");
 		entry_finish(e, DNS_BADNAME, NULL);
 	} else if (entry_from_zone(r, e))
@@ -635,7 +554,7 @@ question_matches(const ldns_pkt *p, const struct query *q)
 		return false;
 	if ((s = ldns_rdf2str(ldns_rr_owner(qr))) == NULL)
 		return false;
-	ok = dns_name_normalize(s, name, sizeof(name)) == 0 &&
+	ok = util_name_normalize(s, name, sizeof(name)) == 0 &&
 	    strcmp(name, q->e->name) == 0;
 	free(s);
 	return ok;
@@ -662,7 +581,7 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 			const ldns_rr *rr = ldns_rr_list_rr(an, i);
 			char *s = ldns_rdf2str(ldns_rr_owner(rr));
 			int bad = !s ||
-			    dns_name_normalize(s, owner, sizeof(owner)) != 0;
+			    util_name_normalize(s, owner, sizeof(owner)) != 0;
 
 			free(s);
 			if (bad || strcmp(owner, cur) != 0 ||
@@ -681,7 +600,7 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 		}
 		memcpy(seen[hop], cur, sizeof(cur));
 		char *t = ldns_rdf2str(ldns_rr_rdf(cname, 0));
-		int bad = !t || dns_name_normalize(t, cur, sizeof(cur)) != 0;
+		int bad = !t || util_name_normalize(t, cur, sizeof(cur)) != 0;
 
 		free(t);
 		if (bad)
@@ -1016,55 +935,3 @@ dns_resolver_get(dns_resolver_t *r, const char *name, ldns_rr_type type)
 	return a ? a : &unsettled;
 }
 
-char **
-dns_txt_join(const dns_answer_t *a, size_t *n)
-{
-	char **out;
-
-	*n = 0;
-	if (a->result != DNS_OK || (out = calloc(ldns_rr_list_rr_count(a->rrs),
-	    sizeof(char *))) == NULL)
-		return NULL;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(a->rrs); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
-		size_t len = 0;
-		char *t;
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
-			continue;
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
-			len += ldns_rdf_size(ldns_rr_rdf(rr, k)) - 1;
-		if ((t = malloc(len + 1)) == NULL)
-			continue;
-		len = 0;
-		for (size_t k = 0; k < ldns_rr_rd_count(rr); k++) {
-			const ldns_rdf *rd = ldns_rr_rdf(rr, k);
-
-			memcpy(t + len, ldns_rdf_data(rd) + 1,
-			    ldns_rdf_size(rd) - 1);
-			len += ldns_rdf_size(rd) - 1;
-		}
-		t[len] = '\0';
-		out[(*n)++] = t;
-	}
-	return out;
-}
-
-void
-dns_txt_free(char **texts, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(texts[i]);
-	free(texts);
-}
-
-bool
-dns_name_related(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la < lb)
-		return dns_name_related(b, a);
-	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
-	    a[la - lb - 1] == '.');
-}

@@ -1,6 +1,7 @@
 #include "dns/transport.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -12,6 +13,146 @@
 
 #include "dns/wire.h"
 #include "util/time.h"
+
+size_t
+dns_query_wire(uint8_t *buf, const char *name, uint16_t type, uint16_t id)
+{
+	static const uint8_t opt[] = { 0, 0, 41, DNS_EDNS_SIZE >> 8,
+	    DNS_EDNS_SIZE & 0xff, 0, 0, 0, 0, 0, 0 };
+	size_t n = 12;
+
+	buf[0] = (uint8_t)(id >> 8);
+	buf[1] = (uint8_t)id;
+	buf[2] = 0x01;			/* RD */
+	buf[3] = 0;
+	memcpy(buf + 4, "\0\1\0\0\0\0\0\1", 8);	/* 1 question, 1 OPT */
+	/* labels from the presentation form, \DDD and \X unescaped */
+	while (*name) {
+		size_t at = n++, l = 0;
+
+		while (*name && *name != '.') {
+			uint8_t c = (uint8_t)*name++;
+
+			if (c == '\\' && isdigit((unsigned char)name[0]) &&
+			    isdigit((unsigned char)name[1]) &&
+			    isdigit((unsigned char)name[2])) {
+				c = (uint8_t)((name[0] - '0') * 100 +
+				    (name[1] - '0') * 10 + (name[2] - '0'));
+				name += 3;
+			} else if (c == '\\' && *name)
+				c = (uint8_t)*name++;
+			if (++l > 63 || n >= 268)
+				return 0;
+			buf[n++] = c;
+		}
+		if (l == 0)
+			return 0;
+		buf[at] = (uint8_t)l;
+		if (*name == '.')
+			name++;
+	}
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)(type >> 8);
+	buf[n++] = (uint8_t)type;
+	buf[n++] = 0;
+	buf[n++] = 1;			/* IN */
+	memcpy(buf + n, opt, sizeof(opt));
+	return n + sizeof(opt);
+}
+
+int
+dns_udp_open(const dns_addr_t *a)
+{
+	int fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && connect(fd, (const struct sockaddr *)&a->ss,
+	    a->len) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int
+dns_tcp_start(dns_tcp_t *t, const dns_addr_t *a, const uint8_t *q,
+    size_t qlen)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	if (qlen > 65535 || (t->buf = malloc(qlen + 2)) == NULL)
+		return -1;
+	t->buf[0] = (uint8_t)(qlen >> 8);
+	t->buf[1] = (uint8_t)qlen;
+	memcpy(t->buf + 2, q, qlen);
+	t->len = qlen + 2;
+	t->fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (t->fd < 0 || (connect(t->fd, (const struct sockaddr *)&a->ss,
+	    a->len) != 0 && errno != EINPROGRESS)) {
+		dns_tcp_close(t);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dns_tcp_io(dns_tcp_t *t, const uint8_t **ans, size_t *alen, const char **why)
+{
+	ssize_t n;
+
+	*why = NULL;
+	while (!t->reading) {
+		n = send(t->fd, t->buf + t->done, t->len - t->done,
+		    MSG_NOSIGNAL);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINPROGRESS ||
+			    errno == EINTR ? 0 : -1;
+		if ((t->done += (size_t)n) == t->len) {
+			t->reading = true;
+			t->done = 0;
+			t->len = 2;	/* the length first */
+		}
+	}
+	for (;;) {
+		if (t->done == t->len && t->len == 2) {
+			size_t mlen = (size_t)t->buf[0] << 8 | t->buf[1];
+			uint8_t *nb;
+
+			if (mlen < 12) {
+				*why = "a TCP answer shorter than a header";
+				return -1;
+			}
+			if ((nb = realloc(t->buf, mlen + 2)) == NULL)
+				return -1;
+			t->buf = nb;
+			t->len = mlen + 2;
+		}
+		if (t->done == t->len) {
+			*ans = t->buf + 2;
+			*alen = t->len - 2;
+			return 1;
+		}
+		n = recv(t->fd, t->buf + t->done, t->len - t->done, 0);
+		if (n == 0) {
+			*why = "the server closed the connection";
+			return -1;
+		}
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		t->done += (size_t)n;
+	}
+}
+
+void
+dns_tcp_close(dns_tcp_t *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->buf);
+	t->fd = -1;
+	t->buf = NULL;
+}
 
 int
 dns_addr_parse(dns_addr_t *a, const char *text)

@@ -10,14 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dns/dns.h"
-#include "dns/table.h"
+#include "util/name.h"
+#include "util/table.h"
 #include "util/file.h"
 
 struct dns_zone {
 	char *path;
 	char *origin;
-	dns_table_t *names;	/* normalized owner -> ldns_rr_list (maybe empty) */
+	util_table_t *names;	/* normalized owner -> ldns_rr_list (maybe empty) */
 };
 
 static void
@@ -31,7 +31,7 @@ dns_zone_free(dns_zone_t *z)
 {
 	if (z == NULL)
 		return;
-	dns_table_free(z->names, free_list);
+	util_table_free(z->names, free_list);
 	free(z->path);
 	free(z->origin);
 	free(z);
@@ -57,7 +57,7 @@ owner_str(const ldns_rr *rr, char *out, size_t len)
 
 	if (s == NULL)
 		return -1;
-	rc = dns_name_normalize(s, out, len);
+	rc = util_name_normalize(s, out, len);
 	free(s);
 	return rc;
 }
@@ -67,13 +67,13 @@ owner_str(const ldns_rr *rr, char *out, size_t len)
 static ldns_rr_list *
 node_get(dns_zone_t *z, const char *name)
 {
-	ldns_rr_list *l = dns_table_get(z->names, name);
+	ldns_rr_list *l = util_table_get(z->names, name);
 	const char *dot;
 
 	if (l)
 		return l;
 	if ((l = ldns_rr_list_new()) == NULL ||
-	    dns_table_put(z->names, name, l) != 0) {
+	    util_table_put(z->names, name, l) != 0) {
 		ldns_rr_list_free(l);
 		return NULL;
 	}
@@ -422,7 +422,7 @@ dns_zone_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if ((z = calloc(1, sizeof(*z))) == NULL ||
-	    (z->names = dns_table_new()) == NULL ||
+	    (z->names = util_table_new()) == NULL ||
 	    (z->path = strdup(path)) == NULL)
 		goto nomem;
 	if (owner_str(soa, name, sizeof(name)) != 0 ||
@@ -505,7 +505,7 @@ answer_at(const ldns_rr_list *node, const char *qname, ldns_rr_type type,
 		char *s = ldns_rdf2str(ldns_rr_rdf(cname, 0));
 		char buf[256];
 
-		if (s && dns_name_normalize(s, buf, sizeof(buf)) == 0) {
+		if (s && util_name_normalize(s, buf, sizeof(buf)) == 0) {
 			free(s);
 			*target = strdup(buf);
 			return DNS_ZONE_CNAME;
@@ -519,7 +519,7 @@ dns_zone_result_t
 dns_zone_lookup(const dns_zone_t *z, const char *name, ldns_rr_type type,
     ldns_rr_list **rrs, char **target)
 {
-	const ldns_rr_list *node = dns_table_get(z->names, name);
+	const ldns_rr_list *node = util_table_get(z->names, name);
 	const char *encloser = name;
 	char wild[258];
 
@@ -532,10 +532,10 @@ dns_zone_lookup(const dns_zone_t *z, const char *name, ldns_rr_type type,
 		encloser++;
 		if (dns_zone_covers(z, encloser) < 0)
 			break;
-		if (dns_table_get(z->names, encloser) == NULL)
+		if (util_table_get(z->names, encloser) == NULL)
 			continue;
 		snprintf(wild, sizeof(wild), "*.%s", encloser);
-		node = dns_table_get(z->names, wild);
+		node = util_table_get(z->names, wild);
 		if (node)
 			return answer_at(node, name, type, rrs, target);
 		break;
@@ -604,9 +604,9 @@ dns_zone_each(const dns_zone_t *z,
 {
 	struct names ns = { 0 };
 
-	dns_table_each(z->names, collect, &ns);
+	util_table_each(z->names, collect, &ns);
 	qsort(ns.v, ns.n, sizeof(*ns.v), canonical_cmp);
 	for (size_t i = 0; i < ns.n; i++)
-		fn(ns.v[i], dns_table_get(z->names, ns.v[i]), arg);
+		fn(ns.v[i], util_table_get(z->names, ns.v[i]), arg);
 	free(ns.v);
 }

@@ -138,8 +138,8 @@ term_set(struct ctx *c, const char *domain, const spf_term_t *t,
 		return fl_set_add(got, t->kind == SPF_IP6, t->addr,
 		    t->kind == SPF_IP6 ? (t->cidr6 < 0 ? 128 : t->cidr6) :
 		    (t->cidr4 < 0 ? 32 : t->cidr4)) ? C_CANNOT : C_OK;
-	if (t->has_macro || (t->domain ? dns_name_from_raw(t->domain, name,
-	    sizeof(name)) : dns_name_normalize(domain, name, sizeof(name))))
+	if (t->has_macro || (t->domain ? util_name_from_raw(t->domain, name,
+	    sizeof(name)) : util_name_normalize(domain, name, sizeof(name))))
 		return C_UNFLAT;
 	switch (t->kind) {
 	case SPF_A:
@@ -160,7 +160,7 @@ term_set(struct ctx *c, const char *domain, const spf_term_t *t,
 			char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
 			    i), 1)), host[256];
 
-			rc = s && dns_name_normalize(s, host, sizeof(host)) == 0 ?
+			rc = s && util_name_normalize(s, host, sizeof(host)) == 0 ?
 			    addresses(c, host, t->cidr4, t->cidr6, got) : C_OK;
 			free(s);
 			if (rc != C_OK)

@@ -136,7 +136,7 @@ host_ok(const char *s, size_t n, char *out, size_t len)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return strchr(buf, '.') != NULL &&
-	    dns_name_normalize(buf, out, len) == 0;
+	    util_name_normalize(buf, out, len) == 0;
 }
 
 /* mailto:local@domain[?hfields]: one address (DMARC encodes commas) */

@@ -23,7 +23,7 @@ look(dns_resolver_t *r, const char *name, char **rec, dmarc_found_t *out,
 		    dns_result_str(a->result));
 		return -1;
 	}
-	texts = dns_txt_join(a, &n);
+	texts = util_txt_join(a->result == DNS_OK ? a->rrs : NULL, &n);
 	for (size_t i = 0; i < n; i++) {
 		const char *t = texts[i];
 
@@ -37,7 +37,7 @@ look(dns_resolver_t *r, const char *name, char **rec, dmarc_found_t *out,
 			lint_findings_add(f, &dmarc_codes[DMARC_SPF_RECORD],
 			    owner, 0L, owner);
 	}
-	dns_txt_free(texts, n);
+	util_txt_free(texts, n);
 	if (found > 1) {	/* all discarded: the walk goes on */
 		lint_findings_add(f, &dmarc_codes[DMARC_MULTIPLE], owner, -1L,
 		    found, owner);

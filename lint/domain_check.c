@@ -146,7 +146,7 @@ lint_txt_fetch(dns_resolver_t *r, const char *owner, const char *record,
 		lint_report_dns_fail(rp, owner, LDNS_RR_TYPE_TXT, a);
 		return -1;
 	}
-	*texts = dns_txt_join(a, n);
+	*texts = util_txt_join(a->result == DNS_OK ? a->rrs : NULL, n);
 	return 0;
 }
 
@@ -166,7 +166,7 @@ txt_pick(dns_resolver_t *r, const char *owner, const char *record,
 		if ((record || strncmp(texts[i], prefix, strlen(prefix)) == 0) &&
 		    (*count)++ == 0)
 			rec = strdup(texts[i]);
-	dns_txt_free(texts, n);
+	util_txt_free(texts, n);
 	return rec;
 }
 
@@ -210,7 +210,7 @@ dkim_domain_check(dns_resolver_t *r, const char *domain, const char *selector,
 		rp->record = strdup(texts[0]);
 		dkim_record_check(texts[0], rp->owner, &rp->f);
 	}
-	dns_txt_free(texts, n);
+	util_txt_free(texts, n);
 }
 
 /* ---- TLS-RPT ---- */
@@ -249,7 +249,7 @@ tlsrpt_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 			const char *at_sign = strchr(u, '@');
 
 			if (strncasecmp(u, "mailto:", 7) || at_sign == NULL ||
-			    dns_name_normalize(at_sign + 1, norm,
+			    util_name_normalize(at_sign + 1, norm,
 			    sizeof(norm)) != 0)
 				continue;
 			lint_mailbox_domain_check(r, norm,
@@ -276,7 +276,7 @@ dmarc_destinations(dns_resolver_t *r, const char *policy,
 
 		if (!u->mailto)
 			continue;
-		if (!dns_name_related(u->host, policy)) {
+		if (!util_name_related(u->host, policy)) {
 			snprintf(auth, sizeof(auth), "%s._report._dmarc.%s",
 			    policy, u->host);
 			if (lint_txt_fetch(r, auth, NULL, &texts, &n, rp) == 0) {
@@ -287,7 +287,7 @@ dmarc_destinations(dns_resolver_t *r, const char *policy,
 					    &dmarc_codes[DMARC_UNAUTHORIZED],
 					    rp->owner, -1L, u->host, policy,
 					    auth);
-				dns_txt_free(texts, n);
+				util_txt_free(texts, n);
 			}
 		}
 		lint_mailbox_domain_check(r, u->host,
@@ -540,7 +540,7 @@ mx_hosts(dns_resolver_t *r, const char *domain, char names[][256], size_t max,
 		char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs, i),
 		    1));
 
-		if (s && dns_name_normalize(s, names[*n], 256) == 0)
+		if (s && util_name_normalize(s, names[*n], 256) == 0)
 			(*n)++;
 		free(s);
 	}
@@ -793,7 +793,7 @@ parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 		char **texts;
 		size_t n, revoked = 0;
 
-		texts = dns_txt_join(dk, &n);
+		texts = util_txt_join(dk->result == DNS_OK ? dk->rrs : NULL, &n);
 		for (size_t i = 0; i < n; i++) {
 			lint_taglist_t t;
 			size_t at;
@@ -807,6 +807,6 @@ parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 		if (revoked == 0)
 			lint_findings_add(&rp->f, &parked_codes[PARKED_DKIM],
 			    dkim, -1L, dkim);
-		dns_txt_free(texts, n);
+		util_txt_free(texts, n);
 	}
 }

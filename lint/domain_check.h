@@ -41,7 +41,7 @@ void lint_report_dns_fail(lint_report_t *rp, const char *name,
 /** The TXT records at owner, each with its strings joined, or record
  * alone when it is given (a candidate standing for what is published).
  * -1 when the lookup failed (noted in rp); the caller frees *texts with
- * dns_txt_free. */
+ * util_txt_free. */
 int lint_txt_fetch(dns_resolver_t *r, const char *owner, const char *record,
     char ***texts, size_t *n, lint_report_t *rp);
 

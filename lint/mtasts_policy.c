@@ -76,7 +76,7 @@ mtasts_pattern_ok(const char *s)
 	const char *h = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
 	const char *last = strrchr(h, '.');
 
-	return dns_name_normalize(h, norm, sizeof(norm)) == 0 &&
+	return util_name_normalize(h, norm, sizeof(norm)) == 0 &&
 	    !strchr(h, '*') && last &&
 	    strspn(last + 1, "0123456789") != strlen(last + 1);
 }

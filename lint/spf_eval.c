@@ -98,7 +98,7 @@ domain_ok(const char *raw, char *out, size_t len)
 			label = 0;
 		}
 	}
-	return dns_name_from_raw(raw, out, len) == 0;
+	return util_name_from_raw(raw, out, len) == 0;
 }
 
 /* Addresses of name in the client's family that match under prefix */
@@ -192,7 +192,7 @@ ptr_validated(struct eval *e, bool (*fn)(const char *, void *), void *arg,
 		char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs, i),
 		    0));
 		const dns_answer_t *b;
-		bool ok = s && dns_name_normalize(s, name, sizeof(name)) == 0;
+		bool ok = s && util_name_normalize(s, name, sizeof(name)) == 0;
 
 		free(s);
 		if (!ok)
@@ -364,7 +364,7 @@ mechanism(struct eval *e, const spf_term_t *t)
 			char *s = ldns_rdf2str(ldns_rr_rdf(mx, 1)), host[256];
 			const dns_answer_t *b;
 
-			if (s && dns_name_normalize(s, host, sizeof(host)) == 0) {
+			if (s && util_name_normalize(s, host, sizeof(host)) == 0) {
 				b = dns_resolver_get(e->r, host, addr_type(e));
 				if (b->result == DNS_OK &&
 				    addr_match(e, b->rrs, prefix))

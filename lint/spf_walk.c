@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns/table.h"
+#include "util/table.h"
 #include "lint/spf_check.h"
 #include "lint/spf_codes.h"
 
@@ -17,7 +17,7 @@ struct pass {
 	dns_resolver_t *r;
 	spf_walk_memo_t *memo;
 	unsigned pending;	/* answers this pass lacked */
-	dns_table_t *checked;	/* domains whose record was checked */
+	util_table_t *checked;	/* domains whose record was checked */
 	const char *path[MAX_DEPTH];	/* include/redirect chain */
 	size_t depth;
 	bool cut;
@@ -207,8 +207,8 @@ walk_term(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 		    (long)t->offset, spf_kind_str(t->kind));
 		return;
 	}
-	if ((t->domain ? dns_name_from_raw(t->domain, norm, sizeof(norm)) :
-	    dns_name_normalize(n->domain, norm, sizeof(norm))) != 0)
+	if ((t->domain ? util_name_from_raw(t->domain, norm, sizeof(norm)) :
+	    util_name_normalize(n->domain, norm, sizeof(norm))) != 0)
 		return;		/* the parser reported it */
 	it->target = strdup(norm);
 	if (it->target == NULL)
@@ -272,7 +272,7 @@ struct memo_entry {
 };
 
 struct spf_walk_memo {
-	dns_table_t *t;		/* "1domain" (top) or "0domain" */
+	util_table_t *t;		/* "1domain" (top) or "0domain" */
 	struct memo_entry *retired;
 };
 
@@ -294,7 +294,7 @@ spf_walk_memo_new(void)
 {
 	spf_walk_memo_t *m = calloc(1, sizeof(*m));
 
-	if (m && (m->t = dns_table_new()) == NULL) {
+	if (m && (m->t = util_table_new()) == NULL) {
 		free(m);
 		m = NULL;
 	}
@@ -306,7 +306,7 @@ spf_walk_memo_free(spf_walk_memo_t *m)
 {
 	if (m == NULL)
 		return;
-	dns_table_free(m->t, memo_entry_free);
+	util_table_free(m->t, memo_entry_free);
 	while (m->retired) {
 		struct memo_entry *e = m->retired;
 
@@ -327,7 +327,7 @@ memo_get(spf_walk_memo_t *m, const char *domain, const char *text,
 	struct memo_entry *e;
 
 	snprintf(key, sizeof(key), "%d%s", top, domain);
-	struct memo_entry *old = dns_table_get(m->t, key);
+	struct memo_entry *old = util_table_get(m->t, key);
 
 	if (old && old->len == len && memcmp(old->text, text, len) == 0)
 		return old;
@@ -342,7 +342,7 @@ memo_get(spf_walk_memo_t *m, const char *domain, const char *text,
 	e->rec = spf_record_parse(text, len, domain, &e->f);
 	if (e->rec)
 		spf_record_check(e->rec, domain, top, &e->f);
-	if (dns_table_put(m->t, key, e) != 0) {
+	if (util_table_put(m->t, key, e) != 0) {
 		memo_entry_free(e);
 		return NULL;
 	}
@@ -369,9 +369,9 @@ walk_node(struct pass *p, const char *domain, const char *text, size_t len,
 	}
 	/* a record's own findings are reported once however often it is
 	 * included; the lookups it costs count every time */
-	first = domain == NULL || dns_table_get(p->checked, domain) == NULL;
+	first = domain == NULL || util_table_get(p->checked, domain) == NULL;
 	if (first && domain)
-		dns_table_put(p->checked, domain, p);
+		util_table_put(p->checked, domain, p);
 	lint_findings_init(&scratch);
 	if (p->memo && domain) {
 		const struct memo_entry *e = memo_get(p->memo, domain, text,
@@ -566,7 +566,7 @@ walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 	char norm[256];
 
 	memset(w, 0, sizeof(*w));
-	if (domain && dns_name_normalize(domain, norm, sizeof(norm)) == 0)
+	if (domain && util_name_normalize(domain, norm, sizeof(norm)) == 0)
 		domain = norm;
 	for (;;) {
 		memset(&p, 0, sizeof(p));
@@ -574,7 +574,7 @@ walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 		p.r = r;
 		p.memo = memo;
 		p.part = part;
-		if ((p.checked = dns_table_new()) == NULL)
+		if ((p.checked = util_table_new()) == NULL)
 			return -1;
 		node_free(w->root);
 		lint_findings_clear(&w->findings);
@@ -584,7 +584,7 @@ walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 		w->passes++;
 		int rc = walk_root(&p, domain, record, len);
 
-		dns_table_free(p.checked, NULL);
+		util_table_free(p.checked, NULL);
 		if (rc != 0)
 			return -1;
 		/* deferred: the caller waits, for many walks at once */

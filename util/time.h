@@ -6,6 +6,8 @@
 
 /** Milliseconds of CLOCK_MONOTONIC. */
 uint64_t util_now_ms(void);
+/** Microseconds of CLOCK_MONOTONIC. */
+uint64_t util_now_us(void);
 
 /** Milliseconds left until deadline (a util_now_ms value), 0 when past. */
 unsigned util_ms_left(uint64_t deadline);

@@ -18,7 +18,7 @@ zg_dmarc_authorizations(zg_set_t *set, const char *domain,
 
 		if (dmarc_uri_parse(uris[i], strlen(uris[i]), &u) != 0)
 			continue;
-		if (u.mailto && !dns_name_related(u.host, domain)) {
+		if (u.mailto && !util_name_related(u.host, domain)) {
 			snprintf(auth, sizeof(auth), "%s._report._dmarc.%s",
 			    domain, u.host);
 			for (size_t j = 0; j < set->n; j++)

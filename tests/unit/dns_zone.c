@@ -190,16 +190,16 @@ test_dns_zone(void)
 	tap_check(st.queries == 0, "offline sends no query");
 	dns_resolver_free(r);
 
-	tap_check(dns_name_normalize("Mail.Example.COM.", out, sizeof(out)) ==
+	tap_check(util_name_normalize("Mail.Example.COM.", out, sizeof(out)) ==
 	    0 && strcmp(out, "mail.example.com") == 0, "names normalize");
-	tap_check(dns_name_normalize("a..b", out, sizeof(out)) != 0 &&
-	    dns_name_normalize("", out, sizeof(out)) != 0 &&
-	    dns_name_normalize(".", out, sizeof(out)) != 0,
+	tap_check(util_name_normalize("a..b", out, sizeof(out)) != 0 &&
+	    util_name_normalize("", out, sizeof(out)) != 0 &&
+	    util_name_normalize(".", out, sizeof(out)) != 0,
 	    "empty labels are refused");
 	char label[80];
 	memset(label, 'x', 64);
 	strcpy(label + 64, ".com");
-	tap_check(dns_name_normalize(label, out, sizeof(out)) != 0,
+	tap_check(util_name_normalize(label, out, sizeof(out)) != 0,
 	    "a 64-byte label is refused");
 
 	dns_options_t bad_server = { .servers = (const char *[]){ "nonsense" },

@@ -1,4 +1,4 @@
-#include "dns/table.h"
+#include "util/table.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@ struct slot {
 	void *value;
 };
 
-struct dns_table {
+struct util_table {
 	struct slot *slots;
 	size_t cap;	/* a power of two */
 	size_t used;
@@ -27,10 +27,10 @@ hash(const char *s)
 	return h;
 }
 
-dns_table_t *
-dns_table_new(void)
+util_table_t *
+util_table_new(void)
 {
-	dns_table_t *t = calloc(1, sizeof(*t));
+	util_table_t *t = calloc(1, sizeof(*t));
 
 	if (t == NULL)
 		return NULL;
@@ -44,7 +44,7 @@ dns_table_new(void)
 }
 
 void
-dns_table_free(dns_table_t *t, void (*free_value)(void *))
+util_table_free(util_table_t *t, void (*free_value)(void *))
 {
 	if (t == NULL)
 		return;
@@ -60,7 +60,7 @@ dns_table_free(dns_table_t *t, void (*free_value)(void *))
 }
 
 static struct slot *
-find(const dns_table_t *t, const char *key)
+find(const util_table_t *t, const char *key)
 {
 	size_t i = hash(key) & (t->cap - 1);
 
@@ -70,7 +70,7 @@ find(const dns_table_t *t, const char *key)
 }
 
 void *
-dns_table_get(const dns_table_t *t, const char *key)
+util_table_get(const util_table_t *t, const char *key)
 {
 	struct slot *s = find(t, key);
 
@@ -78,9 +78,9 @@ dns_table_get(const dns_table_t *t, const char *key)
 }
 
 static int
-grow(dns_table_t *t)
+grow(util_table_t *t)
 {
-	dns_table_t bigger = { calloc(t->cap * 2, sizeof(struct slot)),
+	util_table_t bigger = { calloc(t->cap * 2, sizeof(struct slot)),
 	    t->cap * 2, t->used };
 
 	if (bigger.slots == NULL)
@@ -94,7 +94,7 @@ grow(dns_table_t *t)
 }
 
 int
-dns_table_put(dns_table_t *t, const char *key, void *value)
+util_table_put(util_table_t *t, const char *key, void *value)
 {
 	struct slot *s;
 
@@ -111,13 +111,42 @@ dns_table_put(dns_table_t *t, const char *key, void *value)
 }
 
 size_t
-dns_table_count(const dns_table_t *t)
+util_table_prune(util_table_t *t, int (*keep)(void *value, void *arg),
+    void *arg, void (*free_value)(void *))
+{
+	struct slot *old = t->slots;
+	size_t cap = t->cap, removed = 0;
+	util_table_t fresh = { calloc(cap, sizeof(struct slot)), cap, 0 };
+
+	if (fresh.slots == NULL)
+		return 0;
+	/* rebuilt from the kept keys: no tombstones, probes stay short */
+	for (size_t i = 0; i < cap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		if (keep(old[i].value, arg)) {
+			*find(&fresh, old[i].key) = old[i];
+			fresh.used++;
+		} else {
+			free(old[i].key);
+			if (free_value)
+				free_value(old[i].value);
+			removed++;
+		}
+	}
+	free(old);
+	*t = fresh;
+	return removed;
+}
+
+size_t
+util_table_count(const util_table_t *t)
 {
 	return t->used;
 }
 
 void
-dns_table_each(const dns_table_t *t,
+util_table_each(const util_table_t *t,
     void (*fn)(const char *key, void *value, void *arg), void *arg)
 {
 	for (size_t i = 0; i < t->cap; i++)

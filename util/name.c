@@ -1,0 +1,101 @@
+#include "util/name.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+/* Names of plain hostname bytes are handled here; anything else goes
+ * through ldns's parser and printer, so that every path (the user, zone
+ * files, answers, macro expansions) ends with the same text. */
+static bool
+plain_name(const char *name)
+{
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && !strchr("-_*.", *name))
+			return false;
+	return true;
+}
+
+int
+util_name_normalize(const char *name, char *out, size_t outlen)
+{
+	size_t n, label = 0;
+	char abs[1100], *printed = NULL;
+
+	if (!plain_name(name)) {
+		ldns_rdf *rdf;
+
+		n = strlen(name);
+		if (n == 0 || n + 2 > sizeof(abs))
+			return -1;
+		snprintf(abs, sizeof(abs), "%s%s", name,
+		    name[n - 1] == '.' && (n < 2 || name[n - 2] != '\\') ?
+		    "" : ".");
+		if ((rdf = ldns_dname_new_frm_str(abs)) == NULL)
+			return -1;
+		if (ldns_rdf_size(rdf) <= 1 ||
+		    (printed = ldns_rdf2str(rdf)) == NULL) {
+			ldns_rdf_deep_free(rdf);
+			return -1;
+		}
+		ldns_rdf_deep_free(rdf);
+		name = printed;
+	}
+	n = strlen(name);
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n + 1 > outlen || (!printed && n > 253))
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] == '.' && !printed) {
+			if (label == 0)
+				goto bad;
+			label = 0;
+		} else if (++label > 63 && !printed)
+			goto bad;
+		out[i] = (char)tolower((unsigned char)name[i]);
+	}
+	if (label == 0 && !printed)
+		goto bad;
+	out[n] = '\0';
+	free(printed);
+	return 0;
+bad:
+	free(printed);
+	return -1;
+}
+
+int
+util_name_from_raw(const char *raw, char *out, size_t outlen)
+{
+	char esc[1100];
+	size_t o = 0;
+
+	for (; *raw && o + 5 < sizeof(esc); raw++) {
+		unsigned char c = (unsigned char)*raw;
+
+		if (isalnum(c) || strchr("-_*.", c))
+			esc[o++] = (char)c;
+		else
+			o += (size_t)snprintf(esc + o, 5, "\\%03u", c);
+	}
+	if (*raw)
+		return -1;
+	esc[o] = '\0';
+	return util_name_normalize(esc, out, outlen);
+}
+
+bool
+util_name_related(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la < lb)
+		return util_name_related(b, a);
+	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
+	    a[la - lb - 1] == '.');
+}

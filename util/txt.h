@@ -1,0 +1,15 @@
+/* TXT records as text: each record's strings joined (RFC 7208 3.3). */
+#ifndef AUTHZONE_UTIL_TXT_H
+#define AUTHZONE_UTIL_TXT_H
+
+#include <stddef.h>
+
+#include <ldns/ldns.h>
+
+/** The TXT records of rrs, each with its strings joined (a NUL in them is
+ * kept); *n of them in an array the caller frees with util_txt_free.
+ * NULL and *n = 0 when there are none. */
+char **util_txt_join(const ldns_rr_list *rrs, size_t *n);
+void util_txt_free(char **texts, size_t n);
+
+#endif
