@@ -142,7 +142,10 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 
 			dns_resolver_deadline_set(r, first_due > now ?
 			    (unsigned)(first_due - now) : 1);
+			/* what no domain of the window asked for goes */
+			dns_resolver_trim(r);
 			dns_resolver_wait(r);
+			dns_resolver_epoch(r);
 		}
 	}
 	progress(b, head, t0, true);

@@ -275,6 +275,7 @@ cmd_resolver(const cmd_opts_t *o)
 		.servers = o->servers, .nservers = o->nservers,
 		.timeout_ms = o->timeout_ms, .retries = o->retries,
 		.deadline_ms = o->deadline_ms, .offline = o->offline,
+		.max_in_flight = o->concurrency,
 	};
 	char err[512];
 	dns_resolver_t *r = dns_resolver_new(&dopt, err, sizeof(err));

@@ -50,6 +50,7 @@ typedef struct cmd_opts {
 	const char *zones[CMD_MAX_ZONES];
 	size_t nzones;
 	unsigned timeout_ms, retries, deadline_ms;
+	unsigned concurrency;	/* queries in flight at most; 0: default */
 } cmd_opts_t;
 
 /* The long options every tool has; end a tool's table with them. */
@@ -137,6 +138,8 @@ void cmd_findings_print(FILE *fp, const lint_findings_t *f, bool color);
 json_t *cmd_findings_json(const lint_findings_t *f);
 /** The resolver's counters as a JSON object (a new reference). */
 json_t *cmd_dns_json(const dns_resolver_t *r);
+/** The same as a line on stderr, after a batch: "TOOL: dns: ...". */
+void cmd_dns_summary(const char *tool, const dns_resolver_t *r);
 /** Prints one JSON document and a newline on stdout. */
 void cmd_json_print(json_t *doc);
 /** Prints doc on one line of stdout (JSON Lines) and drops it. */

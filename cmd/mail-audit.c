@@ -38,8 +38,10 @@ usage(FILE *fp, int status)
 		    "warning\n"
 		    "      --batch FILE     audit the domains of FILE (- for "
 		    "stdin), JSON Lines\n"
-		    "      --concurrency N  domains in flight at once in a batch "
-		    "(default 1000)\n"
+		    "      --concurrency N  at most N queries in flight, all "
+		    "servers together\n"
+		    "                       (default 256; each server's "
+		    "window adapts below it)\n"
 		    "      --no-progress    no progress line on a terminal\n", fp);
 		cmd_https_help(fp);
 		cmd_common_help(fp, ACCEPTS);
@@ -165,7 +167,7 @@ summary(const struct audit_run *a, dns_resolver_t *r, double secs)
 	}
 	if (a->errors)
 		fprintf(stderr, "  %zu line%s not a domain name\n", a->errors,
-		    a->errors == 1 ? " was" : "s were");
+		    a->errors == 1 ? " was" : "s were");	cmd_dns_summary("mail-audit", r);
 }
 
 int
@@ -188,7 +190,6 @@ main(int argc, char **argv)
 	struct audit_run a = { .ao = &ao };
 	cmd_batch_t b = { .run = run, .discard = discard, .emit = emit,
 	    .fail = fail, .state_free = state_free, .arg = &a };
-	unsigned window = 1000;
 	bool show_progress = true;
 	char norm[256];
 	size_t n;
@@ -221,7 +222,7 @@ main(int argc, char **argv)
 		case OPT_BATCH: batch = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = false; break;
 		case OPT_CONCURRENCY:
-			if (cmd_parse_uint(optarg, 1, 100000, &window) != 0) {
+			if (cmd_parse_uint(optarg, 1, 65536, &o.concurrency) != 0) {
 				cmd_error(&o, "bad --concurrency '%s'", optarg);
 				return EXIT_USAGE;
 			}
@@ -244,7 +245,6 @@ main(int argc, char **argv)
 		if (o.json)
 			a.docs = json_array();
 	}
-	b.window = window;
 	b.deadline_ms = o.deadline_ms;
 	b.progress = batch && show_progress && isatty(STDERR_FILENO) ?
 	    "mail-audit" : NULL;

@@ -31,8 +31,10 @@ usage(FILE *fp, int status)
 		    "stdin) concurrently\n"
 		    "                       over one cache, one JSON object per "
 		    "line\n"
-		    "      --concurrency N  domains in flight at once (default "
-		    "1000)\n", fp);
+		    "      --concurrency N  at most N queries in flight, all "
+		    "servers together\n"
+		    "                       (default 256; each server's "
+		    "window adapts below it)\n", fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
 		    "--strict), 2 usage or\ninput error, 3 DNS failure.\n", fp);
@@ -68,8 +70,9 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 	bool dns_failed;
 	int status;
 
-	if ((part ? spf_walk_run_part(&w, r, domain) : spf_walk_run(&w, r,
-	    domain, o->record, o->record ? strlen(o->record) : 0)) != 0) {
+	if (spf_walk_run_flags(&w, r, domain, o->record, o->record ?
+	    strlen(o->record) : 0, SPF_WALK_TYPE99 |
+	    (part ? SPF_WALK_PART : 0)) != 0) {
 		cmd_error(o, "out of memory");
 		exit(EXIT_USAGE);
 	}
@@ -217,12 +220,12 @@ batch_fail(void *arg, const char *domain, const char *why)
 }
 
 static int
-batch_main(const cmd_opts_t *o, const char *path, unsigned window)
+batch_main(const cmd_opts_t *o, const char *path)
 {
 	struct batch_run b = { .o = o, .memo = spf_walk_memo_new() };
 	cmd_batch_t job = { .run = batch_walk, .discard = batch_discard,
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
-	    .window = window, .deadline_ms = o->deadline_ms,
+	    .deadline_ms = o->deadline_ms,
 	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
 	dns_stats_t st;
 	double secs;
@@ -240,6 +243,7 @@ batch_main(const cmd_opts_t *o, const char *path, unsigned window)
 	    "%zu with errors, %zu DNS failures, %zu not domain names; %lu "
 	    "queries, %u round trips\n", n, secs, secs > 0 ? (double)n / secs :
 	    0.0, b.clean, b.errors, b.dns, b.bad, st.queries, st.rounds);
+	cmd_dns_summary("spf-lint", r);
 	cmd_batch_close(&in);
 	spf_walk_memo_free(b.memo);
 	dns_resolver_free(r);
@@ -255,7 +259,6 @@ main(int argc, char **argv)
 		CMD_COMMON_LONGOPTS
 	};
 	const char *batch = NULL;
-	unsigned window = 1000;
 	struct zone_names zn = { 0 };
 	cmd_opts_t o;
 	dns_resolver_t *r;
@@ -269,7 +272,7 @@ main(int argc, char **argv)
 		if (c == OPT_TOOL_BASE)
 			batch = optarg;
 		else if (c == OPT_TOOL_BASE + 1) {
-			if (cmd_parse_uint(optarg, 1, 100000, &window) != 0) {
+			if (cmd_parse_uint(optarg, 1, 65536, &o.concurrency) != 0) {
 				cmd_error(&o, "bad --concurrency '%s'", optarg);
 				return EXIT_USAGE;
 			}
@@ -279,7 +282,7 @@ main(int argc, char **argv)
 	if (batch) {
 		if (optind != argc || o.record)
 			usage(stderr, EXIT_USAGE);
-		status = batch_main(&o, batch, window);
+		status = batch_main(&o, batch);
 		cmd_opts_clear(&o);
 		return cmd_finish(&o, status);
 	}

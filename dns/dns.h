@@ -71,7 +71,7 @@ typedef struct dns_options {
 	unsigned retries;		/* extra tries after the first */
 	unsigned deadline_ms;		/* the whole run; 0: 30000 */
 	bool offline;			/* zone files only */
-	unsigned max_in_flight;		/* queries out at once; 0: 64 */
+	unsigned max_in_flight;		/* ceiling of queries out; 0: 256 */
 } dns_options_t;
 
 typedef struct dns_stats {
@@ -139,6 +139,16 @@ void dns_resolver_zone_each(const dns_resolver_t *r,
 
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
+
+/* Memory for a batch: between two waits, the driver marks a new epoch
+ * and then trims.  Answers that no check asked for in this epoch or the
+ * one before are dropped, except those asked for often (a provider's
+ * include), up to a cap; what is queued or on its way stays.  Answers
+ * returned before a trim must not be used after it. */
+void dns_resolver_epoch(dns_resolver_t *r);
+void dns_resolver_trim(dns_resolver_t *r);
+/** The answers held, for tests. */
+size_t dns_resolver_cached(const dns_resolver_t *r);
 
 /** A short lowercase word for a result: "nxdomain", "timeout", ... */
 const char *dns_result_str(dns_result_t res);

@@ -22,6 +22,7 @@ struct pass {
 	size_t depth;
 	bool cut;
 	bool part;		/* the root is an include target */
+	bool type99;		/* ask the root's type SPF (99) records */
 };
 
 char *
@@ -263,6 +264,8 @@ walk_term(struct pass *p, spf_node_t *n, spf_item_t *it, bool top)
 
 /* ---- the memo ---- */
 
+#define MEMO_CAP	20000	/* included records kept parsed */
+
 struct memo_entry {
 	struct memo_entry *retired;	/* replaced, kept until the end */
 	char *text;
@@ -331,6 +334,8 @@ memo_get(spf_walk_memo_t *m, const char *domain, const char *text,
 
 	if (old && old->len == len && memcmp(old->text, text, len) == 0)
 		return old;
+	if (old == NULL && util_table_count(m->t) >= MEMO_CAP)
+		return NULL;	/* parsed by the walk itself */
 	if ((e = calloc(1, sizeof(*e))) == NULL ||
 	    (e->text = malloc(len + 1)) == NULL) {
 		free(e);
@@ -373,14 +378,12 @@ walk_node(struct pass *p, const char *domain, const char *text, size_t len,
 	if (first && domain)
 		util_table_put(p->checked, domain, p);
 	lint_findings_init(&scratch);
-	if (p->memo && domain) {
-		const struct memo_entry *e = memo_get(p->memo, domain, text,
-		    len, top);
+	/* a batch meets a domain's own record once: only what is included
+	 * is worth keeping, and no more of it than MEMO_CAP records */
+	const struct memo_entry *e = p->memo && domain && !top ?
+	    memo_get(p->memo, domain, text, len, top) : NULL;
 
-		if (e == NULL) {
-			node_free(n);
-			return NULL;
-		}
+	if (e) {
 		n->shared = true;
 		n->text = e->text;
 		n->rec = e->rec;
@@ -497,11 +500,12 @@ walk_root(struct pass *p, const char *domain, const char *record,
 
 	if (record == NULL) {
 		a = ask(p, domain, LDNS_RR_TYPE_TXT);
-		const dns_answer_t *s99 = ask(p, domain, TYPE_SPF);
+		const dns_answer_t *s99 = p->type99 ?
+		    ask(p, domain, TYPE_SPF) : NULL;
 
-		if (a == NULL || s99 == NULL)
+		if (a == NULL || (p->type99 && s99 == NULL))
 			return 0;
-		if (s99->result == DNS_OK)
+		if (s99 && s99->result == DNS_OK)
 			spf_finding(&w->findings, SPF_TYPE99_PRESENT, domain,
 			    -1L);
 		if (dns_result_is_failure(a->result))
@@ -560,7 +564,7 @@ spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
 
 static int
 walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
-    const char *domain, const char *record, size_t len, bool part)
+    const char *domain, const char *record, size_t len, unsigned flags)
 {
 	struct pass p;
 	char norm[256];
@@ -573,7 +577,8 @@ walk_run(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
 		p.w = w;
 		p.r = r;
 		p.memo = memo;
-		p.part = part;
+		p.part = flags & SPF_WALK_PART;
+		p.type99 = flags & SPF_WALK_TYPE99;
 		if ((p.checked = util_table_new()) == NULL)
 			return -1;
 		node_free(w->root);
@@ -609,11 +614,12 @@ int
 spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *memo,
     const char *domain, const char *record, size_t len)
 {
-	return walk_run(w, r, memo, domain, record, len, false);
+	return walk_run(w, r, memo, domain, record, len, 0);
 }
 
 int
-spf_walk_run_part(spf_walk_t *w, dns_resolver_t *r, const char *domain)
+spf_walk_run_flags(spf_walk_t *w, dns_resolver_t *r, const char *domain,
+    const char *record, size_t len, unsigned flags)
 {
-	return walk_run(w, r, NULL, domain, NULL, 0, true);
+	return walk_run(w, r, NULL, domain, record, len, flags);
 }

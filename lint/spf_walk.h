@@ -64,10 +64,21 @@ typedef struct spf_walk {
 int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
     const char *record, size_t len);
 void spf_walk_clear(spf_walk_t *w);
-/** The same for the record at domain as a part of a chain, an include
- * target: what only a domain's own policy needs (an "all" at the end,
- * "?all") is not asked of it. */
-int spf_walk_run_part(spf_walk_t *w, dns_resolver_t *r, const char *domain);
+
+/* What spf_walk_run_flags does besides spf_walk_run */
+#define SPF_WALK_PART	1u	/* domain's record is a part of a chain, an
+				 * include target: what only a domain's own
+				 * policy needs ("all" at the end, "?all")
+				 * is not asked of it */
+#define SPF_WALK_TYPE99	2u	/* ask the domain's type SPF (99) records
+				 * too, to warn that they are ignored */
+
+/** spf_walk_run with flags.  Type SPF (99) is asked only with
+ * SPF_WALK_TYPE99: check_host never reads it (RFC 7208 3.1), so it is
+ * worth a query only where a person reads the findings of one domain;
+ * it goes out with the TXT query and costs no round trip. */
+int spf_walk_run_flags(spf_walk_t *w, dns_resolver_t *r, const char *domain,
+    const char *record, size_t len, unsigned flags);
 
 /* A memo of parsed and checked records, for many walks over one resolver
  * (a batch, or the passes of a lockstep run): a provider's records are

@@ -1,0 +1,125 @@
+#include "dns/cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/table.h"
+
+#define SHARED_HITS	4	/* asked for this often: a provider's */
+
+struct dns_cache {
+	util_table_t *t;
+	unsigned long epoch;
+	unsigned shared_kept;	/* during a trim */
+	unsigned shared_cap;
+};
+
+dns_cache_t *
+dns_cache_new(void)
+{
+	dns_cache_t *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->t = util_table_new()) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->epoch = 1;
+	return c;
+}
+
+static void
+entry_free(void *p)
+{
+	struct entry *e = p;
+
+	ldns_rr_list_deep_free(e->ans.rrs);
+	free(e->canonical);
+	free(e->name);
+	free(e);
+}
+
+void
+dns_cache_free(dns_cache_t *c)
+{
+	if (c == NULL)
+		return;
+	util_table_free(c->t, entry_free);
+	free(c);
+}
+
+static void
+key_of(char *key, size_t len, const char *name, ldns_rr_type type)
+{
+	snprintf(key, len, "%s/%u", name, (unsigned)type);
+}
+
+struct entry *
+dns_cache_get(dns_cache_t *c, const char *name, ldns_rr_type type)
+{
+	char key[300];
+	struct entry *e;
+
+	key_of(key, sizeof(key), name, type);
+	if ((e = util_table_get(c->t, key)) != NULL) {
+		e->touched = c->epoch;
+		e->hits++;
+	}
+	return e;
+}
+
+struct entry *
+dns_cache_put(dns_cache_t *c, const char *name, ldns_rr_type type)
+{
+	char key[300];
+	struct entry *e = calloc(1, sizeof(*e));
+
+	if (e == NULL || (e->name = strdup(name)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	key_of(key, sizeof(key), name, type);
+	if (util_table_put(c->t, key, e) != 0) {
+		free(e->name);
+		free(e);
+		return NULL;
+	}
+	e->type = type;
+	e->touched = c->epoch;
+	return e;
+}
+
+void
+dns_cache_epoch(dns_cache_t *c)
+{
+	c->epoch++;
+}
+
+static int
+keep(void *value, void *arg)
+{
+	struct entry *e = value;
+	dns_cache_t *c = arg;
+
+	if (e->state != E_DONE || e->touched + 1 >= c->epoch)
+		return 1;	/* asked for, or in use */
+	if (e->hits >= SHARED_HITS && c->shared_kept < c->shared_cap) {
+		c->shared_kept++;
+		return 1;	/* shared: kept within the cap */
+	}
+	return 0;
+}
+
+unsigned long
+dns_cache_trim(dns_cache_t *c, unsigned shared_cap)
+{
+	c->shared_kept = 0;
+	c->shared_cap = shared_cap;
+	return util_table_prune(c->t, keep, c, entry_free);
+}
+
+size_t
+dns_cache_count(const dns_cache_t *c)
+{
+	return util_table_count(c->t);
+}

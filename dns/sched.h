@@ -1,0 +1,78 @@
+/*
+ * The scheduler: asks the servers the queries of a run, as many at once
+ * as each server takes, and retries what is lost, the way TCP keeps a
+ * connection from overrunning a network.
+ *
+ * Per server it keeps a congestion window of queries in flight (slow
+ * start, then additive increase; halved at most once a round trip on
+ * loss: AIMD), a retransmission timeout computed from the measured round
+ * trips (RFC 6298: SRTT + 4 RTTVAR, a floor, the --timeout as ceiling,
+ * doubled on each loss), and a pace that spreads a window's sends over a
+ * round trip, so that a burst never overruns a server's request list or
+ * its response rate limit.  A truncated answer is asked again over TCP at
+ * once.  A query that times out is asked again (of the next server) until
+ * as much time has passed as a sequential client would have waited,
+ * --timeout times the tries: a batch then reports no failure that such a
+ * client would not see.  --concurrency is a ceiling on the queries in
+ * flight over all servers, not a burst.
+ *
+ * The scheduler knows nothing of what an answer means: it hands each
+ * well-formed answer to its question's owner, which says whether it is
+ * final or to be asked of the next server (SERVFAIL, REFUSED).
+ */
+#ifndef AUTHZONE_DNS_SCHED_H
+#define AUTHZONE_DNS_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "dns/dns.h"
+#include "dns/transport.h"
+
+typedef struct dns_sched dns_sched_t;
+
+typedef struct dns_sched_options {
+	const dns_addr_t *servers;
+	size_t nservers;
+	unsigned timeout_ms;	/* the longest wait of a try: the RTO's cap */
+	unsigned retries;	/* tries after the first, at least */
+	unsigned ceiling;	/* queries in flight, all servers together */
+} dns_sched_options_t;
+
+/* What the owner of the questions does with their outcome */
+typedef struct dns_sched_handler {
+	/* A well-formed answer to job's question from server; extra is the
+	 * round trips spent before it (retries, a TCP retry).  Takes p.
+	 * Returns true when it is final, false to ask the next server. */
+	bool (*answer)(void *arg, void *job, ldns_pkt *p, const char *server,
+	    unsigned extra);
+	/* job's tries are spent: res (DNS_TIMEOUT, DNS_NETERROR, or what
+	 * the last answer was) and why. */
+	void (*fail)(void *arg, void *job, dns_result_t res,
+	    const char *server, const char *why, unsigned extra);
+	void *arg;
+} dns_sched_handler_t;
+
+/** A scheduler for these servers, their state kept across runs; NULL on
+ * no memory.  Free with dns_sched_free. */
+dns_sched_t *dns_sched_new(const dns_sched_options_t *o);
+void dns_sched_free(dns_sched_t *s);
+
+/** Adds a question to ask: name normalized, job the owner's.  May be
+ * called from the handler during a run. */
+int dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type,
+    void *job);
+
+/** Asks every question added, and those the handler adds, until each is
+ * answered or failed; what is left at deadline (a util_now_ms value)
+ * fails as DNS_TIMEOUT. */
+void dns_sched_run(dns_sched_t *s, uint64_t deadline,
+    const dns_sched_handler_t *h);
+
+/** Adds the scheduler's counters to st. */
+void dns_sched_stats(const dns_sched_t *s, dns_stats_t *st);
+
+#endif
