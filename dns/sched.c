@@ -18,7 +18,9 @@
 #define RTO_FLOOR_US	50000		/* 50 ms */
 #define RTO_FIRST_US	1000000		/* before the first sample: 1 s */
 #define WINDOW_FIRST	16.0		/* queries a server gets at first */
+#define WINDOW_MIN	2.0		/* and at least */
 #define MAX_TRIES	16
+#define TCP_MAX		16		/* TCP exchanges a server at once */
 
 struct server {
 	dns_addr_t addr;
@@ -28,6 +30,9 @@ struct server {
 	unsigned inflight;
 	uint64_t next_send;	/* pacing: not before this (us) */
 	uint64_t last_cut;	/* the last halving of cwnd (us) */
+	unsigned tcp;		/* TCP exchanges open */
+	bool limiting;		/* it truncated an answer: its rate limit
+				 * drops too, and a lost try goes over TCP */
 };
 
 /* a question, waiting or in flight */
@@ -43,7 +48,8 @@ struct flight {
 	uint64_t expires;	/* when this try times out (us) */
 	uint16_t id;
 	int fd;			/* UDP; -1 when not in flight */
-	bool tcp;
+	bool tcp;		/* this try is over TCP */
+	bool want_tcp;		/* the next try goes over TCP */
 	dns_tcp_t conn;
 	uint8_t wire[300];
 	size_t wlen;
@@ -146,18 +152,32 @@ rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt)
 }
 
 static void
-loss(dns_sched_t *s, struct server *v, uint64_t now)
+loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
 {
-	/* one cut a round trip: the losses of one window are one event */
-	if (now - v->last_cut > (uint64_t)v->srtt) {
-		v->ssthresh = v->cwnd / 2 > 1 ? v->cwnd / 2 : 1;
+	/* one cut a window: a try sent before the last cut was lost in the
+	 * same event (its timeout is only noticed later) */
+	if (sent > v->last_cut) {
+		v->ssthresh = v->cwnd / 2 > WINDOW_MIN ? v->cwnd / 2 :
+		    WINDOW_MIN;
 		v->cwnd = v->ssthresh;
 		v->last_cut = now;
 		s->st.backoffs++;
 	}
-	v->rto = v->rto * 2 < (uint64_t)s->timeout_ms * 1000 ? v->rto * 2 :
-	    (uint64_t)s->timeout_ms * 1000;
 	s->st.timeouts++;
+}
+
+/* How long try number tries (1, 2, ...) waits: the server's RTO, backed
+ * off by half again for each try before it, --timeout at most.  The
+ * window, not this, keeps a losing server from more load: a random loss
+ * is best met by asking again soon. */
+static uint64_t
+try_timeout(const dns_sched_t *s, const struct server *v, unsigned tries)
+{
+	uint64_t t = v->rto, cap = (uint64_t)s->timeout_ms * 1000;
+
+	for (unsigned i = 1; i < tries && t < cap; i++)
+		t += t / 2;
+	return t < cap ? t : cap;
 }
 
 /* ---- one question ---- */
@@ -175,6 +195,7 @@ flight_close(dns_sched_t *s, struct flight *f)
 	if (f->tcp) {
 		dns_tcp_close(&f->conn);
 		f->tcp = false;
+		s->servers[f->server].tcp--;
 	}
 }
 
@@ -200,11 +221,40 @@ flight_send(dns_sched_t *s, struct flight *f, uint64_t now)
 	else
 		s->st.retries++;
 	f->sent = now;
-	f->expires = now + v->rto;
+	f->expires = now + try_timeout(s, v, f->tries);
 	/* pace: a window's sends spread over one round trip */
 	v->next_send = now + (v->srtt > 0 ? (uint64_t)(v->srtt / v->cwnd) :
 	    0);
 	s->st.queries++;
+	return true;
+}
+
+/* Starts a try of f over TCP, for a truncated answer or a lost one from a
+ * server that limits its rate; false when no connection could start */
+static bool
+tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
+{
+	struct server *v = &s->servers[f->server];
+
+	f->want_tcp = false;
+	if (f->wlen == 0) {	/* never sent over UDP: the query first */
+		getrandom(&f->id, sizeof(f->id), 0);
+		if ((f->wlen = dns_query_wire(f->wire, f->name, f->type,
+		    f->id)) == 0)
+			return false;
+	}
+	if (dns_tcp_start(&f->conn, &v->addr, f->wire, f->wlen) != 0)
+		return false;
+	s->st.tcp++;
+	s->st.queries++;
+	if (f->tries++ > 0)
+		s->st.retries++;
+	else
+		f->first = now;
+	f->tcp = true;
+	v->tcp++;
+	f->sent = now;
+	f->expires = now + (uint64_t)s->timeout_ms * 1000;
 	return true;
 }
 
@@ -224,6 +274,9 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 	    (res == DNS_TIMEOUT && now - f->first < budget))) {
 		f->server = (f->server + 1) % s->nservers;
 		f->extra++;
+		/* lost by a server that limits its rate: TCP is not limited */
+		f->want_tcp = res == DNS_TIMEOUT &&
+		    s->servers[f->server].limiting;
 		return true;
 	}
 	h->fail(h->arg, f->job, res, s->servers[f->server].addr.text,
@@ -258,19 +311,21 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		return flight_next(s, f, now, DNS_NETERROR, h);
 	}
 	if (!f->tcp && ldns_pkt_tc(p)) {
-		/* truncated: the same server over TCP at once */
+		/* truncated: the same server over TCP at once, or as soon as
+		 * one of its TCP slots is free */
 		ldns_pkt_free(p);
 		flight_close(s, f);
 		f->extra++;
 		s->st.truncated++;
-		s->st.tcp++;
-		s->st.queries++;
-		if (dns_tcp_start(&f->conn, &v->addr, f->wire, f->wlen) != 0) {
+		v->limiting = true;
+		f->want_tcp = true;
+		if (v->tcp >= TCP_MAX)
+			return true;
+		if (!tcp_begin(s, f, now)) {
 			f->why = "no TCP connection";
 			return flight_next(s, f, now, DNS_NETERROR, h);
 		}
-		f->tcp = *tcp = true;
-		f->expires = now + (uint64_t)s->timeout_ms * 1000;
+		*tcp = true;
 		return false;
 	}
 	f->why = NULL;
@@ -398,18 +453,36 @@ requeue(dns_sched_t *s, const struct flight *f, const dns_sched_handler_t *h)
 	s->wait[--s->wait_head] = *f;
 }
 
+/* Whether f may go to its server now: a TCP slot free, or room in the
+ * window and the pace's time come */
+static bool
+may_send(const struct server *v, struct flight *f, uint64_t now)
+{
+	if (f->want_tcp)
+		return v->tcp < TCP_MAX;
+	if (v->inflight < (unsigned)v->cwnd && now >= v->next_send)
+		return true;
+	/* a server that limits its rate answers TCP in full: what its UDP
+	 * window has no room for goes there while a slot is free */
+	if (v->limiting && v->tcp < TCP_MAX)
+		return f->want_tcp = true;
+	return false;
+}
+
 /* Moves queued questions into flight while windows and the ceiling let */
 static void
 launch(dns_sched_t *s, uint64_t now, const dns_sched_handler_t *h)
 {
 	while (s->wait_head < s->nwait && s->nfly < s->ceiling) {
-		struct flight f = s->wait[s->wait_head];
-		struct server *v = &s->servers[f.server];
+		struct flight *head = &s->wait[s->wait_head];
+		struct server *v = &s->servers[head->server];
 
 		if (now < v->next_send)
 			now = util_now_us();
-		if (v->inflight >= (unsigned)v->cwnd || now < v->next_send)
+		if (!may_send(v, head, now))
 			break;	/* in order: the head waits for its server */
+		struct flight f = *head;
+
 		if (s->nfly == s->fly_cap) {
 			size_t cap = s->fly_cap ? s->fly_cap * 2 : 64;
 			struct flight *nf = realloc(s->fly, cap * sizeof(*nf));
@@ -425,7 +498,8 @@ launch(dns_sched_t *s, uint64_t now, const dns_sched_handler_t *h)
 			s->fly_cap = cap;
 		}
 		s->wait_head++;
-		if (!flight_send(s, &f, now)) {
+		if (f.want_tcp ? !tcp_begin(s, &f, now) :
+		    !flight_send(s, &f, now)) {
 			f.why = strerror(errno);
 			f.tries++;
 			if (flight_next(s, &f, now, DNS_NETERROR, h))
@@ -452,15 +526,15 @@ poll_wait(dns_sched_t *s, uint64_t now, uint64_t deadline_us)
 		if (f->expires < wake)
 			wake = f->expires;
 	}
-	if (s->wait_head < s->nwait) {
-		const struct server *v = &s->servers[s->wait[s->wait_head].server];
+	if (s->wait_head < s->nwait && s->nfly < s->ceiling) {
+		struct flight *f = &s->wait[s->wait_head];
+		const struct server *v = &s->servers[f->server];
 
-		if (v->next_send > now && v->next_send < wake &&
-		    v->inflight < (unsigned)v->cwnd)
-			wake = v->next_send;
-		else if (v->inflight < (unsigned)v->cwnd &&
-		    s->nfly < s->ceiling)
+		if (may_send(v, f, now))
 			wake = now;
+		else if (!f->want_tcp && v->inflight < (unsigned)v->cwnd &&
+		    v->next_send < wake)
+			wake = v->next_send;	/* the pace */
 	}
 	wait = wake > now ? wake - now : 0;
 	ts.tv_sec = (time_t)(wait / 1000000);
@@ -505,7 +579,7 @@ dns_sched_run(dns_sched_t *s, uint64_t deadline, const dns_sched_handler_t *h)
 			if (!left && now >= f->expires) {
 				/* this try timed out */
 				if (!f->tcp)
-					loss(s, &s->servers[f->server], now);
+					loss(s, &s->servers[f->server], f->sent, now);
 				f->why = NULL;
 				back = flight_next(s, f, now, DNS_TIMEOUT, h);
 				left = true;

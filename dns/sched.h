@@ -6,8 +6,9 @@
  * Per server it keeps a congestion window of queries in flight (slow
  * start, then additive increase; halved at most once a round trip on
  * loss: AIMD), a retransmission timeout computed from the measured round
- * trips (RFC 6298: SRTT + 4 RTTVAR, a floor, the --timeout as ceiling,
- * doubled on each loss), and a pace that spreads a window's sends over a
+ * trips (RFC 6298: SRTT + 4 RTTVAR, 1 s before the first sample, a
+ * floor of 50 ms, the --timeout as ceiling; each try of a question waits
+ * half again as long as the one before), and a pace that spreads a window's sends over a
  * round trip, so that a burst never overruns a server's request list or
  * its response rate limit.  A truncated answer is asked again over TCP at
  * once.  A query that times out is asked again (of the next server) until

@@ -2,19 +2,20 @@
  * dnsproxy: a DNS forwarder for tests and benchmarks, over UDP and TCP.
  * It relays queries to an upstream server on loopback and can delay each
  * answer (an added round-trip time), drop queries (a server that never
- * answers) or answer SERVFAIL for names under given suffixes, and drop
- * the empty answers of given names.
+ * answers) or answer SERVFAIL for names under given suffixes, drop the
+ * empty answers of given names, and drop a share of all UDP answers at
+ * random (-p PERCENT; a lossy path, the same with -S SEED).
  *
  *   dnsproxy -l PORT -u PORT [-a ADDR] [-L ADDR] [-d MS] [-x SUFFIX]...
- *            [-s SUFFIX]... [-t NAME]...
+ *            [-s SUFFIX]... [-t NAME]... [-p PERCENT] [-S SEED]
  *
- * It listens on 127.0.0.1 (-L: another address) and relays to 127.0.0.1
- * (-a: another IPv4 address).
+ * It listens on 127.0.0.1 (-L: another address), on -l PORT or, with -l 0,
+ * a port it picks, and relays to 127.0.0.1 (-a: another IPv4 address).
  *
  * A UDP query goes upstream over UDP, a TCP query over its own TCP
  * connection; both answers wait out the delay in one queue (the delay is
- * the same for all, so the queue stays in order).  It prints "ready" on
- * stdout once it listens, and runs until killed.
+ * the same for all, so the queue stays in order).  It prints "ready PORT"
+ * on stdout once it listens, and runs until killed.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -22,6 +23,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +61,17 @@ struct answer {
 };
 
 static struct upstream up_tab[65536];
+static volatile sig_atomic_t stop;
 static struct answer *queue, **queue_tail = &queue;
 static int tcp_fds[MAX_TCP];
 static int ntcp;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static uint64_t
 now_ms(void)
@@ -237,13 +247,15 @@ int
 main(int argc, char **argv)
 {
 	struct rules r = { .ndrop = 0 };
-	int c, lport = 0, uport = 0, delay = 0, one = 1;
+	int c, lport = 0, uport = 0, delay = 0, one = 1, loss = 0;
+	unsigned seed = 1;
+	unsigned long answers = 0, dropped = 0;
 	const char *uaddr = "127.0.0.1", *laddr = "127.0.0.1";
 	int lfd, ufd, tfd;
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:t:p:S:")) != -1) {
 		switch (c) {
 		case 'a': uaddr = optarg; break;
 		case 'L': laddr = optarg; break;
@@ -253,13 +265,15 @@ main(int argc, char **argv)
 		case 'x': if (r.ndrop < MAX_SUFFIX) r.drop[r.ndrop++] = optarg; break;
 		case 's': if (r.nfail < MAX_SUFFIX) r.fail[r.nfail++] = optarg; break;
 		case 't': if (r.nquiet < MAX_QUIET) r.quiet[r.nquiet++] = optarg; break;
+		case 'p': loss = atoi(optarg); break;
+		case 'S': seed = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-d MS] "
 			    "[-x SUFFIX]... [-s SUFFIX]... [-t NAME]...\n");
 			return 2;
 		}
 	}
-	if (lport <= 0 || uport <= 0) {
+	if (lport < 0 || uport <= 0) {
 		fprintf(stderr, "dnsproxy: -l and -u are required\n");
 		return 2;
 	}
@@ -269,31 +283,46 @@ main(int argc, char **argv)
 		fprintf(stderr, "dnsproxy: bad address\n");
 		return 2;
 	}
-	sin.sin_port = htons((uint16_t)lport);
 	up.sin_port = htons((uint16_t)uport);
-	lfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	ufd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	tfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	/* -l 0: a port of the kernel's choosing, free for UDP and TCP alike
+	 * (a port picked beforehand may be taken before it is bound) */
+	for (int try = 0; try < 100; try++) {
+		socklen_t sl = sizeof(sin);
+
+		sin.sin_port = htons((uint16_t)lport);
+		lfd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		tfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (lfd < 0 || tfd < 0)
+			break;
+		setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    getsockname(lfd, (struct sockaddr *)&sin, &sl) == 0 &&
+		    bind(tfd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			break;
+		close(lfd);
+		close(tfd);
+		lfd = tfd = -1;
+		if (lport != 0)
+			break;
+	}
 	if (lfd >= 0 && ufd >= 0) {
 		int big = 4 << 20;
 
 		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 		setsockopt(ufd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	}
-	if (tfd >= 0)
-		setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (lfd < 0 || ufd < 0 || tfd < 0 ||
-	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    bind(tfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
-	    listen(tfd, 64) != 0 ||
+	if (lfd < 0 || ufd < 0 || tfd < 0 || listen(tfd, 64) != 0 ||
 	    connect(ufd, (struct sockaddr *)&up, sizeof(up)) != 0) {
 		fprintf(stderr, "dnsproxy: cannot listen on %d: %s\n", lport,
 		    strerror(errno));
 		return 1;
 	}
-	printf("ready\n");
+	srand(seed);
+	printf("ready %d\n", ntohs(sin.sin_port));
 	fflush(stdout);
-	for (;;) {
+	signal(SIGTERM, on_term);
+	while (!stop) {
 		struct pollfd pfd[3 + MAX_TCP];
 		uint64_t now = now_ms(), wake = now + 1000;
 		static uint8_t m[MAX_MSG];
@@ -356,6 +385,11 @@ main(int argc, char **argv)
 			u->used = 0;
 			if (u->empty_drop && (m[6] | m[7]) == 0)
 				continue;	/* silence: a timeout */
+			answers++;
+			if (loss > 0 && rand() % 100 < loss) {
+				dropped++;	/* lost on the way */
+				continue;
+			}
 			m[0] = (uint8_t)(u->client_id >> 8);
 			m[1] = (uint8_t)u->client_id;
 			enqueue(m, (size_t)n, -1, &u->client,
@@ -396,4 +430,8 @@ main(int argc, char **argv)
 			free(a);
 		}
 	}
+	if (loss > 0)	/* what a test of a lossy path checks */
+		fprintf(stderr, "dnsproxy: %lu of %lu UDP answers dropped\n",
+		    dropped, answers);
+	return 0;
 }

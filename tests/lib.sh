@@ -88,13 +88,20 @@ expect_json() {
 }
 
 free_port() {
+	# a port free for UDP may be held by TCP (a client connection in
+	# TIME_WAIT, after a batch's TCP retries): try again until both bind
 	/usr/bin/python3 -c '
 import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-t = socket.socket()
-t.bind(("127.0.0.1", s.getsockname()[1]))
-print(s.getsockname()[1])'
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", s.getsockname()[1]))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    break'
 }
 
 # nsd_conf DIR PORT LINE...: an NSD configuration in DIR/nsd.conf serving
@@ -144,7 +151,7 @@ nsd_start() {
 		NSD_PORT=$(free_port)
 		zl=()
 		for z in "$@"; do zl+=("zone:" "  name: $z" "  zonefile: $z.zone"); done
-		nsd_conf "$dir" "$NSD_PORT" "  rrl-ratelimit: 0" "remote-control:" \
+		nsd_conf "$dir" "$NSD_PORT" "remote-control:" \
 		    "  control-enable: no" "${zl[@]}"
 		nsd -d -c "$dir/nsd.conf" >"$dir/stdout" 2>&1 &
 		NSD_PID=$!
@@ -170,13 +177,13 @@ nsd_stop() {
 
 # proxy_start ARGS... : a dnsproxy in front of NSD; sets PROXY_PORT
 proxy_start() {
-	PROXY_PORT=$(free_port)
-	mkfifo "$T_TMP/proxy.ready.$PROXY_PORT"
-	"$O/tests/dnsproxy" -l "$PROXY_PORT" -u "$NSD_PORT" "$@" \
-	    >"$T_TMP/proxy.ready.$PROXY_PORT" &
+	_fifo=$T_TMP/proxy.ready.$RANDOM$RANDOM
+	mkfifo "$_fifo"
+	# the proxy picks its port: one picked here may be taken meanwhile
+	"$O/tests/dnsproxy" -l 0 -u "$NSD_PORT" "$@" >"$_fifo" &
 	PROXY_PID=$!
 	T_PIDS="$T_PIDS $PROXY_PID"
-	read -r _ <"$T_TMP/proxy.ready.$PROXY_PORT"
+	read -r _ PROXY_PORT <"$_fifo"
 }
 
 # knot_start ZONE KEYSECRET: Knot DNS serving $T_TMP/zones/ZONE.zone on a
