@@ -144,7 +144,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 			    (unsigned)(first_due - now) : 1);
 			/* what no domain of the window asked for goes */
 			dns_resolver_trim(r);
-			dns_resolver_wait(r);
+			dns_resolver_wait_some(r);
 			dns_resolver_epoch(r);
 		}
 	}

@@ -62,13 +62,14 @@ cmd_dns_json(const dns_resolver_t *r)
 
 	dns_resolver_stats(r, &st);
 	return json_pack("{s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:i, s:I}",
+	    "s:I, s:i, s:I}",
 	    "queries", (json_int_t)st.queries,
 	    "zone_answers", (json_int_t)st.answered_from_zone,
 	    "rounds", (int)st.rounds,
 	    "max_in_flight", (int)st.max_in_flight,
 	    "retries", (json_int_t)st.retries,
 	    "timeouts", (json_int_t)st.timeouts,
+	    "late", (json_int_t)st.late,
 	    "truncated", (json_int_t)st.truncated,
 	    "tcp", (json_int_t)st.tcp,
 	    "backoffs", (json_int_t)st.backoffs,
@@ -84,11 +85,11 @@ cmd_dns_summary(const char *tool, const dns_resolver_t *r)
 
 	dns_resolver_stats(r, &st);
 	fprintf(stderr, "%s: dns: %lu queries, %u round trips, %lu retries, "
-	    "%lu timeouts, %lu truncated (%lu over TCP), %lu window cuts, "
-	    "%lu answers refused, window %u at the end, most in flight %u, "
-	    "%lu answers evicted\n", tool, st.queries, st.rounds, st.retries,
-	    st.timeouts, st.truncated, st.tcp, st.backoffs, st.refused,
-	    st.window, st.max_in_flight, st.evicted);
+	    "%lu timeouts (%lu answered late), %lu truncated, %lu over TCP, "
+	    "%lu window cuts, %lu answers refused, window %u at the end, most "
+	    "in flight %u, %lu answers evicted\n", tool, st.queries, st.rounds,
+	    st.retries, st.timeouts, st.late, st.truncated, st.tcp,
+	    st.backoffs, st.refused, st.window, st.max_in_flight, st.evicted);
 }
 
 void

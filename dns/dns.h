@@ -84,6 +84,7 @@ typedef struct dns_stats {
 	unsigned long truncated;	/* UDP answers with TC set */
 	unsigned long tcp;		/* questions asked again over TCP */
 	unsigned long backoffs;		/* windows halved on loss */
+	unsigned long late;		/* timed-out tries answered after all */
 	unsigned long refused;		/* answers refused by the wire check */
 	unsigned window;		/* the servers' windows at the end */
 	unsigned rto_ms;		/* the first server's timeout at the end */
@@ -107,6 +108,10 @@ void dns_resolver_submit(dns_resolver_t *r, const char *name,
 
 /** Resolves everything submitted, concurrently, within the deadline. */
 void dns_resolver_wait(dns_resolver_t *r);
+/** The same, but returns once half of what is on its way is answered:
+ * the rest stays on its way.  A batch moves on with the domains whose
+ * answers came instead of waiting for the slowest. */
+void dns_resolver_wait_some(dns_resolver_t *r);
 
 /** The answer for name/type, resolving it now if needed; owned by r. */
 const dns_answer_t *dns_resolver_get(dns_resolver_t *r, const char *name,

@@ -479,21 +479,23 @@ on_fail(void *arg, void *job, dns_result_t res, const char *server,
 }
 
 /* An alias takes a copy of its target's answer, or fails when the chain
- * does not end */
-static void
-alias_settle(dns_resolver_t *r, struct entry *e)
+ * does not end; false while the target is still on its way */
+static bool
+alias_settle(dns_resolver_t *r, struct entry *e, bool all)
 {
 	struct entry *t = e->alias;
 	unsigned hops = 0;
 
 	while (t && t->state == E_ALIAS && hops++ < MAX_CNAME_HOPS)
 		t = t->alias;
+	if (!all && t && hops <= MAX_CNAME_HOPS && t->state != E_DONE)
+		return false;
 	e->alias = NULL;
 	if (t == NULL || t->state != E_DONE) {
 		snprintf(e->source, sizeof(e->source), "CNAME chain from %s "
 		    "does not end", e->name);
 		entry_finish(e, DNS_SERVFAIL, NULL);
-		return;
+		return true;
 	}
 	snprintf(e->source, sizeof(e->source), "%s", t->source);
 	entry_finish(e, t->ans.result, t->ans.rrs ?
@@ -503,20 +505,48 @@ alias_settle(dns_resolver_t *r, struct entry *e)
 		e->ans.canonical = e->canonical;
 	if (t->round > r->stats.rounds)
 		r->stats.rounds = t->round;
+	return true;
+}
+
+/* Runs the scheduler until enough questions are settled (0: all), then
+ * settles the aliases whose targets are */
+static void
+run(dns_resolver_t *r, unsigned long enough)
+{
+	dns_sched_handler_t h = { .answer = on_answer, .fail = on_fail,
+	    .arg = r };
+	bool all;
+	size_t kept = 0;
+
+	r->base = r->stats.rounds;
+	dns_sched_run(r->sched, r->deadline, &h, enough);
+	all = dns_sched_pending(r->sched) == 0;
+	/* last first: an alias of an alias takes a settled answer */
+	for (size_t i = r->naliases; i-- > 0; )
+		if (!alias_settle(r, r->aliases[i], all))
+			r->aliases[kept++] = r->aliases[i];
+	/* kept in reverse: put them back in order */
+	for (size_t i = 0; i < kept / 2; i++) {
+		struct entry *t = r->aliases[i];
+
+		r->aliases[i] = r->aliases[kept - 1 - i];
+		r->aliases[kept - 1 - i] = t;
+	}
+	r->naliases = kept;
 }
 
 void
 dns_resolver_wait(dns_resolver_t *r)
 {
-	dns_sched_handler_t h = { .answer = on_answer, .fail = on_fail,
-	    .arg = r };
+	run(r, 0);
+}
 
-	r->base = r->stats.rounds;
-	dns_sched_run(r->sched, r->deadline, &h);
-	/* settled last first: an alias of an alias takes a settled answer */
-	for (size_t i = r->naliases; i-- > 0; )
-		alias_settle(r, r->aliases[i]);
-	r->naliases = 0;
+void
+dns_resolver_wait_some(dns_resolver_t *r)
+{
+	size_t pending = dns_sched_pending(r->sched);
+
+	run(r, pending > 1 ? pending / 2 : 0);
 }
 
 const dns_answer_t *

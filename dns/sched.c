@@ -21,6 +21,7 @@
 #define WINDOW_MIN	2.0		/* and at least */
 #define MAX_TRIES	16
 #define TCP_MAX		16		/* TCP exchanges a server at once */
+#define SERVFAIL_PAUSE_US 100000	/* before asking again, doubled */
 
 struct server {
 	dns_addr_t addr;
@@ -30,9 +31,11 @@ struct server {
 	unsigned inflight;
 	uint64_t next_send;	/* pacing: not before this (us) */
 	uint64_t last_cut;	/* the last halving of cwnd (us) */
+	double prior_cwnd, prior_ssthresh;	/* before it */
 	unsigned tcp;		/* TCP exchanges open */
-	bool limiting;		/* it truncated an answer: its rate limit
-				 * drops too, and a lost try goes over TCP */
+	bool limiting;		/* it truncated an answer that fits in a
+				 * datagram: a rate limit, which drops too;
+				 * a lost try goes over TCP */
 };
 
 /* a question, waiting or in flight */
@@ -46,10 +49,16 @@ struct flight {
 	uint64_t first;		/* when it was first sent (us) */
 	uint64_t sent;		/* when this try was sent (us) */
 	uint64_t expires;	/* when this try times out (us) */
+	uint64_t not_before;	/* held until then (us) */
 	uint16_t id;
 	int fd;			/* UDP; -1 when not in flight */
+	int late_fd;		/* the try before, timed out but open: its
+				 * answer is taken if it comes late; -1 */
+	uint16_t late_id;
+	uint64_t late_sent;
 	bool tcp;		/* this try is over TCP */
 	bool want_tcp;		/* the next try goes over TCP */
+	bool truncated;		/* the last UDP answer was */
 	dns_tcp_t conn;
 	uint8_t wire[300];
 	size_t wlen;
@@ -66,8 +75,14 @@ struct dns_sched {
 	struct flight *fly;	/* in flight */
 	size_t nfly, fly_cap;
 	struct pollfd *pfd;
+	struct flight *hold;	/* to be asked again later (SERVFAIL) */
+	size_t nhold, hold_cap;
+	unsigned long done;	/* questions answered or failed, ever */
 	dns_stats_t st;
 };
+
+static void late_close(struct flight *f);
+static void flight_close(dns_sched_t *s, struct flight *f);
 
 dns_sched_t *
 dns_sched_new(const dns_sched_options_t *o)
@@ -98,6 +113,15 @@ dns_sched_free(dns_sched_t *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = s->wait_head; i < s->nwait; i++)
+		late_close(&s->wait[i]);
+	for (size_t i = 0; i < s->nhold; i++)
+		late_close(&s->hold[i]);
+	for (size_t i = 0; i < s->nfly; i++) {
+		flight_close(s, &s->fly[i]);
+		late_close(&s->fly[i]);
+	}
+	free(s->hold);
 	free(s->wait);
 	free(s->fly);
 	free(s->pfd);
@@ -118,6 +142,7 @@ dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type, void *job)
 	f->job = job;
 	f->type = type;
 	f->fd = -1;
+	f->late_fd = -1;
 	f->conn.fd = -1;
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->server = s->next_server++ % s->nservers;
@@ -157,6 +182,8 @@ loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
 	/* one cut a window: a try sent before the last cut was lost in the
 	 * same event (its timeout is only noticed later) */
 	if (sent > v->last_cut) {
+		v->prior_cwnd = v->cwnd;
+		v->prior_ssthresh = v->ssthresh;
 		v->ssthresh = v->cwnd / 2 > WINDOW_MIN ? v->cwnd / 2 :
 		    WINDOW_MIN;
 		v->cwnd = v->ssthresh;
@@ -180,9 +207,38 @@ try_timeout(const dns_sched_t *s, const struct server *v, unsigned tries)
 	return t < cap ? t : cap;
 }
 
+/* A try that timed out was answered after all: it was late, not lost,
+ * and the cut it caused is undone (as TCP's Eifel response does) */
+static void
+late(dns_sched_t *s, struct server *v)
+{
+	if (v->cwnd < v->prior_cwnd) {
+		v->cwnd = v->prior_cwnd;
+		v->ssthresh = v->prior_ssthresh;
+	}
+	s->st.late++;
+}
+
 /* ---- one question ---- */
 
+/* job's tries are over: the owner hears why */
+static void
+job_fail(dns_sched_t *s, const dns_sched_handler_t *h, void *job,
+    dns_result_t res, const char *server, const char *why, unsigned extra)
+{
+	s->done++;
+	h->fail(h->arg, job, res, server, why, extra);
+}
+
 static bool matches(const struct flight *f, const uint8_t *buf, size_t len);
+
+static void
+late_close(struct flight *f)
+{
+	if (f->late_fd >= 0)
+		close(f->late_fd);
+	f->late_fd = -1;
+}
 
 static void
 flight_close(dns_sched_t *s, struct flight *f)
@@ -267,6 +323,15 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 {
 	uint64_t budget = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
 
+	if (res == DNS_TIMEOUT && f->fd >= 0) {
+		/* kept open: a slow server's answer still counts */
+		late_close(f);
+		f->late_fd = f->fd;
+		f->late_id = f->id;
+		f->late_sent = f->sent;
+		f->fd = -1;
+		s->servers[f->server].inflight--;
+	}
 	flight_close(s, f);
 	/* a timeout may be tried again until a sequential client would have
 	 * given up; an error or a bad answer only retries times */
@@ -279,7 +344,8 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 		    s->servers[f->server].limiting;
 		return true;
 	}
-	h->fail(h->arg, f->job, res, s->servers[f->server].addr.text,
+	late_close(f);
+	job_fail(s, h, f->job, res, s->servers[f->server].addr.text,
 	    f->why ? f->why : res == DNS_TIMEOUT ? "no answer in time" : NULL,
 	    f->extra);
 	return false;
@@ -317,8 +383,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		flight_close(s, f);
 		f->extra++;
 		s->st.truncated++;
-		v->limiting = true;
-		f->want_tcp = true;
+		f->truncated = f->want_tcp = true;
 		if (v->tcp >= TCP_MAX)
 			return true;
 		if (!tcp_begin(s, f, now)) {
@@ -328,18 +393,33 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		*tcp = true;
 		return false;
 	}
+	/* the whole answer would have fit: the truncation was the server's
+	 * rate limit (NSD's and BIND's RRL "slip"), not the answer's size */
+	if (f->tcp && f->truncated && len <= DNS_EDNS_SIZE)
+		v->limiting = true;
 	f->why = NULL;
 	flight_close(s, f);
-	if (h->answer(h->arg, f->job, p, v->addr.text, f->extra))
+	late_close(f);
+	if (h->answer(h->arg, f->job, p, v->addr.text, f->extra)) {
+		s->done++;
 		return false;
-	/* SERVFAIL or REFUSED: the next server while tries remain */
+	}
+	/* SERVFAIL or REFUSED: the next server while tries remain.  A
+	 * recursive server's SERVFAIL is often its own timeout, under the
+	 * load of the batch: the question waits, longer each time, and is
+	 * asked again while a sequential client would still be waiting. */
+	uint64_t budget = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+	uint64_t pause = SERVFAIL_PAUSE_US << (f->tries < 8 ? f->tries - 1 : 7);
+
 	f->why = "SERVFAIL or REFUSED";
-	if (f->tries <= s->retries) {
+	if (f->tries < MAX_TRIES && (f->tries <= s->retries ||
+	    now + pause - f->first < budget)) {
 		f->server = (f->server + 1) % s->nservers;
 		f->extra++;
+		f->not_before = f->tries > s->retries ? now + pause : 0;
 		return true;
 	}
-	h->fail(h->arg, f->job, DNS_SERVFAIL, v->addr.text,
+	job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,
 	    "every try answered SERVFAIL or REFUSED", f->extra);
 	return false;
 }
@@ -409,6 +489,39 @@ flight_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	return !tcp;	/* over TCP it stays in flight */
 }
 
+/* Reads what came on f's late socket: an answer to the try before the
+ * current one is taken as if the current one had got it */
+static bool
+late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
+    const dns_sched_handler_t *h)
+{
+	uint8_t buf[DNS_EDNS_SIZE + 1];
+	ssize_t n = recv(f->late_fd, buf, sizeof(buf), MSG_TRUNC);
+	bool tcp;
+
+	*back = false;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n < 2 || n > DNS_EDNS_SIZE || (buf[0] << 8 | buf[1]) !=
+	    f->late_id) {
+		if (n < 0 || n > DNS_EDNS_SIZE)
+			late_close(f);	/* of no use: the current try goes on */
+		return false;
+	}
+	/* the late answer replaces the current try */
+	flight_close(s, f);
+	f->fd = f->late_fd;
+	f->late_fd = -1;
+	f->id = f->late_id;
+	f->wire[0] = buf[0];
+	f->wire[1] = buf[1];
+	f->sent = f->late_sent;
+	s->servers[f->server].inflight++;
+	late(s, &s->servers[f->server]);
+	*back = flight_answer(s, f, buf, (size_t)n, now, &tcp, h);
+	return !tcp;
+}
+
 /* ---- the run ---- */
 
 /* Room in the FIFO for one more, at the back or (front) before the head */
@@ -445,8 +558,25 @@ wait_reserve(dns_sched_t *s, bool front)
 static void
 requeue(dns_sched_t *s, const struct flight *f, const dns_sched_handler_t *h)
 {
+	if (f->not_before > 0) {	/* held: asked again later */
+		if (s->nhold == s->hold_cap) {
+			size_t cap = s->hold_cap ? s->hold_cap * 2 : 16;
+			struct flight *n = realloc(s->hold, cap * sizeof(*n));
+
+			if (n == NULL) {
+				job_fail(s, h, f->job, DNS_NETERROR,
+				    s->servers[f->server].addr.text,
+				    "out of memory", f->extra);
+				return;
+			}
+			s->hold = n;
+			s->hold_cap = cap;
+		}
+		s->hold[s->nhold++] = *f;
+		return;
+	}
 	if (wait_reserve(s, true) != 0) {
-		h->fail(h->arg, f->job, DNS_NETERROR,
+		job_fail(s, h, f->job, DNS_NETERROR,
 		    s->servers[f->server].addr.text, "out of memory", f->extra);
 		return;
 	}
@@ -460,13 +590,28 @@ may_send(const struct server *v, struct flight *f, uint64_t now)
 {
 	if (f->want_tcp)
 		return v->tcp < TCP_MAX;
-	if (v->inflight < (unsigned)v->cwnd && now >= v->next_send)
-		return true;
-	/* a server that limits its rate answers TCP in full: what its UDP
-	 * window has no room for goes there while a slot is free */
-	if (v->limiting && v->tcp < TCP_MAX)
-		return f->want_tcp = true;
-	return false;
+	if (v->inflight >= (unsigned)v->cwnd) {
+		/* a server that limits its rate answers TCP in full: what its
+		 * UDP window has no room for goes there while a slot is free */
+		if (v->limiting && v->tcp < TCP_MAX)
+			return f->want_tcp = true;
+		return false;
+	}
+	return now >= v->next_send;
+}
+
+/* The held questions whose time has come go to the queue's front */
+static void
+release(dns_sched_t *s, uint64_t now, const dns_sched_handler_t *h)
+{
+	for (size_t i = 0; i < s->nhold; i++)
+		if (s->hold[i].not_before <= now) {
+			struct flight f = s->hold[i];
+
+			s->hold[i--] = s->hold[--s->nhold];
+			f.not_before = 0;
+			requeue(s, &f, h);
+		}
 }
 
 /* Moves queued questions into flight while windows and the ceiling let */
@@ -490,7 +635,8 @@ launch(dns_sched_t *s, uint64_t now, const dns_sched_handler_t *h)
 			if (nf == NULL)
 				return;
 			s->fly = nf;
-			struct pollfd *np = realloc(s->pfd, cap * sizeof(*np));
+			struct pollfd *np = realloc(s->pfd, 2 * cap *
+			    sizeof(*np));
 
 			if (np == NULL)
 				return;
@@ -521,11 +667,17 @@ poll_wait(dns_sched_t *s, uint64_t now, uint64_t deadline_us)
 	for (size_t i = 0; i < s->nfly; i++) {
 		struct flight *f = &s->fly[i];
 
-		s->pfd[i] = (struct pollfd){ .fd = f->tcp ? f->conn.fd : f->fd,
-		    .events = f->tcp && !f->conn.reading ? POLLOUT : POLLIN };
+		s->pfd[2 * i] = (struct pollfd){ .fd = f->tcp ? f->conn.fd :
+		    f->fd, .events = f->tcp && !f->conn.reading ? POLLOUT :
+		    POLLIN };
+		s->pfd[2 * i + 1] = (struct pollfd){ .fd = f->late_fd,
+		    .events = POLLIN };
 		if (f->expires < wake)
 			wake = f->expires;
 	}
+	for (size_t i = 0; i < s->nhold; i++)
+		if (s->hold[i].not_before < wake)
+			wake = s->hold[i].not_before;
 	if (s->wait_head < s->nwait && s->nfly < s->ceiling) {
 		struct flight *f = &s->wait[s->wait_head];
 		const struct server *v = &s->servers[f->server];
@@ -539,32 +691,63 @@ poll_wait(dns_sched_t *s, uint64_t now, uint64_t deadline_us)
 	wait = wake > now ? wake - now : 0;
 	ts.tv_sec = (time_t)(wait / 1000000);
 	ts.tv_nsec = (long)(wait % 1000000) * 1000;
-	return ppoll(s->pfd, s->nfly, &ts, NULL);
+	return ppoll(s->pfd, 2 * s->nfly, &ts, NULL);
+}
+
+size_t
+dns_sched_pending(const dns_sched_t *s)
+{
+	return s->nwait - s->wait_head + s->nfly + s->nhold;
+}
+
+/* At the run's deadline the held questions join the queue, to fail
+ * with the rest */
+static void
+unhold(dns_sched_t *s, const dns_sched_handler_t *h)
+{
+	size_t n = s->nhold;
+
+	s->nhold = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct flight f = s->hold[i];
+
+		f.not_before = 0;
+		requeue(s, &f, h);
+	}
 }
 
 void
-dns_sched_run(dns_sched_t *s, uint64_t deadline, const dns_sched_handler_t *h)
+dns_sched_run(dns_sched_t *s, uint64_t deadline, const dns_sched_handler_t *h,
+    unsigned long enough)
 {
 	uint64_t deadline_us = deadline * 1000;
+	unsigned long start = s->done;
 
-	while (s->wait_head < s->nwait || s->nfly > 0) {
+	while (dns_sched_pending(s) > 0) {
 		uint64_t now = util_now_us();
 
+		if (enough > 0 && s->done - start >= enough)
+			break;
 		if (now >= deadline_us) {
+			unhold(s, h);
 			for (size_t i = 0; i < s->nfly; i++) {
 				flight_close(s, &s->fly[i]);
-				h->fail(h->arg, s->fly[i].job, DNS_TIMEOUT,
+				late_close(&s->fly[i]);
+				job_fail(s, h, s->fly[i].job, DNS_TIMEOUT,
 				    s->servers[s->fly[i].server].addr.text,
 				    "run deadline", s->fly[i].extra);
 			}
 			for (size_t i = s->wait_head; i < s->nwait; i++)
-				h->fail(h->arg, s->wait[i].job, DNS_TIMEOUT,
+				late_close(&s->wait[i]);
+			for (size_t i = s->wait_head; i < s->nwait; i++)
+				job_fail(s, h, s->wait[i].job, DNS_TIMEOUT,
 				    s->servers[s->wait[i].server].addr.text,
 				    "run deadline", s->wait[i].extra);
 			s->nfly = 0;
 			s->nwait = s->wait_head = 0;
 			break;
 		}
+		release(s, now, h);
 		launch(s, now, h);
 		if (poll_wait(s, util_now_us(), deadline_us) < 0 &&
 		    errno != EINTR)
@@ -574,8 +757,10 @@ dns_sched_run(dns_sched_t *s, uint64_t deadline, const dns_sched_handler_t *h)
 			struct flight *f = &s->fly[i];
 			bool left = false, back = false;
 
-			if (s->pfd[i].revents)
+			if (s->pfd[2 * i].revents)
 				left = flight_read(s, f, now, &back, h);
+			if (!left && f->late_fd >= 0 && s->pfd[2 * i + 1].revents)
+				left = late_read(s, f, now, &back, h);
 			if (!left && now >= f->expires) {
 				/* this try timed out */
 				if (!f->tcp)
@@ -588,7 +773,8 @@ dns_sched_run(dns_sched_t *s, uint64_t deadline, const dns_sched_handler_t *h)
 				if (back)
 					requeue(s, f, h);
 				s->fly[i] = s->fly[--s->nfly];
-				s->pfd[i] = s->pfd[s->nfly];
+				s->pfd[2 * i] = s->pfd[2 * s->nfly];
+				s->pfd[2 * i + 1] = s->pfd[2 * s->nfly + 1];
 				i--;
 			}
 		}
@@ -606,6 +792,7 @@ dns_sched_stats(const dns_sched_t *s, dns_stats_t *st)
 	st->truncated += s->st.truncated;
 	st->tcp += s->st.tcp;
 	st->backoffs += s->st.backoffs;
+	st->late += s->st.late;
 	st->refused += s->st.refused;
 	if (s->st.max_in_flight > st->max_in_flight)
 		st->max_in_flight = s->st.max_in_flight;

@@ -68,10 +68,13 @@ int dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type,
     void *job);
 
 /** Asks every question added, and those the handler adds, until each is
- * answered or failed; what is left at deadline (a util_now_ms value)
- * fails as DNS_TIMEOUT. */
+ * answered or failed, or (enough > 0) until enough of them are: the rest
+ * stay on their way for the next run.  What is left at deadline (a
+ * util_now_ms value) fails as DNS_TIMEOUT. */
 void dns_sched_run(dns_sched_t *s, uint64_t deadline,
-    const dns_sched_handler_t *h);
+    const dns_sched_handler_t *h, unsigned long enough);
+/** Questions not answered or failed yet. */
+size_t dns_sched_pending(const dns_sched_t *s);
 
 /** Adds the scheduler's counters to st. */
 void dns_sched_stats(const dns_sched_t *s, dns_stats_t *st);

@@ -151,7 +151,12 @@ def run_suite(docs, run, prefix, netns, verbose):
             quiet = [name.lower().strip(".") for name, recs in data.items()
                      if "TIMEOUT" in recs]
             nsd = Nsd(os.path.join(tmp, f"s{i}"), texts, prefix)
-            proxy = Proxy(nsd.port, quiet, prefix, 53 if netns else None)
+            try:
+                proxy = Proxy(nsd.port, quiet, prefix,
+                              53 if netns else None)
+            except RuntimeError:
+                nsd.stop()
+                raise
             try:
                 for name, test in scen["tests"].items():
                     n += 1

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A lossy path: 1,000 generated domains through a forwarder that drops 5 %
+# and then 30 % of the UDP answers at random, against NSD as shipped (its
+# rate limiting on).  Every batch must complete with every answer as
+# without loss: no DNS failure, the same JSON line for every domain.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+mkdir -p zones
+python3 "$T_LIB/../bench/gen-internet.py" gen --domains 1000 ||
+    { t_not_ok "the generator runs"; t_done; exit; }
+cp gen/zones/*.zone zones/
+nsd_start prov.test cust.test dead.test || { t_not_ok "nsd starts"; t_done; exit; }
+
+# the lines without what depends on the run (passes, the DNS counters)
+strip() { sed -E 's/"passes":[0-9]+,?//; s/,"dns":\{[^}]*\}//'; }
+
+run "$BIN/spf-lint" --server "127.0.0.1@$NSD_PORT" --batch gen/domains
+ref_rc=$RC
+printf '%s\n' "$OUT" | strip >ref.spf
+lines=$(wc -l <ref.spf)
+if [ "$lines" = 1000 ] && printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
+	t_ok "the batch without loss: 1000 lines, no DNS failure (exit $RC)"
+else
+	t_not_ok "the batch without loss" "$lines lines; $ERR"
+fi
+run "$BIN/mail-audit" --server "127.0.0.1@$NSD_PORT" --batch gen/domains
+ref_ma=$RC
+printf '%s\n' "$OUT" | strip >ref.ma
+
+for loss in 5 30; do
+	proxy_start -p "$loss" -S "$loss" 2>"proxy.$loss"
+	S="--server 127.0.0.1@$PROXY_PORT"
+	start=$(date +%s%N)
+	run "$BIN/spf-lint" $S --batch gen/domains
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	printf '%s\n' "$OUT" | strip >got.spf
+	if [ "$RC" = "$ref_rc" ] && cmp -s ref.spf got.spf &&
+	    printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
+		t_ok "spf-lint --batch, $loss % of answers lost: every line as without loss ($ms ms)"
+	else
+		t_not_ok "spf-lint --batch, $loss % lost" "exit $RC; $(diff ref.spf got.spf | head -4); $ERR"
+	fi
+	if printf '%s\n' "$ERR" | grep -Eq 'dns: .* [1-9][0-9]* retries, [1-9][0-9]* timeouts'; then
+		t_ok "the summary counts the retries and timeouts of the loss"
+	else
+		t_not_ok "retries and timeouts counted" "$ERR"
+	fi
+	run "$BIN/mail-audit" $S --batch gen/domains
+	printf '%s\n' "$OUT" | strip >got.ma
+	if [ "$RC" = "$ref_ma" ] && cmp -s ref.ma got.ma &&
+	    ! grep -q dns-error got.ma; then
+		t_ok "mail-audit --batch, $loss % lost: every verdict as without loss"
+	else
+		t_not_ok "mail-audit --batch, $loss % lost" "exit $RC; $(diff ref.ma got.ma | head -4)"
+	fi
+	kill "$PROXY_PID"
+	wait "$PROXY_PID" 2>/dev/null
+	# the loss happened, at about the share asked for
+	read -r _ dropped _ answers _ <"proxy.$loss" || true
+	if [ -n "$answers" ] && [ "$answers" -gt 1000 ] &&
+	    [ $((dropped * 100 / answers)) -ge $((loss / 2)) ] &&
+	    [ $((dropped * 100 / answers)) -le $((loss * 2)) ]; then
+		t_ok "the forwarder dropped $dropped of $answers answers"
+	else
+		t_not_ok "the forwarder dropped about $loss %" "$(cat "proxy.$loss")"
+	fi
+done
+t_done
