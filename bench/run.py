@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
-"""The benchmarks of issue 7, side by side with libspf2 and pyspf, in one
-run on this machine.  Run by `make bench` (as root: the peers read only
+"""The benchmarks, side by side with libspf2 and pyspf, in one run on this
+machine.  Run by `make bench` (as root: the peers read only
 /etc/resolv.conf, so everything runs in a network namespace of its own).
 
-A generated internet (bench/gen-internet.py: 10,000 domains over 20
-provider trees, and a deep domain of four providers and 9 lookups) is
-served by NSD on 127.0.0.2:53 inside the namespace; tests/dnsproxy on
-127.0.0.1:53 adds the round-trip time (UDP and TCP).  The namespace's
-resolv.conf names one or the other.  Every client evaluates SPF for an
-address that matches nothing, so every term is evaluated.
+Servers run as Debian ships them.  A generated internet
+(bench/gen-internet.py: 10,000 domains over 20 provider trees, and a deep
+domain of four providers and 9 lookups) is served by NSD on 127.0.0.2:53
+inside the namespace, with its response rate limiting on as shipped; a
+second NSD with it off (`rrl-ratelimit: 0`, the lab this project used to
+measure in) is measured beside it for contrast, never instead of it.
+tests/dnsproxy on 127.0.0.1:53 adds the round-trip time (UDP and TCP).
+Unbound on 127.0.0.3:53, cold for every run, recurses to the zones through
+the proxy.  A million-domain world on 127.0.0.4 measures memory.
 
-Each figure is the median of --runs runs; the peers that would take
-minutes over the whole set are measured on a sample in the same run and
-their rate is given per domain.  Prints a Markdown table.
+Every client evaluates SPF for an address that matches nothing, so every
+term is evaluated.  Each figure is the median of --runs runs; the peers
+that would take minutes over the whole set are measured on a sample in the
+same run and their rate is given per domain.  Prints a Markdown table.
 """
 import argparse
+import json
 import os
-import resource
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,6 +39,10 @@ O = os.environ.get("O", os.path.join(ROOT, "build"))
 IP = "192.0.2.1"        # matches nothing: every term is evaluated
 LIBSPF2 = "/usr/bin/spfquery.libspf2"
 PY = "/usr/bin/python3"
+ZONES = ("prov.test", "cust.test", "dead.test", "test")
+SHIPPED, RRL_OFF, PROXY, UNBOUND, BIG = ("127.0.0.2", "127.0.0.5",
+                                          "127.0.0.1", "127.0.0.3",
+                                          "127.0.0.4")
 
 PYSPF_BATCH = r"""
 import sys, time, spf
@@ -46,107 +55,191 @@ for line in open(sys.argv[1]):
 print(n, time.perf_counter() - t0)
 """
 
+# Runs inside the namespace and times the command alone, so that what
+# "ip netns exec" costs (several milliseconds) counts for no one: the
+# time, then the command's standard error, on standard error
+TIMER = r"""
+import subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE)
+t = time.perf_counter() - t0
+sys.stderr.write("%.6f\n" % t)
+sys.stderr.buffer.write(p.stderr)
+sys.stdout.buffer.write(p.stdout)
+"""
+
 
 def have_pyspf():
     return subprocess.run([PY, "-c", "import spf"],
                           capture_output=True).returncode == 0
 
 
-class Internet:
-    def __init__(self, work, ns, domains, rtt):
-        self.work, self.ns, self.rtt = work, ns, rtt
-        self.nsd = self.proxy = None
-        subprocess.run([PY, os.path.join(HERE, "gen-internet.py"), work,
-                        "--domains", str(domains)], check=True)
-        with open(os.path.join(work, "domains")) as f:
-            self.domains = f.read().split()
-        self.deep = open(os.path.join(work, "deep")).read().strip()
-
-    def start(self):
-        work, ns, rtt = self.work, self.ns, self.rtt
-        zones = os.path.join(work, "zones")
-        conf = os.path.join(work, "nsd.conf")
-        with open(conf, "w") as f:
-            f.write(f"""server:
-  ip-address: 127.0.0.2@53
-  username: ""
-  chroot: ""
-  zonesdir: "{zones}"
-  pidfile: "{work}/nsd.pid"
-  database: ""
-  zonelistfile: "{work}/zone.list"
-  xfrdfile: "{work}/xfrd.state"
-  xfrdir: "{work}"
-  logfile: "{work}/nsd.log"
-  server-count: 1
-  do-ip6: no
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-""")
-            for z in ("prov.test", "cust.test", "dead.test"):
-                f.write(f"zone:\n  name: {z}\n  zonefile: {z}.zone\n")
-        self.nsd = subprocess.Popen(ns.prefix + ["nsd", "-d", "-c", conf],
-                                    stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-        self.proxy = subprocess.Popen(
-            ns.prefix + [os.path.join(O, "tests", "dnsproxy"), "-l", "53",
-                         "-u", "53", "-a", "127.0.0.2", "-d", str(rtt)],
-            stdout=subprocess.PIPE)
-        self.proxy.stdout.readline()
-        probe = os.path.join(ROOT, "tests", "dnsprobe.py")
-        for _ in range(200):
-            if subprocess.run(ns.prefix + [PY, probe, "53", "cust.test"],
-                              env=dict(os.environ, DNSPROBE_ADDR="127.0.0.2"),
-                              capture_output=True).returncode == 0:
-                break
-            time.sleep(0.05)
-
-    def resolver(self, latency):
-        """Points the namespace's resolv.conf at the forwarder (latency) or
-        straight at NSD."""
-        with open(os.path.join(self.ns.etc, "resolv.conf"), "w") as f:
-            f.write("nameserver %s\noptions timeout:2 attempts:1\n" %
-                    ("127.0.0.1" if latency else "127.0.0.2"))
-
-    def stop(self):
-        for p in (self.proxy, self.nsd):
-            if p:
-                p.terminate()
-                p.wait()
-
-
-# Runs inside the namespace and times the command alone, so that what
-# "ip netns exec" costs (several milliseconds) counts for no one
-TIMER = r"""
-import subprocess, sys, time
-t0 = time.perf_counter()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE,
-                   stderr=subprocess.DEVNULL)
-t = time.perf_counter() - t0
-sys.stderr.write("%.6f\n" % t)
-sys.stdout.buffer.write(p.stdout)
-"""
-
-
 def timed(cmd, ns):
-    """Runs cmd in the namespace; (seconds, stdout)."""
+    """Runs cmd in the namespace; (seconds, stdout, stderr)."""
     p = subprocess.run(ns.prefix + [PY, "-c", TIMER] + cmd,
                        capture_output=True)
-    return float(p.stderr.split()[-1]), p.stdout
+    err = p.stderr.decode(errors="replace").split("\n", 1)
+    return float(err[0]), p.stdout, err[1] if len(err) > 1 else ""
 
 
 def peak_rss(cmd, ns):
-    """Peak RSS (KiB) of cmd, from the rusage of its process (ip netns
-    exec execs the command: the process is the command's)."""
+    """(peak RSS in KiB, seconds, stderr) of cmd, from the rusage of its
+    process (ip netns exec execs the command: the process is the
+    command's)."""
+    t0 = time.perf_counter()
     p = subprocess.Popen(ns.prefix + cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
     _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss
+    return ru.ru_maxrss, time.perf_counter() - t0, err
 
 
 def median(xs):
     return statistics.median(xs)
+
+
+def probe(ns, addr, name, recursive=False):
+    script = os.path.join(ROOT, "tests", "dnsprobe.py")
+    env = dict(os.environ, DNSPROBE_ADDR=addr)
+    if recursive:
+        env["DNSPROBE_ANY"] = "1"
+    for _ in range(1200):
+        if subprocess.run(ns.prefix + [PY, script, "53", name], env=env,
+                          capture_output=True).returncode == 0:
+            return
+        time.sleep(0.05)
+    raise RuntimeError("no answer from %s" % addr)
+
+
+class World:
+    """A generated internet in work/NAME: zones, domains, the deep one."""
+
+    def __init__(self, work, name, domains):
+        self.dir = os.path.join(work, name)
+        subprocess.run([PY, os.path.join(HERE, "gen-internet.py"), self.dir,
+                        "--domains", str(domains)], check=True,
+                       stdout=subprocess.DEVNULL)
+        # the top-level zone, as the real DNS has one: the DMARC tree walk
+        # asks _dmarc.test (RFC 9989 4.10)
+        with open(os.path.join(self.dir, "zones", "test.zone"), "w") as f:
+            f.write("$ORIGIN test.\n$TTL 300\n@ SOA ns.test. host.test. 1 "
+                    "3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n")
+        self.file = os.path.join(self.dir, "domains")
+        with open(self.file) as f:
+            self.domains = f.read().split()
+        self.deep = open(os.path.join(self.dir, "deep")).read().strip()
+
+
+class Nsd:
+    """NSD as Debian ships it (rrl=False turns its rate limiting off)."""
+
+    def __init__(self, ns, world, addr, rrl=True):
+        d = os.path.join(world.dir, "nsd-" + addr)
+        os.makedirs(d, exist_ok=True)
+        conf = os.path.join(d, "nsd.conf")
+        with open(conf, "w") as f:
+            f.write(f"""server:
+  ip-address: {addr}@53
+  username: ""
+  chroot: ""
+  zonesdir: "{world.dir}/zones"
+  pidfile: "{d}/nsd.pid"
+  database: ""
+  zonelistfile: "{d}/zone.list"
+  xfrdfile: "{d}/xfrd.state"
+  xfrdir: "{d}"
+  logfile: "{d}/nsd.log"
+  server-count: 1
+  do-ip6: no
+{"" if rrl else "  rrl-ratelimit: 0"}
+remote-control:
+  control-enable: no
+""")
+            for z in ZONES:
+                f.write(f"zone:\n  name: {z}\n  zonefile: {z}.zone\n")
+        self.proc = subprocess.Popen(ns.prefix + ["nsd", "-d", "-c", conf],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        probe(ns, addr, "cust.test")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Proxy:
+    """tests/dnsproxy on 127.0.0.1:53, adding rtt ms, in front of addr."""
+
+    def __init__(self, ns, addr, rtt):
+        self.proc = subprocess.Popen(
+            ns.prefix + [os.path.join(O, "tests", "dnsproxy"), "-l", "53",
+                         "-u", "53", "-a", addr, "-d", str(rtt)],
+            stdout=subprocess.PIPE)
+        self.proc.stdout.readline()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Unbound:
+    """Unbound as Debian ships it, recursing to the zones through the
+    proxy.  What differs from the shipped configuration, and why:
+    interface (the namespace's address), local-zone "test." nodefault
+    (Unbound answers NXDOMAIN for the special-use name test., RFC 6761),
+    do-not-query-localhost: no (the zones' server is on loopback),
+    domain-insecure: "test" (no root to prove the name insecure from),
+    the trust anchor copied from dns-root-data as the package's helper
+    does at start, and the paths.  Its cache, request list, rate limits
+    and timeouts are its own."""
+
+    def __init__(self, ns, work):
+        self.ns, self.dir = ns, os.path.join(work, "unbound")
+        os.makedirs(self.dir, exist_ok=True)
+        shutil.copy("/usr/share/dns/root.key",
+                    os.path.join(self.dir, "root.key"))
+        self.conf = os.path.join(self.dir, "unbound.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""server:
+  interface: {UNBOUND}
+  username: ""
+  chroot: ""
+  directory: "{self.dir}"
+  pidfile: "{self.dir}/unbound.pid"
+  logfile: "{self.dir}/unbound.log"
+  use-syslog: no
+  auto-trust-anchor-file: "{self.dir}/root.key"
+  do-not-query-localhost: no
+  domain-insecure: "test"
+  local-zone: "test." nodefault
+stub-zone:
+  name: "test"
+  stub-addr: {PROXY}@53
+""")
+        self.proc = None
+
+    def start(self):
+        """A fresh process: a cold cache."""
+        self.stop()
+        self.proc = subprocess.Popen(self.ns.prefix + ["unbound", "-d", "-c",
+                                                       self.conf],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        # a name Unbound answers itself (RFC 6761): nothing is cached
+        probe(self.ns, UNBOUND, "invalid", recursive=True)
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait()
+            self.proc = None
+
+
+def resolver(ns, addr):
+    """Points the namespace's resolv.conf (what the peers read) at addr."""
+    with open(os.path.join(ns.etc, "resolv.conf"), "w") as f:
+        f.write("nameserver %s\noptions timeout:2 attempts:2\n" % addr)
 
 
 def sample_file(work, name, domains, n):
@@ -159,9 +252,249 @@ def sample_file(work, name, domains, n):
     return path, len(picked)
 
 
+def strip(out):
+    """The JSON lines without what depends on the run."""
+    lines = []
+    for line in out.decode().splitlines():
+        j = json.loads(line)
+        j.pop("passes", None)
+        j.pop("dns", None)
+        lines.append(json.dumps(j, sort_keys=True))
+    return lines
+
+
+def failures(err):
+    m = re.search(r" (\d+) DNS failures", err)
+    return int(m.group(1)) if m else -1
+
+
+def dns_line(err):
+    m = re.search(r"dns: (.*)", err)
+    return m.group(1) if m else ""
+
+
+class Bench:
+    def __init__(self, a, ns, work):
+        self.a, self.ns, self.work = a, ns, work
+        self.rows = []
+        self.reference = None   # the stripped lines of a clean run
+
+    def row(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def spf_batch(self, path, addr, runs, unbound=None):
+        """spf-lint --batch over path asking addr: (median seconds,
+        failures, wrong lines, the last run's DNS counters)."""
+        ts, fails, wrong, line = [], 0, 0, ""
+        for _ in range(runs):
+            if unbound:
+                unbound.start()
+            t, out, err = timed([os.path.join(BIN, "spf-lint"), "--server",
+                                 addr, "--batch", path], self.ns)
+            ts.append(t)
+            got = strip(out)
+            if self.reference is None:
+                self.reference = got
+            ref = self.reference[:len(got)]
+            fails = max(fails, failures(err))
+            wrong = max(wrong, sum(1 for x, y in zip(ref, got) if x != y) +
+                        abs(len(ref) - len(got)))
+            line = dns_line(err)
+        return median(ts), fails, wrong, line
+
+    def peers(self, domains, k_file, k_py, runs, unbound=None, loop=0):
+        """libspf2 -file (and a loop, and pyspf) on samples, through the
+        namespace's resolv.conf: rates in domains a second."""
+        fpath, k1 = sample_file(self.work, "file.in", domains, k_file)
+        t1 = []
+        for _ in range(runs):
+            if unbound:
+                unbound.start()
+            t1.append(timed([LIBSPF2, "-file", fpath], self.ns)[0])
+        r = {"file": k1 / median(t1), "k_file": k1}
+        if loop:
+            lpath, k2 = sample_file(self.work, "loop.in", domains, loop)
+            sh = ("while read ip s h; do %s -ip $ip -sender $s >/dev/null; "
+                  "done < %s" % (LIBSPF2, lpath))
+            r["loop"] = k2 / median([timed(["sh", "-c", sh], self.ns)[0]
+                                     for _ in range(runs)])
+            r["k_loop"] = k2
+        if have_pyspf() and k_py:
+            ppath, k3 = sample_file(self.work, "py.in", domains, k_py)
+            ts = []
+            for _ in range(runs):
+                if unbound:
+                    unbound.start()
+                ts.append(float(timed([PY, "-c", PYSPF_BATCH, ppath],
+                                      self.ns)[1].split()[1]))
+            r["py"], r["k_py"] = k3 / median(ts), k3
+        return r
+
+
+def batches(b, world, rtt):
+    """10,000 domains at 0 ms and at rtt ms, NSD as shipped and with its
+    rate limiting off."""
+    n = len(world.domains)
+    for addr, what in ((RRL_OFF, "NSD with RRL off (not as shipped)"),
+                       (SHIPPED, "NSD as shipped")):
+        for lat in (0, rtt):
+            proxy = Proxy(b.ns, addr, lat) if lat else None
+            target = PROXY if lat else addr
+            resolver(b.ns, target)
+            try:
+                t, fails, wrong, line = b.spf_batch(world.file, target,
+                                                    b.a.runs)
+                p = b.peers(world.domains, 2000 if not lat else 200,
+                            300 if not lat else 40, b.a.runs,
+                            loop=300 if not lat and addr == SHIPPED else 0)
+            finally:
+                if proxy:
+                    proxy.stop()
+            rate = n / t
+            print("batch, %s, %d ms: spf-lint %.2f s (%.0f/s), %d DNS "
+                  "failures, %d lines differ; libspf2 -file %.0f/s; "
+                  "pyspf %s; dns: %s" % (
+                      what, lat, t, rate, fails, wrong, p["file"],
+                      "%.0f/s" % p["py"] if "py" in p else "absent", line))
+            peer = "%.0f/s with -file (%d domains)" % (p["file"], p["k_file"])
+            if "loop" in p:
+                peer += "; %.0f/s in a shell loop (%d)" % (p["loop"],
+                                                           p["k_loop"])
+            py = "%.0f/s in one interpreter (%d)" % (p["py"], p["k_py"]) \
+                if "py" in p else "absent"
+            ok = fails == 0 and wrong == 0
+            if lat == 0:
+                b.row("%d domains, spf-lint --batch, %s, 0 ms" % (n, what),
+                      "%.0f domains/s (%.2f s), %d DNS failures, %d lines "
+                      "wrong" % (rate, t, fails, wrong), peer, py,
+                      "%.1fx -file" % (rate / p["file"]),
+                      ">= libspf2 -file's rate, 0 failures",
+                      "yes" if ok and rate >= p["file"] else "no")
+            else:
+                b.row("%d domains, spf-lint --batch, %s, %d ms RTT" % (
+                      n, what, lat),
+                      "%.2f s (%.0f domains/s), %d DNS failures, %d lines "
+                      "wrong" % (t, rate, fails, wrong),
+                      "%.0f s for all at its -file rate (%d measured)" % (
+                          n / p["file"], p["k_file"]),
+                      "%.0f s for all (%d measured)" % (n / p["py"],
+                                                        p["k_py"])
+                      if "py" in p else "absent",
+                      "%.0fx -file" % (rate / p["file"]),
+                      "< 20 s, 0 failures",
+                      "yes" if ok and t < 20 else "no")
+
+
+def through_unbound(b, world, rtt):
+    """2,000 domains through a cold stock Unbound at rtt ms."""
+    path = os.path.join(b.work, "unbound.domains")
+    doms = world.domains[:2000]
+    with open(path, "w") as f:
+        f.write("\n".join(doms) + "\n")
+    proxy = Proxy(b.ns, SHIPPED, rtt)
+    unbound = Unbound(b.ns, b.work)
+    resolver(b.ns, UNBOUND)
+    try:
+        t, fails, wrong, line = b.spf_batch(path, UNBOUND, b.a.runs,
+                                            unbound)
+        p = b.peers(doms, 200, 0, b.a.runs, unbound)
+    finally:
+        unbound.stop()
+        proxy.stop()
+    rate = len(doms) / t
+    print("unbound, %d ms, cold: spf-lint %.2f s (%.0f/s), %d DNS failures, "
+          "%d lines differ; libspf2 -file %.1f/s; dns: %s" % (
+              rtt, t, rate, fails, wrong, p["file"], line))
+    b.row("%d domains through stock Unbound (cold) to NSD as shipped, %d ms "
+          "RTT" % (len(doms), rtt),
+          "%.0f domains/s (%.2f s), %d DNS failures, %d lines wrong" % (
+              rate, t, fails, wrong),
+          "%.1f/s with -file (%d domains, same Unbound, cold)" % (
+              p["file"], p["k_file"]), "-",
+          "%.0fx -file" % (rate / p["file"]), ">= 20x libspf2 -file, "
+          "0 failures",
+          "yes" if fails == 0 and wrong == 0 and rate >= 20 * p["file"]
+          else "no")
+
+
+def deep(b, world, rtt):
+    """One evaluation of the deep domain at rtt ms, NSD as shipped."""
+    proxy = Proxy(b.ns, SHIPPED, rtt)
+    resolver(b.ns, PROXY)
+    sender = "postmaster@" + world.deep
+    az, l2, py = [], [], []
+    try:
+        _, out, _ = timed([os.path.join(BIN, "spf-lint"), "--json",
+                           "--server", PROXY, world.deep], b.ns)
+        depth = json.loads(out)["dns"]["rounds"]
+        for _ in range(max(5, b.a.runs)):
+            t, out, _ = timed([os.path.join(BIN, "spf-eval"), "--json",
+                               "--server", PROXY, "--ip", IP, "--sender",
+                               sender], b.ns)
+            az.append(t)
+            j = json.loads(out)
+            rounds, result, lookups = (j["dns"]["rounds"], j["result"],
+                                       j["lookups"])
+            l2.append(timed([LIBSPF2, "-ip", IP, "-sender", sender],
+                            b.ns)[0])
+            if have_pyspf():
+                path = os.path.join(b.work, "deep.in")
+                with open(path, "w") as f:
+                    f.write("%s %s %s\n" % (IP, sender, world.deep))
+                _, out, _ = timed([PY, "-c", PYSPF_BATCH, path], b.ns)
+                py.append(float(out.split()[1]))
+    finally:
+        proxy.stop()
+    bound = (depth + 1) * rtt / 1000
+    m = median(az)
+    print("deep: spf-eval %s, %d lookups, %d rounds (depth %d): %.0f ms "
+          "(bound %.0f); libspf2 %.0f ms; pyspf %s" % (
+              result, lookups, rounds, depth, m * 1000, bound * 1000,
+              median(l2) * 1000,
+              "%.0f ms" % (median(py) * 1000) if py else "absent"))
+    b.row("deep domain (%d lookups, depth %d), one evaluation at %d ms RTT, "
+          "process included (pyspf: check2 alone)" % (lookups, depth, rtt),
+          "%.0f ms (%d round trips)" % (m * 1000, rounds),
+          "%.0f ms" % (median(l2) * 1000),
+          "%.0f ms" % (median(py) * 1000) if py else "absent",
+          "%.1fx / %s" % (median(l2) / m, "%.1fx" % (median(py) / m)
+                          if py else "-"),
+          "<= (depth+1) x RTT = %.0f ms" % (bound * 1000),
+          "yes" if m <= bound else "no")
+
+
+def memory(b, big):
+    """Peak RSS of a batch of a million names, NSD as shipped."""
+    nsd = Nsd(b.ns, big, BIG)
+    try:
+        for tool in ("spf-lint", "mail-audit"):
+            cmd = [os.path.join(BIN, tool), "--server", BIG, "--batch",
+                   big.file]
+            if tool == "mail-audit":
+                cmd.append("--no-progress")
+            rss, t, err = peak_rss(cmd, b.ns)
+            if tool == "spf-lint":
+                bad = failures(err)
+            else:   # the last column of the summary's "domain" row
+                m = re.search(r"^  domain .* (\d+)$", err, re.M)
+                bad = int(m.group(1)) if m else -1
+            print("memory: %s over %d names: %.1f MiB peak, %.0f s, %d DNS "
+                  "failures; %s" % (tool, len(big.domains), rss / 1024, t,
+                                    bad, dns_line(err)))
+            b.row("peak RSS of %s --batch over %d names" % (
+                tool, len(big.domains)),
+                "%.1f MiB (%.0f s, %.0f domains/s, %d DNS failures)" % (
+                    rss / 1024, t, len(big.domains) / t, bad),
+                "-", "-", "-", "< 64 MiB", "yes" if rss < 64 * 1024 else "no")
+    finally:
+        nsd.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--domains", type=int, default=10000)
+    ap.add_argument("--big", type=int, default=1000000,
+                    help="names of the memory measurement")
     ap.add_argument("--rtt", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -171,166 +504,42 @@ def main():
         return 0
     work = tempfile.mkdtemp(prefix="authzone-bench.")
     ns = Netns()
-    net = None
-    rows = []
+    b = Bench(a, ns, work)
+    servers = []
     try:
-        net = Internet(work, ns, a.domains, a.rtt)
+        world = World(work, "world", a.domains)
         # the CPU-bound figures first, with no server running
-        rows += parser(net)
-        rows += startup(work)
-        net.start()
-        rows = deep(net, a) + batch(net, a, latency=False) + \
-            batch(net, a, latency=True) + rows
+        parser(b, world)
+        startup(b, work)
+        for addr, rrl in ((SHIPPED, True), (RRL_OFF, False)):
+            servers.append(Nsd(ns, world, addr, rrl))
+        deep(b, world, a.rtt)
+        batches(b, world, a.rtt)
+        through_unbound(b, world, a.rtt)
+        for s in servers:
+            s.stop()
+        servers = []
+        memory(b, World(work, "big", a.big))
     finally:
-        if net:
-            net.stop()
+        for s in servers:
+            s.stop()
         ns.remove()
         shutil.rmtree(work, ignore_errors=True)
     print()
     print("| measure | authzone | libspf2 | pyspf | authzone vs peers "
           "| target | met |")
     print("|---|---|---|---|---|---|---|")
-    for r in rows:
+    for r in b.rows:
         print("| " + " | ".join(r) + " |")
-    missed = [r[0] for r in rows if r[-1] == "no"]
-    if missed:
-        print()
-        for m in missed:
-            print("missed: %s: %s" % (m, LIMITS.get(m.split(",")[0].split(
-                " (")[0], "see bench/README.md")))
     return 0
 
 
-# What limits a target when it is missed (bench/README.md has the numbers)
-LIMITS = {
-    "10000 domains": "the shell loop costs a process start a domain "
-    "(about 2.6 ms here); 50 times that leaves 50 us a domain, while one "
-    "walk and its JSON line alone take about 59 us (--offline) and each "
-    "domain is walked again after every round trip; see bench/README.md",
-    "every tool starts and does its smallest job": "loading libldns and "
-    "libcrypto and the dynamic linker's relocations take most of it; "
-    "mtasts-gen adds OpenSSL's default provider for its SHA-256; this "
-    "shared machine's speed drifts by 1.5 ms between runs",
-}
-
-
-def deep(net, a):
-    """One evaluation of the deep domain at the added RTT."""
-    net.resolver(True)
-    sender = "postmaster@" + net.deep
-    az, l2, py, rounds = [], [], [], 0
-    for _ in range(max(5, a.runs)):
-        t, out = timed([os.path.join(BIN, "spf-eval"), "--json", "--ip",
-                           IP, "--sender", sender], net.ns)
-        az.append(t)
-        import json
-        j = json.loads(out)
-        rounds = j["dns"]["rounds"]
-        result, lookups = j["result"], j["lookups"]
-        t, _ = timed([LIBSPF2, "-ip", IP, "-sender", sender], net.ns)
-        l2.append(t)
-        if have_pyspf():
-            path = os.path.join(net.work, "deep.in")
-            with open(path, "w") as f:
-                f.write("%s %s %s\n" % (IP, sender, net.deep))
-            _, out = timed([PY, "-c", PYSPF_BATCH, path], net.ns)
-            py.append(float(out.split()[1]))
-    bound = (rounds + 1) * a.rtt / 1000
-    m = median(az)
-    print("deep: spf-eval %s, %d lookups, %d rounds: %.0f ms (bound %.0f); "
-          "libspf2 %.0f ms; pyspf %s" % (result, lookups, rounds, m * 1000,
-                                         bound * 1000, median(l2) * 1000,
-                                         "%.0f ms" % (median(py) * 1000)
-                                         if py else "absent"))
-    return [["deep domain (%d lookups), one evaluation at %d ms RTT, process "
-             "included (pyspf: check2 alone)" % (lookups, a.rtt),
-             "%.0f ms (%d round trips)" % (m * 1000, rounds),
-             "%.0f ms" % (median(l2) * 1000),
-             "%.0f ms" % (median(py) * 1000) if py else "absent",
-             "%.1fx / %s" % (median(l2) / m, "%.1fx" % (median(py) / m)
-                             if py else "-"),
-             "<= (rounds+1) x RTT = %.0f ms; 2x the peers" % (bound * 1000),
-             "yes" if m <= bound and median(l2) / m >= 2 and
-             (not py or median(py) / m >= 2) else "no"]]
-
-
-def batch(net, a, latency):
-    """The whole set through spf-lint --batch; the peers on samples."""
-    net.resolver(latency)
-    n = len(net.domains)
-    dom = os.path.join(net.work, "domains")
-    cmd = [os.path.join(BIN, "spf-lint"), "--batch", dom]
-    az, rss = [], 0
-    for _ in range(a.runs):
-        t, _ = timed(cmd, net.ns)
-        az.append(t)
-    rss = peak_rss(cmd, net.ns)
-    m = median(az)
-    rate = n / m
-    # the peers: libspf2 -file, libspf2 once per domain from a shell loop,
-    # pyspf in one interpreter; samples sized to take seconds
-    k_file = 2000 if not latency else 200
-    k_loop = 300 if not latency else 50
-    k_py = 300 if not latency else 40
-    fpath, k1 = sample_file(net.work, "file.in", net.domains, k_file)
-    t1 = median([timed([LIBSPF2, "-file", fpath], net.ns)[0]
-                 for _ in range(a.runs)])
-    lpath, k2 = sample_file(net.work, "loop.in", net.domains, k_loop)
-    loop = ("while read ip s h; do %s -ip $ip -sender $s >/dev/null; done < %s"
-            % (LIBSPF2, lpath))
-    t2 = median([timed(["sh", "-c", loop], net.ns)[0]
-                 for _ in range(a.runs)])
-    py = None
-    if have_pyspf():
-        ppath, k3 = sample_file(net.work, "py.in", net.domains, k_py)
-        py = median([float(timed([PY, "-c", PYSPF_BATCH, ppath],
-                                 net.ns)[1].split()[1])
-                     for _ in range(a.runs)])
-    r_file, r_loop = k1 / t1, k2 / t2
-    r_py = k3 / py if py else None
-    what = "%d ms RTT" % a.rtt if latency else "no added latency"
-    print("batch (%s): spf-lint %.0f domains/s (%.2f s, %d KiB); libspf2 "
-          "-file %.0f/s, loop %.0f/s; pyspf %s" % (
-              what, rate, m, rss, r_file, r_loop,
-              "%.0f/s" % r_py if r_py else "absent"))
-    rows = []
-    if not latency:
-        rows.append([
-            "%d domains, spf-lint --batch, %s" % (n, what),
-            "%.0f domains/s (%.2f s)" % (rate, m),
-            "%.0f/s with -file (%d domains); %.0f/s in a shell loop (%d)" % (
-                r_file, k1, r_loop, k2),
-            "%.0f/s in one interpreter (%d)" % (r_py, k3) if r_py else
-            "absent",
-            "%.0fx -file, %.0fx the loop%s" % (
-                rate / r_file, rate / r_loop,
-                ", %.0fx pyspf" % (rate / r_py) if r_py else ""),
-            ">= 3000/s and >= 50x the loop",
-            "yes" if rate >= 3000 and rate / r_loop >= 50 else "no"])
-        rows.append(["peak RSS of that batch", "%.1f MiB" % (rss / 1024),
-                     "-", "-", "-", "< 64 MiB",
-                     "yes" if rss < 64 * 1024 else "no"])
-    else:
-        rows.append([
-            "%d domains, spf-lint --batch, %s" % (n, what),
-            "%.2f s (%.0f domains/s)" % (m, rate),
-            "%.0f s for all at its -file rate (%d measured)" % (
-                n / r_file, k1),
-            "%.0f s for all (%d measured)" % (n / r_py, k3) if r_py else
-            "absent",
-            "%.0fx -file%s" % (rate / r_file,
-                               ", %.0fx pyspf" % (rate / r_py)
-                               if r_py else ""),
-            "< 20 s", "yes" if m < 20 else "no"])
-    return rows
-
-
-def parser(net):
+def parser(b, world):
     """bench/parse over every SPF record of the generated zones."""
-    recs = os.path.join(net.work, "records")
+    recs = os.path.join(b.work, "records")
     with open(recs, "w") as out:
         for z in ("prov.test", "cust.test"):
-            for line in open(os.path.join(net.work, "zones", z + ".zone")):
+            for line in open(os.path.join(world.dir, "zones", z + ".zone")):
                 if 'TXT "v=spf1' in line:
                     v = line.split("TXT", 1)[1].strip()
                     out.write(v[1:-1].replace('" "', "") + "\n")
@@ -338,12 +547,12 @@ def parser(net):
                          capture_output=True, text=True).stdout.strip()
     print(out)
     rate = float(out.split("median ")[1].split()[0])
-    return [["SPF parser alone, the zones' %s records" %
-             out.split()[1], "%.2f million records/s" % rate, "-", "-", "-",
-             ">= 2 million/s", "yes" if rate >= 2 else "no"]]
+    b.row("SPF parser alone, the zones' %s records" % out.split()[1],
+          "%.2f million records/s" % rate, "-", "-", "-", ">= 2 million/s",
+          "yes" if rate >= 2 else "no")
 
 
-def startup(work):
+def startup(b, work):
     """Each tool starts and does its smallest job: median of 50 runs."""
     # the few records the tools that look further than --record need
     zone = os.path.join(work, "startup.zone")
@@ -399,10 +608,10 @@ def startup(work):
         if m > worst:
             worst, worst_tool = m, tool
     print("startup (ms, median of 50):", ", ".join(out))
-    return [["every tool starts and does its smallest job (median of 50 "
-             "runs, process included; the slowest)",
-             "%.1f ms (%s)" % (worst, worst_tool), "-", "-", "-", "< 5 ms",
-             "yes" if worst < 5 else "no"]]
+    b.row("every tool starts and does its smallest job (median of 50 runs, "
+          "process included; the slowest)", "%.1f ms (%s)" % (
+              worst, worst_tool), "-", "-", "-", "< 5 ms",
+          "yes" if worst < 5 else "no")
 
 
 if __name__ == "__main__":

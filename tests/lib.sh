@@ -230,3 +230,51 @@ K
 	cat "$dir/log" >&2
 	return 1
 }
+
+# unbound_start UPSTREAM_PORT: Unbound as Debian ships it, recursing to
+# the test zones on 127.0.0.1@UPSTREAM_PORT; sets UNBOUND_PORT.  What
+# differs from the shipped configuration, and why: the port and paths;
+# local-zone "test." nodefault (Unbound answers NXDOMAIN for the
+# special-use name test., RFC 6761); do-not-query-localhost: no (the
+# zones' server is on loopback); domain-insecure: "test" (no root to prove
+# the name insecure from); the trust anchor copied from dns-root-data, as
+# the package's helper does at start.
+unbound_start() {
+	dir=$T_TMP/unbound
+	mkdir -p "$dir"
+	cp /usr/share/dns/root.key "$dir/root.key"
+	for try in 1 2 3 4 5; do
+		UNBOUND_PORT=$(free_port)
+		cat >"$dir/unbound.conf" <<U
+server:
+  interface: 127.0.0.1@$UNBOUND_PORT
+  port: $UNBOUND_PORT
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  logfile: "$dir/unbound.log"
+  use-syslog: no
+  auto-trust-anchor-file: "$dir/root.key"
+  do-not-query-localhost: no
+  domain-insecure: "test"
+  local-zone: "test." nodefault
+stub-zone:
+  name: "test"
+  stub-addr: 127.0.0.1@$1
+U
+		unbound -d -c "$dir/unbound.conf" >"$dir/stdout" 2>&1 &
+		UNBOUND_PID=$!
+		T_PIDS="$T_PIDS $UNBOUND_PID"
+		# a name Unbound answers itself: nothing is cached by the probe
+		for _ in $(seq 1 100); do
+			DNSPROBE_ANY=1 /usr/bin/python3 "$T_LIB/dnsprobe.py" \
+			    "$UNBOUND_PORT" invalid && return 0
+			kill -0 "$UNBOUND_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$UNBOUND_PID" 2>/dev/null
+	done
+	cat "$dir/unbound.log" "$dir/stdout" >&2
+	return 1
+}
