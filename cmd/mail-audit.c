@@ -167,7 +167,8 @@ summary(const struct audit_run *a, dns_resolver_t *r, double secs)
 	}
 	if (a->errors)
 		fprintf(stderr, "  %zu line%s not a domain name\n", a->errors,
-		    a->errors == 1 ? " was" : "s were");	cmd_dns_summary("mail-audit", r);
+		    a->errors == 1 ? " was" : "s were");
+	cmd_dns_summary("mail-audit", r);
 }
 
 int
