@@ -274,32 +274,15 @@ value_in(const char *v, const char *const *set)
 static const char *const policies[] = { "none", "quarantine", "reject",
     NULL };
 
-bool
-dmarc_fo_ok(const char *v)
-{
-	for (;;) {
-		if (*v == '\0' || !strchr("01dsDS", *v))
-			return false;
-		v++;
-		v += strspn(v, " \t");
-		if (*v == '\0')
-			return true;
-		if (*v++ != ':')
-			return false;
-		v += strspn(v, " \t");
-	}
-}
-
-/* rf = Keyword *(*WSP ":" *WSP Keyword), registered formats only: afrf
- * (RFC 7489 6.3, the IANA registry) */
+/* A list Item *(*WSP ":" *WSP Item), where item says how long the item
+ * at v is (0: none) */
 static bool
-rf_ok(const char *v)
+colon_list_ok(const char *v, size_t (*item)(const char *))
 {
 	for (;;) {
-		size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		size_t n = item(v);
 
-		if (n != 4 || strncasecmp(v, "afrf", 4) != 0)
+		if (n == 0)
 			return false;
 		v += n;
 		v += strspn(v, " \t");
@@ -309,6 +292,36 @@ rf_ok(const char *v)
 			return false;
 		v += strspn(v, " \t");
 	}
+}
+
+/* fo: one of 0, 1, d, s */
+static size_t
+fo_item(const char *v)
+{
+	return *v != '\0' && strchr("01dsDS", *v) ? 1 : 0;
+}
+
+bool
+dmarc_fo_ok(const char *v)
+{
+	return colon_list_ok(v, fo_item);
+}
+
+/* rf: a Keyword, of the registered formats only: afrf (RFC 7489 6.3,
+ * the IANA registry) */
+static size_t
+rf_item(const char *v)
+{
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+	return n == 4 && strncasecmp(v, "afrf", 4) == 0 ? n : 0;
+}
+
+static bool
+rf_ok(const char *v)
+{
+	return colon_list_ok(v, rf_item);
 }
 
 static bool
