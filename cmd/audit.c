@@ -40,14 +40,14 @@ verdict(const lint_report_t *rp, bool optional)
 
 /* The SPF walk as a report: its findings move into rp */
 static void
-spf_area(dns_resolver_t *r, spf_walk_memo_t *memo, const char *domain,
+spf_area(dns_resolver_t *r, spf_store_t *memo, const char *domain,
     audit_result_t *res)
 {
 	lint_report_t *rp = &res->area[AUDIT_SPF];
 	spf_walk_t w;
 
 	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
-	if (spf_walk_run_memo(&w, r, memo, domain, NULL, 0) != 0)
+	if (spf_walk_run(&w, r, memo, domain, NULL, 0, 0) != 0)
 		return;
 	res->lookups = w.lookups;
 	res->voids = w.voids;
@@ -55,9 +55,9 @@ spf_area(dns_resolver_t *r, spf_walk_memo_t *memo, const char *domain,
 		rp->record = strdup(w.root->text);
 	rp->absent = lint_findings_has(&w.findings,
 	    spf_codes[SPF_NO_RECORD].code);
-	for (size_t i = 0; i < w.findings.n; i++)
+	rp->dns_failed = w.dns_failed;
+	for (size_t i = 0; w.dns_failed && i < w.findings.n; i++)
 		if (w.findings.v[i].code == &spf_codes[SPF_DNS_FAILURE]) {
-			rp->dns_failed = true;
 			snprintf(rp->error, sizeof(rp->error), "SPF: %s",
 			    w.findings.v[i].message);
 			break;

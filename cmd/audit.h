@@ -30,7 +30,7 @@ typedef struct audit_opts {
 	const char *bimi_selector;
 	bool parked, rfc7489;
 	const https_options_t *https;
-	spf_walk_memo_t *memo;		/* the SPF records of every run */
+	spf_store_t *memo;		/* the SPF records of every run */
 } audit_opts_t;
 
 typedef struct audit_result {

@@ -11,7 +11,7 @@
 
 #include "util/time.h"
 
-#define MAX_PASSES	64
+#define MAX_PASSES	256	/* steps of one domain; its deadline first */
 #define MAX_LINE	1024	/* bytes of an input line */
 
 struct slot {
@@ -106,22 +106,18 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 
 		for (size_t i = head; i < next; i++) {
 			struct slot *x = &s[i % w];
-			unsigned long before = dns_resolver_misses(r);
+			int rc;
 
 			if (x->done)
 				continue;
-			x->result = b->run(b->arg, r, x->name, &x->state);
+			rc = b->step(b->arg, r, x->name, &x->state);
 			x->passes++;
-			if (dns_resolver_misses(r) == before ||
-			    x->passes == MAX_PASSES ||
+			if (rc != 0 || x->passes == MAX_PASSES ||
 			    util_now_ms() - x->start >= deadline) {
 				x->done = true;
-				if (b->state_free)
-					b->state_free(x->state);
+				x->result = b->finish(b->arg, x->state);
 				x->state = NULL;
 			} else {
-				b->discard(b->arg, x->result);
-				x->result = NULL;
 				waiting = true;
 				if (x->start + deadline < first_due)
 					first_due = x->start + deadline;

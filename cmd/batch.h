@@ -1,11 +1,11 @@
 /*
  * Many domains in lockstep, over one resolver and its one cache.  Each
- * domain's check runs with the resolver deferred: it asks for what it
- * needs and gets DNS_PENDING for what is not known yet.  When every domain
- * in the window has run, one dns_resolver_wait answers all their queries
- * together, and the checks that missed answers run again.  A domain is
- * done when a run missed nothing (or its passes or time ran out); results
- * come out in input order.  A provider's include asked by thousands of
+ * domain's check runs with the resolver deferred until it needs an answer
+ * not known yet.  When every domain in the window has stepped, one wait
+ * answers their queries together (half of them: the slowest do not hold
+ * the others), and the checks step on from where they stood.  A domain is
+ * done when its check says so (or its time ran out); results come out in
+ * input order.  A provider's include asked by thousands of
  * domains is thus asked once, and a window of domains costs the round
  * trips of its deepest domain, not the sum of them.
  */
@@ -18,18 +18,18 @@
 #include "cmd/common.h"
 
 typedef struct cmd_batch {
-	/* One run of the check of domain (normalized); *state is the
-	 * domain's own, NULL at first, kept across its runs.  Returns the
-	 * result, owned by the caller of run. */
-	void *(*run)(void *arg, dns_resolver_t *r, const char *domain,
+	/* Runs the check of domain (normalized) on from where it stood: 1
+	 * when it is done, 0 when it waits for answers it asked for, -1 on
+	 * no memory.  *state is the domain's own, NULL at first. */
+	int (*step)(void *arg, dns_resolver_t *r, const char *domain,
 	    void **state);
-	/* Frees the result of a run that missed answers. */
-	void (*discard)(void *arg, void *result);
+	/* The result from a check's state, done or not (its deadline
+	 * passed): takes the state over; the result goes to emit. */
+	void *(*finish)(void *arg, void *state);
 	/* Prints a final result, frees it, and returns the exit status. */
 	int (*emit)(void *arg, const char *domain, void *result);
 	/* Prints the line of a domain that cannot be checked; its status. */
 	int (*fail)(void *arg, const char *domain, const char *why);
-	void (*state_free)(void *state);
 	void *arg;
 	size_t window;		/* domains in flight at once; 0: 1000 */
 	unsigned deadline_ms;	/* each domain's; 0: 30000 */

@@ -63,34 +63,42 @@ struct audit_run {
 	json_t *docs;		/* --json for several domains */
 };
 
-static void *
-run(void *arg, dns_resolver_t *r, const char *domain, void **state)
+/* A domain's audit so far: it runs again, over the answers that came,
+ * until a run asks for nothing new */
+struct audit_state {
+	mtasts_source_t src;
+	audit_result_t *res;	/* of the last run */
+};
+
+static int
+step(void *arg, dns_resolver_t *r, const char *domain, void **state)
 {
 	struct audit_run *a = arg;
-	mtasts_source_t *src = *state;
+	struct audit_state *st = *state;
+	unsigned long before = dns_resolver_misses(r);
 
-	if (src == NULL) {
-		if ((src = calloc(1, sizeof(*src))) == NULL)
-			return NULL;
-		src->https = a->https;
-		*state = src;
+	if (st == NULL) {
+		if ((st = calloc(1, sizeof(*st))) == NULL)
+			return -1;
+		st->src.https = a->https;
+		*state = st;
 	}
-	return audit_domain_run(a->ao, r, domain, src);
+	audit_result_free(st->res);
+	st->res = audit_domain_run(a->ao, r, domain, &st->src);
+	return st->res == NULL ? -1 : dns_resolver_misses(r) == before;
 }
 
-static void
-discard(void *arg, void *result)
+static void *
+finish(void *arg, void *state)
 {
+	struct audit_state *st = state;
+	audit_result_t *res = st ? st->res : NULL;
+
 	(void)arg;
-	audit_result_free(result);
-}
-
-static void
-state_free(void *state)
-{
-	if (state)
-		mtasts_source_clear(state);
-	free(state);
+	if (st)
+		mtasts_source_clear(&st->src);
+	free(st);
+	return res;
 }
 
 static int
@@ -189,8 +197,8 @@ main(int argc, char **argv)
 	cmd_https_t https = { 0 };
 	audit_opts_t ao = { 0 };
 	struct audit_run a = { .ao = &ao };
-	cmd_batch_t b = { .run = run, .discard = discard, .emit = emit,
-	    .fail = fail, .state_free = state_free, .arg = &a };
+	cmd_batch_t b = { .step = step, .finish = finish, .emit = emit,
+	    .fail = fail, .arg = &a };
 	bool show_progress = true;
 	char norm[256];
 	size_t n;
@@ -254,7 +262,7 @@ main(int argc, char **argv)
 	double secs;
 
 	a.https = ao.https = cmd_https_options(&o, &https, r);
-	ao.memo = spf_walk_memo_new();
+	ao.memo = spf_store_new();
 
 	status = cmd_batch_run(&b, r, &in, &n, &secs);
 	if (o.json && !batch) {
@@ -270,7 +278,7 @@ main(int argc, char **argv)
 	if (batch || n > 1)
 		summary(&a, r, secs);
 	cmd_batch_close(&in);
-	spf_walk_memo_free(ao.memo);
+	spf_store_free(ao.memo);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);

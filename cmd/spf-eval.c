@@ -99,8 +99,8 @@ warm(dns_resolver_t *r, const spf_request_t *q)
 	if (domain == NULL || util_name_normalize(domain, norm,
 	    sizeof(norm)) != 0 || strchr(norm, '.') == NULL)
 		return;
-	if (spf_walk_run(&w, r, norm, q->record, q->record ?
-	    strlen(q->record) : 0) == 0)
+	if (spf_walk_run(&w, r, NULL, norm, q->record, q->record ?
+	    strlen(q->record) : 0, 0) == 0)
 		spf_walk_clear(&w);
 }
 

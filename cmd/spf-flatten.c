@@ -634,8 +634,8 @@ run_job(struct run *u)
 	if (u->o->verbose && u->text) {	/* the source's tree */
 		spf_walk_t w;
 
-		if (spf_walk_run(&w, u->r, j->source ? u->source : u->domain,
-		    u->text, strlen(u->text)) == 0) {
+		if (spf_walk_run(&w, u->r, NULL, j->source ? u->source :
+		    u->domain, u->text, strlen(u->text), 0) == 0) {
 			cmd_spf_tree_print(stderr, &w, 0);
 			cmd_spf_summary_print(stderr, &w);
 			spf_walk_clear(&w);

@@ -167,15 +167,14 @@ main(int argc, char **argv)
 	dns_resolver_t *r = cmd_resolver(&o);
 	spf_walk_t w;
 
-	if (record == NULL || spf_walk_run(&w, r, domain, record,
-	    strlen(record)) != 0) {
+	if (record == NULL || spf_walk_run(&w, r, NULL, domain, record,
+	    strlen(record), 0) != 0) {
 		cmd_error(&o, "out of memory");
 		return EXIT_USAGE;
 	}
 	/* names it could not resolve leave the count incomplete; they do not
 	 * stop the record */
-	bool unresolved = lint_findings_has(&w.findings,
-	    spf_codes[SPF_DNS_FAILURE].code);
+	bool unresolved = w.dns_failed;
 
 	char count[160];
 	zg_set_t set;

@@ -70,14 +70,13 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 	bool dns_failed;
 	int status;
 
-	if (spf_walk_run_flags(&w, r, domain, o->record, o->record ?
+	if (spf_walk_run(&w, r, NULL, domain, o->record, o->record ?
 	    strlen(o->record) : 0, SPF_WALK_TYPE99 |
 	    (part ? SPF_WALK_PART : 0)) != 0) {
 		cmd_error(o, "out of memory");
 		exit(EXIT_USAGE);
 	}
-	dns_failed = lint_findings_has(&w.findings,
-	    spf_codes[SPF_DNS_FAILURE].code);
+	dns_failed = w.dns_failed;
 	if (docs)
 		json_array_append_new(docs, walk_json(domain, &w, true));
 	else {
@@ -155,23 +154,36 @@ zone_part(const struct zone_names *zn, const char *name)
 /* --batch: the walks of many domains in lockstep, JSON Lines */
 struct batch_run {
 	const cmd_opts_t *o;
-	spf_walk_memo_t *memo;
+	spf_store_t *memo;
 	size_t clean, errors, dns, bad;
 };
 
-static void *
-batch_walk(void *arg, dns_resolver_t *r, const char *domain, void **state)
+/* A walk resumes where it stopped */
+static int
+batch_step(void *arg, dns_resolver_t *r, const char *domain, void **state)
 {
 	struct batch_run *b = arg;
-	spf_walk_t *w = malloc(sizeof(*w));
+	spf_walk_t *w = *state;
 
-	(void)state;
-	if (w && spf_walk_run_memo(w, r, b->memo, domain, NULL, 0) != 0) {
-		spf_walk_clear(w);
-		free(w);
-		w = NULL;
+	if (w == NULL) {
+		if ((w = malloc(sizeof(*w))) == NULL)
+			return -1;
+		if (spf_walk_start(w, r, b->memo, domain, NULL, 0, 0) != 0) {
+			free(w);
+			return -1;
+		}
+		*state = w;
 	}
-	return w;
+	return spf_walk_step(w);
+}
+
+static void *
+batch_finish(void *arg, void *state)
+{
+	(void)arg;
+	if (state)
+		spf_walk_finish(state);
+	return state;
 }
 
 static void
@@ -196,7 +208,7 @@ batch_emit(void *arg, const char *domain, void *result)
 	}
 	/* the tree repeats every provider's terms: only when asked */
 	cmd_json_line(walk_json(domain, w, b->o->verbose > 0));
-	if (lint_findings_has(&w->findings, spf_codes[SPF_DNS_FAILURE].code)) {
+	if (w->dns_failed) {
 		status = EXIT_DNS;
 		b->dns++;
 	} else if ((status = cmd_findings_status(b->o, &w->findings)) ==
@@ -222,8 +234,8 @@ batch_fail(void *arg, const char *domain, const char *why)
 static int
 batch_main(const cmd_opts_t *o, const char *path)
 {
-	struct batch_run b = { .o = o, .memo = spf_walk_memo_new() };
-	cmd_batch_t job = { .run = batch_walk, .discard = batch_discard,
+	struct batch_run b = { .o = o, .memo = spf_store_new() };
+	cmd_batch_t job = { .step = batch_step, .finish = batch_finish,
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
 	    .deadline_ms = o->deadline_ms,
 	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
@@ -245,7 +257,7 @@ batch_main(const cmd_opts_t *o, const char *path)
 	    0.0, b.clean, b.errors, b.dns, b.bad, st.queries, st.rounds);
 	cmd_dns_summary("spf-lint", r);
 	cmd_batch_close(&in);
-	spf_walk_memo_free(b.memo);
+	spf_store_free(b.memo);
 	dns_resolver_free(r);
 	return status;
 }

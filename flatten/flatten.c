@@ -8,36 +8,44 @@
 #include <string.h>
 
 #include "lint/spf_record.h"
+#include "lint/spf_interp.h"
 #include "lint/spf_walk.h"
 
-#define MAX_DEPTH 20
-
+/* A flattening run: the interpreter without a client, gathering what each
+ * record passes */
 struct ctx {
 	dns_resolver_t *r;
 	const char *published;	/* the domain the records go to */
 	const fl_options_t *opt;
 	fl_result_t *out;
 	pcre2_code **keep;
-	/* the produced records, answered before DNS during the self-check */
-	char **over_names, **over_texts;
-	size_t nover;
-	const char *path[MAX_DEPTH];
-	size_t depth;
+	int status;		/* C_OK, or why the run stopped */
 };
 
-/* the outcome of collecting one record */
+/* the outcome of a record, and of a term */
 enum { C_OK, C_UNFLAT, C_DNS, C_CANNOT };
 
+/* What one record on the interpreter's stack gathers */
+struct fl_frame {
+	fl_set_t pass;		/* what it passes */
+	fl_set_t deny;		/* what its earlier non-pass terms caught */
+	fl_set_t got;		/* what the current term names */
+	int rc;			/* C_UNFLAT: a term deeper cannot be flattened */
+	int term_rc;		/* of the current term's answers */
+};
+
 static void
-fail(struct ctx *c, const char *fmt, ...)
+fail(struct ctx *c, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->out->error[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->out->error, sizeof(c->out->error), fmt, ap);
-	va_end(ap);
+	if (c->out->error[0] == '\0') {
+		va_start(ap, fmt);
+		vsnprintf(c->out->error, sizeof(c->out->error), fmt, ap);
+		va_end(ap);
+	}
+	if (c->status == C_OK)
+		c->status = status;
 }
 
 static void
@@ -67,245 +75,293 @@ kept_by_pattern(struct ctx *c, const char *name)
 	return false;
 }
 
-/* The SPF record of name: a produced one during the self-check, else DNS */
-static int
-record_of(struct ctx *c, const char *name, char **text)
+static void
+append_mod(struct ctx *c, const char *text, const spf_term_t *t)
 {
-	const dns_answer_t *a;
-	size_t count, len;
+	char *m;
 
-	for (size_t i = 0; i < c->nover; i++)
-		if (strcmp(c->over_names[i], name) == 0) {
-			*text = strdup(c->over_texts[i]);
-			return C_OK;
-		}
-	a = dns_resolver_get(c->r, name, LDNS_RR_TYPE_TXT);
+	if (c->out->mods == NULL) {
+		c->out->mods = strndup(text + t->offset, t->length);
+		return;
+	}
+	if ((m = malloc(strlen(c->out->mods) + t->length + 2)) != NULL)
+		sprintf(m, "%s %.*s", c->out->mods, (int)t->length,
+		    text + t->offset);
+	free(c->out->mods);
+	c->out->mods = m;
+}
+
+static int
+fl_enter(void *arg, spf_frame_t *f, const dns_answer_t *type99)
+{
+	struct ctx *c = arg;
+	struct fl_frame *fr;
+
+	(void)type99;
+	switch (f->fetch) {
+	case SPF_FETCH_FAILED:
+		fail(c, C_DNS, "%s TXT: %s (%s)", f->name,
+		    dns_result_str(f->answer->result), f->answer->source);
+		return SPF_ENTER_STOP;
+	case SPF_FETCH_NONE:
+	case SPF_FETCH_MULTIPLE:
+	case SPF_FETCH_NOT_NAME:
+		/* a vanished include: keep what is published */
+		fail(c, C_DNS, "%s has %s", f->name, f->fetch ==
+		    SPF_FETCH_MULTIPLE ? "several SPF records" :
+		    "no SPF record");
+		return SPF_ENTER_STOP;
+	default:
+		break;
+	}
+	if (f->rec == NULL || f->rec->bad) {
+		fail(c, C_CANNOT, "%s: %s", f->name, f->parse_findings &&
+		    f->parse_findings->n ? f->parse_findings->v[0].message :
+		    "not SPF");
+		return SPF_ENTER_STOP;
+	}
+	if ((fr = calloc(1, sizeof(*fr))) == NULL)
+		return -1;
+	fl_set_init(&fr->pass);
+	fl_set_init(&fr->deny);
+	fl_set_init(&fr->got);
+	f->user = fr;
+	/* exp= and unknown modifiers of the published record stay in it */
+	for (size_t i = 0; f->top && i < f->rec->nterms; i++) {
+		const spf_term_t *t = &f->rec->terms[i];
+
+		if ((int)i > f->rec->all && f->rec->all >= 0)
+			break;
+		if (t->kind == SPF_EXP || t->kind == SPF_MODIFIER)
+			append_mod(c, f->text, t);
+	}
+	return SPF_ENTER_GO;
+}
+
+static bool
+fl_follow(void *arg, spf_frame_t *f, const spf_term_t *t, const char *target)
+{
+	(void)f;
+	return t->kind != SPF_INCLUDE || !kept_by_pattern(arg, target);
+}
+
+static void
+fl_addresses(void *arg, spf_frame_t *f, const spf_term_t *t, const char *name,
+    const dns_answer_t *a, int family)
+{
+	struct ctx *c = arg;
+	struct fl_frame *fr = f->user;
+
+	if (a == NULL || fr->term_rc != C_OK)
+		return;
 	if (dns_result_is_failure(a->result)) {
-		fail(c, "%s TXT: %s (%s)", name, dns_result_str(a->result),
-		    a->source);
+		fail(c, C_DNS, "%s %s: %s", name, family == 6 ? "AAAA" : "A",
+		    dns_result_str(a->result));
+		fr->term_rc = C_DNS;
+		return;
+	}
+	for (size_t i = 0; a->result == DNS_OK &&
+	    i < ldns_rr_list_rr_count(a->rrs); i++) {
+		const ldns_rdf *rd = ldns_rr_rdf(ldns_rr_list_rr(a->rrs, i), 0);
+
+		if (ldns_rdf_size(rd) == (family == 6 ? 16u : 4u))
+			fl_set_add(&fr->got, family == 6, ldns_rdf_data(rd),
+			    family == 6 ? (t->cidr6 < 0 ? 128 : t->cidr6) :
+			    (t->cidr4 < 0 ? 32 : t->cidr4));
+	}
+}
+
+static spf_match_t
+fl_child(void *arg, spf_frame_t *f, const spf_term_t *t, spf_frame_t *child,
+    spf_match_t m)
+{
+	struct fl_frame *fr = f->user, *ch = child->user;
+
+	(void)arg;
+	(void)t;
+	if (ch) {
+		fl_set_union(&fr->got, &ch->pass);
+		fr->term_rc = ch->rc;
+	}
+	return m;
+}
+
+static void
+fl_leave(void *arg, spf_frame_t *f)
+{
+	struct ctx *c = arg;
+	struct fl_frame *fr = f->user;
+
+	if (fr == NULL)
+		return;
+	if (f->parent == NULL && c->status == C_OK)
+		fl_set_union(&c->out->set, &fr->pass);
+	fl_set_clear(&fr->pass);
+	fl_set_clear(&fr->deny);
+	fl_set_clear(&fr->got);
+	free(fr);
+	f->user = NULL;
+}
+
+/* What a term names: C_OK with fr->got filled, or why not */
+static int
+term_rc(struct ctx *c, spf_frame_t *f, const spf_term_t *t,
+    const spf_step_t *s)
+{
+	struct fl_frame *fr = f->user;
+
+	switch (s->event) {
+	case SPF_EV_DONE:
+		break;
+	case SPF_EV_DNS_FAILURE:
+		if (!c->opt->resolve_a_mx || (t->kind != SPF_A &&
+		    t->kind != SPF_MX))
+			return C_UNFLAT;
+		fail(c, C_DNS, "%s%s: %s", s->target, t->kind == SPF_MX ?
+		    " MX" : t->kind == SPF_A && s->answer6 &&
+		    dns_result_is_failure(s->answer6->result) ? " AAAA" :
+		    t->kind == SPF_A ? " A" : "", s->why);
 		return C_DNS;
+	case SPF_EV_LOOP:
+		fail(c, C_CANNOT, "%s leads back to itself", s->target);
+		return C_CANNOT;
+	case SPF_EV_TOO_DEEP:
+		fail(c, C_CANNOT, "includes nested deeper than %d",
+		    SPF_MAX_DEPTH);
+		return C_CANNOT;
+	case SPF_EV_UNEVALUATED:
+		fail(c, C_CANNOT, "%s: more than %d lookups to follow", f->name,
+		    SPF_MAX_LOOKUPS);
+		return C_CANNOT;
+	default:		/* macros, a kept include */
+		return C_UNFLAT;
 	}
-	*text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count, &len) :
-	    NULL;
-	if (*text == NULL) {
-		fail(c, "%s has %s", name, a->result == DNS_OK && count > 1 ?
-		    "several SPF records" : "no SPF record");
-		return C_DNS;	/* a vanished include: keep what is published */
-	}
-	return C_OK;
-}
-
-/* The addresses of name (A and AAAA), with the term's prefixes */
-static int
-addresses(struct ctx *c, const char *name, int cidr4, int cidr6,
-    fl_set_t *set)
-{
-	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A,
-	    LDNS_RR_TYPE_AAAA };
-
-	for (int k = 0; k < 2; k++) {
-		const dns_answer_t *a = dns_resolver_get(c->r, name, types[k]);
-
-		if (dns_result_is_failure(a->result)) {
-			fail(c, "%s %s: %s", name, k ? "AAAA" : "A",
-			    dns_result_str(a->result));
-			return C_DNS;
-		}
-		for (size_t i = 0; a->result == DNS_OK &&
-		    i < ldns_rr_list_rr_count(a->rrs); i++) {
-			const ldns_rdf *rd = ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
-			    i), 0);
-
-			fl_set_add(set, k, ldns_rdf_data(rd), k ? (cidr6 < 0 ?
-			    128 : cidr6) : (cidr4 < 0 ? 32 : cidr4));
-		}
-	}
-	return C_OK;
-}
-
-static int collect(struct ctx *c, const char *domain, const char *text,
-    bool top, fl_set_t *pass);
-
-/* One term that names addresses or records; adds what it passes to got */
-static int
-term_set(struct ctx *c, const char *domain, const spf_term_t *t,
-    fl_set_t *got, bool top)
-{
-	char name[256];
-	int rc;
-
-	if (t->kind == SPF_IP4 || t->kind == SPF_IP6)
-		return fl_set_add(got, t->kind == SPF_IP6, t->addr,
+	switch (t->kind) {
+	case SPF_IP4:
+	case SPF_IP6:
+		return fl_set_add(&fr->got, t->kind == SPF_IP6, t->addr,
 		    t->kind == SPF_IP6 ? (t->cidr6 < 0 ? 128 : t->cidr6) :
 		    (t->cidr4 < 0 ? 32 : t->cidr4)) ? C_CANNOT : C_OK;
-	if (t->has_macro || (t->domain ? util_name_from_raw(t->domain, name,
-	    sizeof(name)) : util_name_normalize(domain, name, sizeof(name))))
-		return C_UNFLAT;
-	switch (t->kind) {
 	case SPF_A:
 	case SPF_MX:
-		if (!c->opt->resolve_a_mx)
-			return C_UNFLAT;
-		if (t->kind == SPF_A)
-			return addresses(c, name, t->cidr4, t->cidr6, got);
-		const dns_answer_t *a = dns_resolver_get(c->r, name,
-		    LDNS_RR_TYPE_MX);
-
-		if (dns_result_is_failure(a->result)) {
-			fail(c, "%s MX: %s", name, dns_result_str(a->result));
-			return C_DNS;
-		}
-		for (size_t i = 0; a->result == DNS_OK &&
-		    i < ldns_rr_list_rr_count(a->rrs); i++) {
-			char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs,
-			    i), 1)), host[256];
-
-			rc = s && util_name_normalize(s, host, sizeof(host)) == 0 ?
-			    addresses(c, host, t->cidr4, t->cidr6, got) : C_OK;
-			free(s);
-			if (rc != C_OK)
-				return rc;
-		}
-		return C_OK;
+		return c->opt->resolve_a_mx ? fr->term_rc : C_UNFLAT;
 	case SPF_INCLUDE:
-	case SPF_REDIRECT: {
-		char *text;
-
-		if (t->kind == SPF_INCLUDE && kept_by_pattern(c, name))
-			return C_UNFLAT;
-		for (size_t i = 0; i < c->depth; i++)
-			if (strcmp(c->path[i], name) == 0) {
-				fail(c, "%s leads back to itself", name);
-				return C_CANNOT;
-			}
-		if (c->depth == MAX_DEPTH) {
-			fail(c, "includes nested deeper than %d", MAX_DEPTH);
-			return C_CANNOT;
-		}
-		if ((rc = record_of(c, name, &text)) != C_OK)
-			return rc;
-		c->path[c->depth++] = name;
-		rc = collect(c, name, text, top && t->kind == SPF_REDIRECT, got);
-		c->depth--;
-		free(text);
-		return rc;
-	}
+	case SPF_REDIRECT:
+		return fr->term_rc;
 	default:
 		return C_UNFLAT;	/* exists, ptr */
 	}
 }
 
-/* The addresses record text passes, into pass.  At the top (the source and
- * its redirect targets) unflattenable terms are kept; deeper they make the
- * caller keep its include. */
-static int
-collect(struct ctx *c, const char *domain, const char *text, bool top,
-    fl_set_t *pass)
+/* A term that cannot be flattened at the top is kept as it is */
+static void
+keep_term(struct ctx *c, const spf_frame_t *f, const spf_term_t *t)
 {
-	lint_findings_t f;
-	spf_record_t *rec;
-	fl_set_t deny;
-	int rc = C_OK;
+	char tt[1100], note[1200];
+	const char *slash;
 
-	lint_findings_init(&f);
-	rec = spf_record_parse(text, strlen(text), domain, &f);
-	if (rec == NULL || rec->bad) {
-		fail(c, "%s: %s", domain, f.n ? f.v[0].message : "not SPF");
-		lint_findings_clear(&f);
-		spf_record_free(rec);
-		return C_CANNOT;
+	snprintf(tt, sizeof(tt), "%.*s", (int)t->length, f->text + t->offset);
+	slash = strchr(tt, '/');
+	/* a, mx and ptr without a domain mean the source's */
+	if (t->domain == NULL && (t->kind == SPF_A || t->kind == SPF_MX ||
+	    t->kind == SPF_PTR) && strcmp(f->name, c->published) != 0) {
+		char fixed[1100];
+
+		snprintf(fixed, sizeof(fixed), "%.*s:%s%s", (int)(slash ?
+		    (size_t)(slash - tt) : strlen(tt)), tt, f->name,
+		    slash ? slash : "");
+		snprintf(tt, sizeof(tt), "%s", fixed);
 	}
-	lint_findings_clear(&f);
-	fl_set_init(&deny);
-	for (size_t i = 0; i < rec->nterms && rc == C_OK; i++) {
-		const spf_term_t *t = &rec->terms[i];
-		char tt[1100];
-		fl_set_t got;
-		int trc;
+	push_str(&c->out->kept, &c->out->nkept, tt);
+	snprintf(note, sizeof(note), "kept \"%s\" (in %s) as it is", tt,
+	    f->name);
+	push_str(&c->out->notes, &c->out->nnotes, note);
+}
 
-		snprintf(tt, sizeof(tt), "%.*s", (int)t->length,
-		    rec->text + t->offset);
-		if (t->kind == SPF_REDIRECT || t->kind == SPF_EXP ||
-		    t->kind == SPF_MODIFIER) {
-			if (top && t->kind != SPF_REDIRECT && c->out->mods == NULL)
-				c->out->mods = strdup(tt);
-			else if (top && t->kind != SPF_REDIRECT) {
-				char *m = malloc(strlen(c->out->mods) +
-				    strlen(tt) + 2);
+static spf_match_t
+fl_term(void *arg, spf_frame_t *f, const spf_term_t *t, const spf_step_t *s)
+{
+	struct ctx *c = arg;
+	struct fl_frame *fr = f->user;
+	int rc;
 
-				if (m)
-					sprintf(m, "%s %s", c->out->mods, tt);
-				free(c->out->mods);
-				c->out->mods = m;
-			}
-			continue;
+	if (t->kind == SPF_ALL) {
+		if (t->qualifier == '+') {
+			fail(c, C_CANNOT, "%s has \"%.*s\": it passes every "
+			    "address", f->name, (int)t->length,
+			    f->text + t->offset);
+			return SPF_STOP;
 		}
-		if (t->kind == SPF_ALL) {
-			if (t->qualifier == '+') {
-				fail(c, "%s has \"%s\": it passes every address",
-				    domain, tt);
-				rc = C_CANNOT;
-			} else if (top)
-				c->out->all = t->qualifier;
-			break;	/* all ends the record */
-		}
-		if (top && t->qualifier != '+') {
-			fail(c, "\"%s\" in %s: only pass terms (and all) can be "
-			    "flattened at the top", tt, domain);
-			rc = C_CANNOT;
-			break;
-		}
-		fl_set_init(&got);
-		trc = term_set(c, domain, t, &got, false);
-		if (trc == C_UNFLAT && top && c->depth > 0) {
-			/* a redirect target's term would change meaning in
-			 * the published record */
-			fail(c, "\"%s\" in the redirect target %s cannot be "
-			    "flattened or kept", tt, domain);
-			trc = C_CANNOT;
-		} else if (trc == C_UNFLAT && top) {
-			/* a, mx and ptr without a domain mean the source's */
-			if (t->domain == NULL && (t->kind == SPF_A ||
-			    t->kind == SPF_MX || t->kind == SPF_PTR) &&
-			    strcmp(domain, c->published) != 0) {
-				const char *slash = strchr(tt, '/');
-				char fixed[1100];
-
-				snprintf(fixed, sizeof(fixed), "%.*s:%s%s",
-				    (int)(slash ? (size_t)(slash - tt) :
-				    strlen(tt)), tt, domain, slash ? slash : "");
-				snprintf(tt, sizeof(tt), "%s", fixed);
-			}
-			push_str(&c->out->kept, &c->out->nkept, tt);
-			char note[1200];
-
-			snprintf(note, sizeof(note), "kept \"%s\" (in %s) as it "
-			    "is", tt, domain);
-			push_str(&c->out->notes, &c->out->nnotes, note);
-			trc = C_OK;
-		} else if (trc == C_OK) {
-			/* what earlier terms of this record caught stays out */
-			fl_set_subtract(&got, &deny);
-			fl_set_union(t->qualifier == '+' ? pass : &deny, &got);
-			fl_set_normalize(pass);
-			fl_set_normalize(&deny);
-		}
-		fl_set_clear(&got);
-		rc = trc;
+		if (f->top)
+			c->out->all = t->qualifier;
+		return SPF_MATCH;	/* all ends the record */
 	}
-	if (rc == C_OK && rec->redirect >= 0 && rec->all < 0) {
-		fl_set_t got;
-
-		fl_set_init(&got);
-		rc = term_set(c, domain, &rec->terms[rec->redirect], &got, top);
-		fl_set_subtract(&got, &deny);
-		fl_set_union(pass, &got);
-		fl_set_normalize(pass);
-		fl_set_clear(&got);
+	if (f->top && t->qualifier != '+' && t->kind != SPF_REDIRECT) {
+		fail(c, C_CANNOT, "\"%.*s\" in %s: only pass terms (and all) "
+		    "can be flattened at the top", (int)t->length,
+		    f->text + t->offset, f->name);
+		return SPF_STOP;
 	}
-	fl_set_clear(&deny);
-	spf_record_free(rec);
-	return rc;
+	rc = term_rc(c, f, t, s);
+	if (rc == C_UNFLAT && f->top && f->parent) {
+		/* a redirect target's term would change meaning in the
+		 * published record */
+		fail(c, C_CANNOT, "\"%.*s\" in the redirect target %s cannot be "
+		    "flattened or kept", (int)t->length, f->text + t->offset,
+		    f->name);
+		rc = C_CANNOT;
+	} else if (rc == C_UNFLAT && f->top) {
+		keep_term(c, f, t);
+		rc = C_OK;
+	} else if (rc == C_OK) {
+		/* what earlier terms of this record caught stays out */
+		fl_set_subtract(&fr->got, &fr->deny);
+		fl_set_union(t->qualifier == '+' || t->kind == SPF_REDIRECT ?
+		    &fr->pass : &fr->deny, &fr->got);
+		fl_set_normalize(&fr->pass);
+		fl_set_normalize(&fr->deny);
+	}
+	fl_set_clear(&fr->got);
+	fl_set_init(&fr->got);
+	fr->term_rc = C_OK;
+	if (rc == C_UNFLAT) {
+		fr->rc = C_UNFLAT;	/* the include above is kept */
+		return SPF_MATCH;
+	}
+	return rc == C_OK ? SPF_NOMATCH : SPF_STOP;
+}
+
+static const spf_policy_t flattener = {
+	.flags = SPF_P_AHEAD | SPF_P_LOOPS,
+	.enter = fl_enter, .follow = fl_follow, .term = fl_term,
+	.child = fl_child, .leave = fl_leave,
+};
+
+static const spf_policy_t flattener_a_mx = {
+	.flags = SPF_P_AHEAD | SPF_P_LOOPS | SPF_P_BOTH | SPF_P_HOSTS,
+	.enter = fl_enter, .follow = fl_follow, .term = fl_term,
+	.addresses = fl_addresses, .child = fl_child, .leave = fl_leave,
+};
+
+/* The addresses text (published at domain) passes, into c->out->set;
+ * over: produced records answered before DNS */
+static int
+collect(struct ctx *c, const char *domain, const char *text,
+    char *const *over_names, char *const *over_texts, size_t nover)
+{
+	spf_interp_t *in = spf_interp_new(c->r, NULL, c->opt->resolve_a_mx ?
+	    &flattener_a_mx : &flattener, c, domain, text, strlen(text));
+	int rc = 0;
+
+	c->status = C_OK;
+	for (size_t i = 0; in && i < nover && rc == 0; i++)
+		rc = spf_interp_override(in, over_names[i], over_texts[i]);
+	if (in == NULL || rc != 0 || spf_interp_run(in) != 0) {
+		fail(c, C_CANNOT, "out of memory");
+		c->status = C_CANNOT;
+	}
+	spf_interp_free(in);
+	return c->status;
 }
 
 void
@@ -327,7 +383,7 @@ lookups_of(struct ctx *c, const char *domain, const char *text)
 	spf_walk_t w;
 	unsigned n;
 
-	if (spf_walk_run(&w, c->r, domain, text, strlen(text)) != 0)
+	if (spf_walk_run(&w, c->r, NULL, domain, text, strlen(text), 0) != 0)
 		return ~0u;
 	n = w.lookups;
 	spf_walk_clear(&w);
@@ -395,7 +451,7 @@ pack(struct ctx *c, const char *domain, char **ips, size_t nips)
 		while (i < nips && len + 1 + strlen(ips[i]) <= max)
 			len += 1 + strlen(ips[i++]);
 		if (i == first) {
-			fail(c, "--max-record-bytes %zu is too small for %s", max,
+			fail(c, C_CANNOT, "--max-record-bytes %zu is too small for %s", max,
 			    ips[i]);
 			return FL_CANNOT;
 		}
@@ -420,7 +476,7 @@ pack(struct ctx *c, const char *domain, char **ips, size_t nips)
 	one = join(head, nhead, "v=spf1", tail);
 	fl_terms_free(head, nhead);
 	if (one == NULL || strlen(one) > max) {
-		fail(c, "the published record needs %zu bytes for its kept "
+		fail(c, C_CANNOT, "the published record needs %zu bytes for its kept "
 		    "terms and includes, more than %zu", one ? strlen(one) : 0,
 		    max);
 		free(one);
@@ -449,7 +505,6 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 	struct ctx c = { .r = r, .opt = opt, .out = out, .published = domain };
 	pcre2_code *keep[64];
 	fl_status_t st = FL_OK;
-	spf_walk_t w;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -460,7 +515,7 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 		keep[i] = pcre2_compile((PCRE2_SPTR)opt->keep[i],
 		    PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
 		if (keep[i] == NULL) {
-			fail(&c, "bad --keep pattern \"%s\" at %zu", opt->keep[i],
+			fail(&c, C_CANNOT, "bad --keep pattern \"%s\" at %zu", opt->keep[i],
 			    (size_t)off);
 			for (size_t k = 0; k < i; k++)
 				pcre2_code_free(keep[k]);
@@ -468,11 +523,7 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 		}
 	}
 	c.keep = keep;
-	/* the walker fetches the whole tree first, a level per round trip;
-	 * what follows reads the cache */
-	if (spf_walk_run(&w, r, home, source, strlen(source)) == 0)
-		spf_walk_clear(&w);
-	rc = collect(&c, home, source, true, &out->set);
+	rc = collect(&c, home, source, NULL, NULL, 0);
 	if (rc != C_OK) {
 		st = rc == C_DNS ? FL_DNS : FL_CANNOT;
 		goto done;
@@ -491,7 +542,7 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 	/* lookups: the published record's, its <prefix>N includes counted */
 	out->lookups = lookups_of(&c, domain, out->records[0]);
 	if (out->lookups > opt->max_lookups) {
-		fail(&c, "the result needs %u lookups, more than --max-lookups "
+		fail(&c, C_CANNOT, "the result needs %u lookups, more than --max-lookups "
 		    "%u", out->lookups, opt->max_lookups);
 		st = FL_CANNOT;
 		goto done;
@@ -502,10 +553,8 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 
 	memset(&again, 0, sizeof(again));
 	c2.out = &again;
-	c2.over_names = out->owners + 1;
-	c2.over_texts = out->records + 1;
-	c2.nover = out->nrecords - 1;
-	rc = collect(&c2, domain, out->records[0], true, &again.set);
+	rc = collect(&c2, domain, out->records[0], out->owners + 1,
+	    out->records + 1, out->nrecords - 1);
 	bool same = rc == C_OK && fl_set_equal(&again.set, &out->set) &&
 	    again.nkept == out->nkept && again.all == out->all;
 
@@ -513,7 +562,7 @@ fl_flatten(fl_result_t *out, dns_resolver_t *r, const char *domain,
 		same = strcmp(again.kept[i], out->kept[i]) == 0;
 	fl_result_clear(&again);
 	if (!same) {
-		fail(&c, "self-check failed: the produced records would not "
+		fail(&c, C_CANNOT, "self-check failed: the produced records would not "
 		    "pass the same addresses as the source");
 		st = FL_CANNOT;
 	}

@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dns_resolver_t *r = fuzz_zone_resolver(data, size);
 	spf_walk_t w;
 
-	if (r && spf_walk_run(&w, r, "example.com", NULL, 0) == 0)
+	if (r && spf_walk_run(&w, r, NULL, "example.com", NULL, 0, 0) == 0)
 		spf_walk_clear(&w);
 	dns_resolver_free(r);
 	return 0;

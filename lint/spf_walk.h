@@ -1,15 +1,14 @@
 /*
- * The SPF walker: evaluates a domain's SPF as a receiver would for an IP
- * that matches nothing, so every term up to "all" is evaluated, through
- * includes and redirects to any depth.  It counts the DNS-querying terms
- * and the void lookups in evaluation order, and builds a tree showing
- * where each lookup comes from.
+ * The SPF walker: the interpreter (spf_interp.h) without a client, so that
+ * no term matches but "all" and every term up to it is evaluated, through
+ * includes and redirects.  It counts the DNS-querying terms and the void
+ * lookups in evaluation order, as the evaluator does for the same records
+ * and answers, and builds a tree showing where each lookup comes from.
+ * It asks ahead: a tree costs a round trip per level.
  *
- * It works in passes.  A pass evaluates the whole tree with the answers in
- * hand and submits every query it is missing; then the walker waits once
- * for all of them and starts the next pass.  Each level of the tree thus
- * costs one round trip however wide it is, and the last pass, which misses
- * nothing, is the result.  The evaluation logic exists once.
+ * A walk is resumable: spf_walk_step runs it until an answer is missing,
+ * and the next step resumes at that term (a batch steps many walks over
+ * one resolver); spf_walk_run steps and waits until it is done.
  */
 #ifndef AUTHZONE_LINT_SPF_WALK_H
 #define AUTHZONE_LINT_SPF_WALK_H
@@ -18,12 +17,8 @@
 
 #include "dns/dns.h"
 #include "lint/finding.h"
+#include "lint/spf_interp.h"
 #include "lint/spf_record.h"
-
-#define SPF_LOOKUP_LIMIT	10
-#define SPF_VOID_LIMIT		2
-#define SPF_MX_LIMIT		10
-#define SPF_WALK_MAX_LOOKUPS	200	/* the tree is cut beyond this */
 
 typedef struct spf_node spf_node_t;
 
@@ -41,60 +36,50 @@ typedef struct spf_item {
 
 struct spf_node {
 	char *domain;		/* NULL for a candidate record without one */
-	char *text;		/* the SPF record, NULL when none was found */
-	spf_record_t *rec;
-	bool shared;		/* text and rec belong to a memo */
+	const char *text;	/* the SPF record (the walk's interpreter's) */
+	const spf_record_t *rec;
 	spf_item_t *items;	/* in evaluation order */
 	size_t nitems;
 };
 
 typedef struct spf_walk {
-	spf_node_t *root;
+	spf_node_t *root;	/* NULL when no record was walked */
+	const char *record;	/* the candidate, or NULL */
+	size_t record_len;
 	unsigned lookups, voids;
 	bool complete;		/* no DNS failure and not cut short */
-	unsigned passes;
+	bool dns_failed;	/* a query failed */
+	unsigned steps;
 	lint_findings_t findings;
+	spf_interp_t *interp;	/* the walk's own */
 } spf_walk_t;
 
-/** Walks domain's SPF, or record (len bytes) as if published at domain
- * (which may then be NULL).  In the resolver's deferred mode it makes one
- * pass only: the caller sees whether it missed answers with
- * dns_resolver_misses, waits, and walks again.  Fills w, which the caller clears with
- * spf_walk_clear.  -1 only on no memory. */
-int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, const char *domain,
-    const char *record, size_t len);
-void spf_walk_clear(spf_walk_t *w);
-
-/* What spf_walk_run_flags does besides spf_walk_run */
+/* What spf_walk_start does besides walking */
 #define SPF_WALK_PART	1u	/* domain's record is a part of a chain, an
 				 * include target: what only a domain's own
 				 * policy needs ("all" at the end, "?all")
 				 * is not asked of it */
 #define SPF_WALK_TYPE99	2u	/* ask the domain's type SPF (99) records
-				 * too, to warn that they are ignored */
+				 * too, to warn that they are ignored: worth
+				 * it only where a person reads the findings
+				 * of one domain (check_host never reads
+				 * them, RFC 7208 3.1); it goes out with the
+				 * TXT query and costs no round trip */
 
-/** spf_walk_run with flags.  Type SPF (99) is asked only with
- * SPF_WALK_TYPE99: check_host never reads it (RFC 7208 3.1), so it is
- * worth a query only where a person reads the findings of one domain;
- * it goes out with the TXT query and costs no round trip. */
-int spf_walk_run_flags(spf_walk_t *w, dns_resolver_t *r, const char *domain,
-    const char *record, size_t len, unsigned flags);
-
-/* A memo of parsed and checked records, for many walks over one resolver
- * (a batch, or the passes of a lockstep run): a provider's records are
- * parsed and checked once, not once per domain and pass.  It must outlive
- * the walks that use it, and holds nothing of the resolver. */
-typedef struct spf_walk_memo spf_walk_memo_t;
-
-spf_walk_memo_t *spf_walk_memo_new(void);
-void spf_walk_memo_free(spf_walk_memo_t *m);
-/** spf_walk_run with a memo (NULL: none). */
-int spf_walk_run_memo(spf_walk_t *w, dns_resolver_t *r, spf_walk_memo_t *m,
-    const char *domain, const char *record, size_t len);
-
-/** The one SPF record among a TXT answer's records, strings joined, *len
- * bytes (a NUL byte in it is kept, for the parser to refuse); NULL and
- * *count = 0 when none, *count > 1 when several.  Caller frees. */
-char *spf_txt_select(const ldns_rr_list *txt, size_t *count, size_t *len);
+/** Starts a walk of domain's SPF, or of record (len bytes) as if published
+ * at domain (which may then be NULL).  store (may be NULL) keeps parsed
+ * records across walks.  -1 on no memory. */
+int spf_walk_start(spf_walk_t *w, dns_resolver_t *r, spf_store_t *store,
+    const char *domain, const char *record, size_t len, unsigned flags);
+/** Runs the walk until it is done (1) or an answer is missing (0: asked;
+ * step again after the resolver waited).  -1 on no memory. */
+int spf_walk_step(spf_walk_t *w);
+/** Ends a walk, done or not (a deadline): the counts and the findings on
+ * them.  Called once, after the last step. */
+void spf_walk_finish(spf_walk_t *w);
+/** start, steps and waits, finish.  -1 only on no memory. */
+int spf_walk_run(spf_walk_t *w, dns_resolver_t *r, spf_store_t *store,
+    const char *domain, const char *record, size_t len, unsigned flags);
+void spf_walk_clear(spf_walk_t *w);
 
 #endif

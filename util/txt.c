@@ -6,12 +6,22 @@
 char **
 util_txt_join(const ldns_rr_list *rrs, size_t *n)
 {
+	return util_txt_join_lens(rrs, n, NULL);
+}
+
+char **
+util_txt_join_lens(const ldns_rr_list *rrs, size_t *n, size_t **lens)
+{
+	size_t count = rrs ? ldns_rr_list_rr_count(rrs) : 0;
 	char **out;
 
 	*n = 0;
-	if (rrs == NULL || ldns_rr_list_rr_count(rrs) == 0 ||
-	    (out = calloc(ldns_rr_list_rr_count(rrs), sizeof(char *))) == NULL)
+	if (count == 0 || (out = calloc(count, sizeof(char *))) == NULL)
 		return NULL;
+	if (lens && (*lens = calloc(count, sizeof(size_t))) == NULL) {
+		free(out);
+		return NULL;
+	}
 	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
 		size_t len = 0;
@@ -32,6 +42,8 @@ util_txt_join(const ldns_rr_list *rrs, size_t *n)
 			len += ldns_rdf_size(rd) - 1;
 		}
 		t[len] = '\0';
+		if (lens)
+			(*lens)[*n] = len;
 		out[(*n)++] = t;
 	}
 	return out;

@@ -10,6 +10,8 @@
  * kept); *n of them in an array the caller frees with util_txt_free.
  * NULL and *n = 0 when there are none. */
 char **util_txt_join(const ldns_rr_list *rrs, size_t *n);
+/** The same, with each text's length in *lens (the caller frees it). */
+char **util_txt_join_lens(const ldns_rr_list *rrs, size_t *n, size_t **lens);
 void util_txt_free(char **texts, size_t n);
 
 #endif
