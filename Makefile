@@ -28,15 +28,18 @@ FUZZERS	= $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c))
 .PHONY: all tools deps deps-check check test demo asan fuzz fuzz-replay \
 	install clean golden conformance bench
 
-all: deps
-	@$(MAKE) --no-print-directory tools
+# plain make only builds; deps (and demo, check, asan, bench) install what
+# is missing from Debian's packages
+all: tools
 
 deps:
 	@tests/deps.sh build
 
 tools: $(TOOLS:%=$(BIN)/%)
 
-$(O)/%.o: %.c $(wildcard */*.h)
+HEADERS	= $(wildcard */*.h */*/*.h)
+
+$(O)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -71,7 +74,8 @@ test: tools $(O)/tests/unit/run $(O)/tests/dnsproxy \
 	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) FUZZERS="$(FUZZERS)" \
 		tests/run
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory tools
 	@examples/demo.sh $(BIN)
 
 asan:

@@ -20,7 +20,7 @@ for impl in spf-eval pyspf libspf2; do
 "
 done
 printf '\n%-10s %s\n' implementation "passed / tests, time"
-printf '%s' "$table" | sed 's/^# //; s/: / /' | awk '{printf "%-10s %s in %s s\n", $1, $2, $6}'
+printf '%s' "$table" | sed 's/^# //; s/: / /' | awk '{printf "%-10s %s in %s s\n", $1, $2, $5}'
 
 # spf-eval against pyspf on random worlds (issue 17): a disagreement that
 # no documented pyspf deviation explains fails the run

@@ -45,6 +45,8 @@ main(void)
 	test_dns_wire();
 	test_flatten_state();
 	test_dmarc();
+	test_spf_interp();
+	test_dns_sched();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -20,5 +20,7 @@ void test_bimi_files(void);
 void test_dns_wire(void);
 void test_flatten_state(void);
 void test_dmarc(void);
+void test_spf_interp(void);
+void test_dns_sched(void);
 
 #endif
