@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"
 

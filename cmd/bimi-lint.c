@@ -2,7 +2,7 @@
  * prerequisite. */
 #include <stdlib.h>
 
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 #include "lint/bimi_files.h"
 
 enum {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/tagrec.h"
 #include "zonegen/dkim.h"
 #include "util/file.h"

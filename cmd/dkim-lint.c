@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 #include "lint/tagrec.h"
 #include "zonegen/dkim.h"
 

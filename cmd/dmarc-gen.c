@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/dmarc.h"
 #include "lint/tagrec.h"
 #include "zonegen/dmarc.h"

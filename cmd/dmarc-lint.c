@@ -2,7 +2,7 @@
  * walk) and check it, its report destinations and what it means. */
 #include <stdlib.h>
 
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 
 enum { OPT_RFC7489 = OPT_TOOL_BASE };
 

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/audit.h"
-#include "cmd/batch.h"
+#include "cli/audit.h"
+#include "cli/batch.h"
 
 enum {
 	OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/mtasts_policy.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 #include "util/file.h"
 
 enum { OPT_POLICY = OPT_TOOL_BASE };

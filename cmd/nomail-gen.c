@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/spf_check.h"
 #include "lint/spf_walk.h"
 #include "lint/dmarc.h"

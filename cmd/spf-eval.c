@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/common.h"
+#include "cli/common.h"
 #include "lint/spf_eval.h"
 #include "lint/spf_walk.h"
 

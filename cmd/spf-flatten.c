@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/gen.h"
-#include "cmd/spf_tree.h"
+#include "cli/gen.h"
+#include "cli/spf_tree.h"
 #include "dns/transport.h"
 #include "dns/update.h"
 #include "flatten/flatten.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/gen.h"
+#include "cli/gen.h"
 #include "lint/spf_codes.h"
 #include "lint/spf_walk.h"
 #include "zonegen/spf.h"

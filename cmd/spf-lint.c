@@ -5,9 +5,9 @@
 
 #include <unistd.h>
 
-#include "cmd/batch.h"
-#include "cmd/common.h"
-#include "cmd/spf_tree.h"
+#include "cli/batch.h"
+#include "cli/common.h"
+#include "cli/spf_tree.h"
 #include "lint/spf_codes.h"
 #include "lint/spf_walk.h"
 

@@ -1,7 +1,7 @@
 /* tlsrpt-lint: check a domain's SMTP TLS reporting record (RFC 8460). */
 #include <stdlib.h>
 
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 
 /* the common options it implements */
 #define ACCEPTS (CMD_LINTER)

@@ -2,7 +2,7 @@
  * Findings are data.  Each record type keeps one table of lint_code_t, one
  * row per stable code; a finding points at its row and carries the message
  * built from the row's template, where it is, and nothing else.  Nothing
- * here prints: cmd/ decides how findings look.
+ * here prints: cli/ decides how findings look.
  */
 #ifndef AUTHZONE_LINT_FINDING_H
 #define AUTHZONE_LINT_FINDING_H

@@ -2,7 +2,7 @@
  * A set of records to publish, and its two written forms: a zone-file
  * snippet with absolute owner names (TXT values split into strings of at
  * most 255 bytes, quotes, backslashes and other bytes escaped) and JSON.
- * Nothing here prints; the writers return text or JSON to cmd/.
+ * Nothing here prints; the writers return text or JSON to cli/.
  */
 #ifndef AUTHZONE_ZONEGEN_SET_H
 #define AUTHZONE_ZONEGEN_SET_H

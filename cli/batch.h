@@ -9,13 +9,13 @@
  * domains is thus asked once, and a window of domains costs the round
  * trips of its deepest domain, not the sum of them.
  */
-#ifndef AUTHZONE_CMD_BATCH_H
-#define AUTHZONE_CMD_BATCH_H
+#ifndef AUTHZONE_CLI_BATCH_H
+#define AUTHZONE_CLI_BATCH_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "cmd/common.h"
+#include "cli/common.h"
 
 typedef struct cmd_batch {
 	/* Runs the check of domain (normalized) on from where it stood: 1

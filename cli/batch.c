@@ -1,4 +1,4 @@
-#include "cmd/batch.h"
+#include "cli/batch.h"
 
 #include <errno.h>
 #include <fcntl.h>

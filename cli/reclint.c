@@ -1,4 +1,4 @@
-#include "cmd/reclint.h"
+#include "cli/reclint.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /* What the record generators share: --format, --ttl, --force, and writing
  * a set of records in the chosen format. */
-#ifndef AUTHZONE_CMD_GEN_H
-#define AUTHZONE_CMD_GEN_H
+#ifndef AUTHZONE_CLI_GEN_H
+#define AUTHZONE_CLI_GEN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd/common.h"
+#include "cli/common.h"
 #include "zonegen/set.h"
 
 enum { OPT_FORMAT = OPT_TOOL_BASE + 32, OPT_TTL, OPT_FORCE };

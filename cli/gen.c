@@ -1,4 +1,4 @@
-#include "cmd/gen.h"
+#include "cli/gen.h"
 
 #include <stdlib.h>
 #include <string.h>

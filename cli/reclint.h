@@ -1,9 +1,9 @@
 /* What the TXT-record linters share: printing the report of one check of
  * lint/domain_check.h, and its exit status. */
-#ifndef AUTHZONE_CMD_RECLINT_H
-#define AUTHZONE_CMD_RECLINT_H
+#ifndef AUTHZONE_CLI_RECLINT_H
+#define AUTHZONE_CLI_RECLINT_H
 
-#include "cmd/common.h"
+#include "cli/common.h"
 #include "lint/domain_check.h"
 
 /** The text report of one record: the owner, the record and findings. */

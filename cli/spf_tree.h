@@ -1,6 +1,6 @@
 /* Printing an SPF walk: the lookup tree as text or JSON, and the summary. */
-#ifndef AUTHZONE_CMD_SPF_TREE_H
-#define AUTHZONE_CMD_SPF_TREE_H
+#ifndef AUTHZONE_CLI_SPF_TREE_H
+#define AUTHZONE_CLI_SPF_TREE_H
 
 #include <stdio.h>
 

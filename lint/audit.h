@@ -2,13 +2,12 @@
  * mail-audit's engine: every check of lint/ over one domain, one report
  * per area, a verdict per area and for the domain.  A run asks the
  * resolver for everything each area needs, so that under the batch
- * driver (cmd/batch.h) all areas of all domains in the window share each
+ * driver (cli/batch.h) all areas of all domains in the window share each
  * round trip.
  */
-#ifndef AUTHZONE_CMD_AUDIT_H
-#define AUTHZONE_CMD_AUDIT_H
+#ifndef AUTHZONE_LINT_AUDIT_H
+#define AUTHZONE_LINT_AUDIT_H
 
-#include "cmd/common.h"
 #include "lint/domain_check.h"
 #include "lint/spf_walk.h"
 
@@ -38,6 +37,7 @@ typedef struct audit_result {
 	lint_report_t area[AUDIT_NAREAS];	/* DKIM: the first selector */
 	audit_verdict_t verdict[AUDIT_NAREAS], overall;
 	lint_report_t dkim[AUDIT_MAX_SELECTORS];
+	audit_verdict_t dkim_verdict[AUDIT_MAX_SELECTORS];
 	size_t ndkim;
 	unsigned lookups, voids;
 	char policy[32];	/* the DMARC p= that applies, or "" */
@@ -55,15 +55,8 @@ audit_result_t *audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r,
     const char *domain, mtasts_source_t *src);
 void audit_result_free(audit_result_t *res);
 
-/** The result as a JSON object (a new reference). */
-json_t *audit_result_json(const audit_result_t *res);
-/** The one-screen text report: the table, then the findings by area. */
-void audit_result_print(const cmd_opts_t *o, const audit_result_t *res);
 /** The first DNS failure of any area ("NAME TYPE: timeout (...)"), or
  * NULL when every lookup was answered. */
 const char *audit_result_error(const audit_result_t *res);
-/** The exit status: 3 for a DNS failure, 1 for a failing area (or a
- * warning with --strict). */
-int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
 
 #endif

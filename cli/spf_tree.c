@@ -1,4 +1,4 @@
-#include "cmd/spf_tree.h"
+#include "cli/spf_tree.h"
 
 #include <string.h>
 

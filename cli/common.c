@@ -1,4 +1,4 @@
-#include "cmd/common.h"
+#include "cli/common.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "cmd/common.h"
+#include "cli/common.h"
 
 static const char *const sev_color[] = {
 	[LINT_INFO] = "\033[36m", [LINT_WARNING] = "\033[33m",

@@ -4,8 +4,8 @@
  * or JSON, and exit statuses.  A tool's main parses its own options, hands
  * the rest to cmd_option, and calls the libraries.
  */
-#ifndef AUTHZONE_CMD_COMMON_H
-#define AUTHZONE_CMD_COMMON_H
+#ifndef AUTHZONE_CLI_COMMON_H
+#define AUTHZONE_CLI_COMMON_H
 
 #include <getopt.h>
 #include <stdbool.h>

@@ -1,0 +1,17 @@
+/* mail-audit's output: an audit result as JSON, as the one-screen text
+ * report, and its exit status. */
+#ifndef AUTHZONE_CLI_AUDIT_H
+#define AUTHZONE_CLI_AUDIT_H
+
+#include "cli/common.h"
+#include "lint/audit.h"
+
+/** The result as a JSON object (a new reference). */
+json_t *audit_result_json(const audit_result_t *res);
+/** The one-screen text report: the table, then the findings by area. */
+void audit_result_print(const cmd_opts_t *o, const audit_result_t *res);
+/** The exit status: 3 for a DNS failure, 1 for a failing area (or a
+ * warning with --strict). */
+int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
+
+#endif
