@@ -25,20 +25,6 @@ struct slot {
 	char why[120];		/* why it is not checked, or "" */
 };
 
-/* worst first: DNS failure, findings, usage, clean */
-static int
-worse(int a, int b)
-{
-	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_USAGE] = 1,
-	    [EXIT_FINDINGS] = 2, [EXIT_DNS] = 3 };
-
-	if (a < 0 || a > EXIT_DNS)
-		return a;
-	if (b < 0 || b > EXIT_DNS)
-		return b;
-	return rank[a] >= rank[b] ? a : b;
-}
-
 static void
 progress(const cmd_batch_t *b, size_t done, uint64_t t0, bool last)
 {
@@ -58,7 +44,8 @@ progress(const cmd_batch_t *b, size_t done, uint64_t t0, bool last)
 
 /* The next line into slot x: false at the end of the input */
 static bool
-slot_fill(struct slot *x, cmd_batch_input_t *in, int *status)
+slot_fill(const cmd_opts_t *o, struct slot *x, cmd_batch_input_t *in,
+    int *status)
 {
 	const char *text;
 	int rc;
@@ -68,7 +55,7 @@ slot_fill(struct slot *x, cmd_batch_input_t *in, int *status)
 	if ((rc = cmd_batch_next(in, &text, x->why, sizeof(x->why))) == 0)
 		return false;
 	if (rc < 0) {
-		fprintf(stderr, "batch: %s\n", x->why);
+		cmd_error(o, "%s", x->why);
 		*status = EXIT_USAGE;
 		return false;
 	}
@@ -100,7 +87,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 		bool waiting = false;
 
 		for (; more && next < head + w; next++)
-			if (!(more = slot_fill(&s[next % w], in, &status)))
+			if (!(more = slot_fill(b->o, &s[next % w], in,
+			    &status)))
 				break;
 		uint64_t first_due = UINT64_MAX;
 
@@ -128,7 +116,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 
 			x->status = x->why[0] ? b->fail(b->arg, x->raw, x->why) :
 			    b->emit(b->arg, x->name, x->result);
-			status = worse(status, x->status);
+			status = cmd_status_worse(status, x->status);
 			(*n)++;
 		}
 		progress(b, head, t0, false);

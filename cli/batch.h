@@ -31,6 +31,7 @@ typedef struct cmd_batch {
 	/* Prints the line of a domain that cannot be checked; its status. */
 	int (*fail)(void *arg, const char *domain, const char *why);
 	void *arg;
+	const cmd_opts_t *o;	/* the tool's, for its messages */
 	size_t window;		/* domains in flight at once; 0: 1000 */
 	unsigned deadline_ms;	/* each domain's; 0: 30000 */
 	const char *progress;	/* the name for a progress line on stderr, or

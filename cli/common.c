@@ -37,16 +37,47 @@ cmd_opts_clear(cmd_opts_t *o)
 	o->record = NULL;
 }
 
+int
+cmd_status_worse(int a, int b)
+{
+	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_DIFFERS] = 1,
+	    [EXIT_USAGE] = 2, [EXIT_BUSY] = 3, [EXIT_FINDINGS] = 4,
+	    [EXIT_DNS] = 5, [EXIT_VERIFY] = 6, [EXIT_RELOAD] = 7 };
+	const int n = (int)(sizeof(rank) / sizeof(rank[0]));
+
+	if (a < 0 || a >= n)	/* an unknown status is kept */
+		return a;
+	if (b < 0 || b >= n)
+		return b;
+	return rank[b] > rank[a] ? b : a;
+}
+
+static void
+say(const char *prog, const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s: ", prog, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 cmd_error(const cmd_opts_t *o, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", o->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(o->prog, "error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void
+cmd_warn(const cmd_opts_t *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(o->prog, "warning", fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -22,7 +22,17 @@ enum {
 	EXIT_FINDINGS = 1,	/* findings at error severity */
 	EXIT_USAGE = 2,		/* usage or input error */
 	EXIT_DNS = 3,		/* DNS failure kept the job from finishing */
+	/* spf-flatten's own */
+	EXIT_DIFFERS = 4,	/* --check: DNS publishes something else */
+	EXIT_RELOAD = 5,	/* the reload command failed */
+	EXIT_VERIFY = 6,	/* --verify: not served in time */
+	EXIT_BUSY = 7,		/* another run holds the lock */
 };
+
+/** The worse of two exit statuses, for a run over several domains or
+ * records: a publication not served (reload, verify), then a DNS
+ * failure, findings, a held lock, usage, a difference, clean. */
+int cmd_status_worse(int a, int b);
 
 #define CMD_MAX_SERVERS	8
 #define CMD_MAX_ZONES	64
@@ -115,6 +125,9 @@ void cmd_common_help(FILE *fp, unsigned accepts);
 
 /** Prints "prog: error: ..." on stderr. */
 void cmd_error(const cmd_opts_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** The same for a warning: "prog: warning: ...". */
+void cmd_warn(const cmd_opts_t *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /** Writes the domain name arg, normalized, into out (256 bytes); exits 2

@@ -91,8 +91,7 @@ main(int argc, char **argv)
 		else
 			cmd_record_print(&o, rp.owner, rp.record, &rp.f);
 		s = cmd_report_status(&o, &rp);
-		if (status != EXIT_DNS && s > status)
-			status = s;
+		status = cmd_status_worse(status, s);
 		lint_report_clear(&rp);
 	}
 	if (o.json) {

@@ -129,7 +129,7 @@ emit(void *arg, const char *domain, void *result)
 		audit_result_print(a->o, res);
 	}
 	if (err && !a->lines)
-		fprintf(stderr, "mail-audit: %s: %s\n", domain, err);
+		cmd_error(a->o, "%s: %s", domain, err);
 	audit_result_free(res);
 	return status;
 }
@@ -143,7 +143,7 @@ fail(void *arg, const char *domain, const char *why)
 	if (a->lines)
 		cmd_json_line(json_pack("{s:s, s:s, s:s}", "domain", domain,
 		    "verdict", "error", "error", why));
-	fprintf(stderr, "mail-audit: %s: %s\n", domain, why);
+	cmd_error(a->o, "%s: %s", domain, why);
 	return EXIT_USAGE;
 }
 
@@ -255,6 +255,7 @@ main(int argc, char **argv)
 			a.docs = json_array();
 	}
 	b.deadline_ms = o.deadline_ms;
+	b.o = &o;
 	b.progress = batch && show_progress && isatty(STDERR_FILENO) ?
 	    "mail-audit" : NULL;
 

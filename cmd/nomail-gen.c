@@ -217,8 +217,8 @@ main(int argc, char **argv)
 			free(sc.hosts[i]);
 		free(sc.hosts);
 		if (sc.found == 0)
-			fprintf(stderr, "nomail-gen: every name with addresses "
-			    "already has MX or SPF records\n");
+			cmd_warn(&o, "every name with addresses already has "
+			    "MX or SPF records");
 		dns_resolver_free(r);
 	}
 	/* every record it makes, checked as its linter would */

@@ -26,7 +26,6 @@ enum { OPT_SOURCE = OPT_TOOL_BASE, OPT_RESOLVE, OPT_KEEP, OPT_MAXBYTES,
     OPT_CHECK, OPT_DRY, OPT_UPDATE, OPT_TSIG_KEY, OPT_TSIG, OPT_CONFIG,
     OPT_BUMP, OPT_RELOAD, OPT_VERIFY, OPT_LOCK_WAIT };
 
-enum { EXIT_DIFFERS = 4, EXIT_RELOAD = 5, EXIT_VERIFY = 6, EXIT_BUSY = 7 };
 
 #define MAX_KEEP	64
 #define MAX_OUTPUT	(1u << 20)	/* bytes of an output file read back */
@@ -817,18 +816,6 @@ config_jobs(const cmd_opts_t *o, const char *path, const struct job *base,
 	return 0;
 }
 
-/* The worse of two exit statuses: a publication not served, then DNS,
- * then a refusal, a held lock, usage, a difference */
-static int
-status_worse(int a, int b)
-{
-	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_DIFFERS] = 1,
-	    [EXIT_USAGE] = 2, [EXIT_BUSY] = 3, [EXIT_FINDINGS] = 4,
-	    [EXIT_DNS] = 5, [EXIT_VERIFY] = 6, [EXIT_RELOAD] = 7 };
-
-	return rank[b] > rank[a] ? b : a;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -885,7 +872,7 @@ main(int argc, char **argv)
 		dns_resolver_t *r = cmd_resolver(&o);
 
 		for (size_t i = 0; i < njobs; i++)
-			status = status_worse(status, flatten_one(&o, r,
+			status = cmd_status_worse(status, flatten_one(&o, r,
 			    &jobs[i]));
 		dns_resolver_free(r);
 	}

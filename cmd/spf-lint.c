@@ -91,8 +91,8 @@ lint_one(const cmd_opts_t *o, dns_resolver_t *r, const char *domain,
 		}
 	}
 	if (dns_failed)
-		fprintf(stderr, "spf-lint: %s: DNS failures kept the check from "
-		    "finishing\n", domain ? domain : "the record");
+		cmd_error(o, "%s: DNS failures kept the check from finishing",
+		    domain ? domain : "the record");
 	status = dns_failed ? EXIT_DNS : cmd_findings_status(o, &w.findings);
 	spf_walk_clear(&w);
 	return status;
@@ -227,7 +227,7 @@ batch_fail(void *arg, const char *domain, const char *why)
 
 	b->bad++;
 	cmd_json_line(json_pack("{s:s, s:s}", "domain", domain, "error", why));
-	fprintf(stderr, "spf-lint: %s: %s\n", domain, why);
+	cmd_error(b->o, "%s: %s", domain, why);
 	return EXIT_USAGE;
 }
 
@@ -235,7 +235,7 @@ static int
 batch_main(const cmd_opts_t *o, const char *path)
 {
 	struct batch_run b = { .o = o, .memo = spf_store_new() };
-	cmd_batch_t job = { .step = batch_step, .finish = batch_finish,
+	cmd_batch_t job = { .step = batch_step, .finish = batch_finish, .o = o,
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
 	    .deadline_ms = o->deadline_ms,
 	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
@@ -317,8 +317,7 @@ main(int argc, char **argv)
 		/* the zone files' own records, each as its own domain */
 		dns_resolver_zone_each(r, spf_name, &zn);
 		if (zn.n == 0)
-			fprintf(stderr, "spf-lint: the zone files hold no SPF "
-			    "record\n");
+			cmd_warn(&o, "the zone files hold no SPF record");
 		for (size_t i = 0; i < zn.n; i++) {
 			int s;
 
@@ -326,10 +325,7 @@ main(int argc, char **argv)
 				printf("%s== %s\n", i ? "\n" : "", zn.v[i]);
 			s = lint_one(&o, r, zn.v[i], zone_part(&zn, zn.v[i]),
 			    docs);
-			/* DNS failure outranks errors, errors outrank clean */
-			if (s == EXIT_DNS || (s == EXIT_FINDINGS &&
-			    status == EXIT_CLEAN))
-				status = s;
+			status = cmd_status_worse(status, s);
 			free(zn.v[i]);
 		}
 		free(zn.v);

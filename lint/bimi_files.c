@@ -25,7 +25,7 @@
 #define I LINT_INFO
 #define SVG_PS "the BIMI SVG profile (SVG Tiny PS)"
 
-const lint_code_t bimi_file_codes[] = {
+const lint_code_t bimi_file_codes[BF_ROWS] = {
 	[BF_FETCH] = { "bimi-fetch-failed", E, "cannot fetch %s: %s", NULL,
 	    NULL },
 	[BF_HTTP] = { "bimi-fetch-http", E, "%s answered HTTP %ld%s%s", NULL,

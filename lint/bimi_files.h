@@ -23,10 +23,10 @@ enum bimi_file_row {
 	BF_SVG_VERSION, BF_SVG_PROFILE, BF_SVG_TITLE, BF_SVG_SCRIPT,
 	BF_SVG_ANIMATION, BF_SVG_EXTERNAL, BF_SVG_RASTER, BF_SVG_XY,
 	BF_SVG_DOCTYPE, BF_CERT_PARSE, BF_CERT_EXPIRED, BF_CERT_NOT_YET,
-	BF_CERT_EXPIRING, BF_CERT_NAME, BF_CERT_LOGOTYPE, BF_CERT,
+	BF_CERT_EXPIRING, BF_CERT_NAME, BF_CERT_LOGOTYPE, BF_CERT, BF_ROWS
 };
 
-extern const lint_code_t bimi_file_codes[];
+extern const lint_code_t bimi_file_codes[BF_ROWS];
 
 /** Checks len bytes of an SVG logo (where: its URL). */
 void bimi_svg_check(const char *svg, size_t len, const char *where,

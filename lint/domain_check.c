@@ -12,7 +12,7 @@
 #include "lint/dmarc.h"
 #include "lint/tagrec.h"
 
-const lint_code_t mx_codes[] = {
+const lint_code_t mx_codes[MX_ROWS] = {
 	[MX_NONE] = { "mx-none", LINT_WARNING,
 	    "%s has no MX record: senders fall back to its address",
 	    "RFC 5321 5.1", "publish MX records, or the null MX (MX 0 .) "
@@ -231,10 +231,10 @@ tlsrpt_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 		return;
 	if (found == 0) {
 		rp->absent = true;
-		lint_findings_add(&rp->f, &tlsrpt_codes[TR_NO_RECORD], rp->owner,
+		lint_findings_add(&rp->f, &tlsrpt_codes[TLSRPT_NO_RECORD], rp->owner,
 		    -1L, rp->owner);
 	} else if (found > 1)
-		lint_findings_add(&rp->f, &tlsrpt_codes[TR_MULTIPLE], rp->owner,
+		lint_findings_add(&rp->f, &tlsrpt_codes[TLSRPT_MULTIPLE], rp->owner,
 		    -1L, found, rp->owner);
 	if (rp->record == NULL)
 		return;
@@ -253,8 +253,8 @@ tlsrpt_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 			    sizeof(norm)) != 0)
 				continue;
 			lint_mailbox_domain_check(r, norm,
-			    &tlsrpt_codes[TR_RUA_NO_MX],
-			    &tlsrpt_codes[TR_RUA_NULL_MX], rp->owner,
+			    &tlsrpt_codes[TLSRPT_RUA_NO_MX],
+			    &tlsrpt_codes[TLSRPT_RUA_NULL_MX], rp->owner,
 			    (long)rua->value_offset, rp);
 		}
 	}
@@ -401,7 +401,7 @@ bimi_prerequisite(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 		dmarc_record_clear(&rec);
 	}
 	if (what[0])
-		lint_findings_add(&rp->f, &bimi_codes[TR_BIMI_DMARC], rp->owner,
+		lint_findings_add(&rp->f, &bimi_codes[BIMI_DMARC], rp->owner,
 		    -1L, domain, what);
 }
 
@@ -424,7 +424,7 @@ bimi_domain_check(dns_resolver_t *r, const char *domain, const char *selector,
 		    d->domain);
 		rp->record = txt_pick(r, org_owner, NULL, "v=BIMI1", &found, rp);
 		if (found) {
-			lint_findings_add(&rp->f, &bimi_codes[TR_BIMI_FALLBACK],
+			lint_findings_add(&rp->f, &bimi_codes[BIMI_FALLBACK],
 			    rp->owner, -1L, rp->owner, org_owner);
 			snprintf(rp->owner, sizeof(rp->owner), "%s", org_owner);
 		}
@@ -432,11 +432,11 @@ bimi_domain_check(dns_resolver_t *r, const char *domain, const char *selector,
 	if (rp->dns_failed)
 		return;
 	if (found > 1)
-		lint_findings_add(&rp->f, &bimi_codes[TR_MULTIPLE], rp->owner,
+		lint_findings_add(&rp->f, &bimi_codes[BIMI_MULTIPLE], rp->owner,
 		    -1L, found, rp->owner);
 	if (found == 0) {
 		rp->absent = true;
-		lint_findings_add(&rp->f, &bimi_codes[TR_NO_RECORD], rp->owner,
+		lint_findings_add(&rp->f, &bimi_codes[BIMI_NO_RECORD], rp->owner,
 		    -1L, rp->owner, d->record && strcmp(d->domain, domain) ?
 		    " nor at the organizational domain" : "");
 	} else
@@ -561,10 +561,10 @@ mtasts_domain_check(dns_resolver_t *r, const char *domain, const char *record,
 	rp->record = txt_pick(r, rp->owner, record, "v=STSv1", &found, rp);
 	if (!rp->dns_failed && found == 0) {
 		rp->absent = true;
-		lint_findings_add(&rp->f, &mtasts_codes[TR_NO_RECORD], rp->owner,
+		lint_findings_add(&rp->f, &mtasts_codes[MTASTS_NO_RECORD], rp->owner,
 		    -1L, rp->owner);
 	} else if (found > 1)
-		lint_findings_add(&rp->f, &mtasts_codes[TR_MULTIPLE], rp->owner,
+		lint_findings_add(&rp->f, &mtasts_codes[MTASTS_MULTIPLE], rp->owner,
 		    -1L, found, rp->owner);
 	if (rp->record)
 		mtasts_record_check(rp->record, rp->owner, &rp->f);

@@ -97,9 +97,9 @@ const char *mtasts_source_policy(const mtasts_source_t *src, size_t *len);
 /* The rows of mx_codes */
 enum mx_row {
 	MX_NONE, MX_NONE_NO_ADDRESS, MX_NULL, MX_NULL_MIXED, MX_NULL_PREFERENCE,
-	MX_HOST_NO_ADDRESS, MX_HOST_ALIAS, MX_HOST_ADDRESS, MX_HOSTS,
+	MX_HOST_NO_ADDRESS, MX_HOST_ALIAS, MX_HOST_ADDRESS, MX_HOSTS, MX_ROWS
 };
-extern const lint_code_t mx_codes[];
+extern const lint_code_t mx_codes[MX_ROWS];
 
 /** The domain's MX records (RFC 5321 5.1, RFC 7505): the null MX alone or
  * hosts with addresses.  *null_mx tells whether it is the null MX. */

@@ -8,73 +8,69 @@
 #include "lint/uri.h"
 
 
-const lint_code_t tlsrpt_codes[] = {
-	[TR_SYNTAX] = { "tlsrpt-syntax", LINT_ERROR,
+const lint_code_t tlsrpt_codes[TLSRPT_ROWS] = {
+	[TLSRPT_SYNTAX] = { "tlsrpt-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", "RFC 8460 3", NULL },
-	[TR_VERSION] = { "tlsrpt-version", LINT_ERROR,
+	[TLSRPT_VERSION] = { "tlsrpt-version", LINT_ERROR,
 	    "the record must start with v=%s", "RFC 8460 3", NULL },
-	[TR_DUPLICATE] = { "tlsrpt-duplicate-field", LINT_ERROR,
+	[TLSRPT_DUPLICATE] = { "tlsrpt-duplicate-field", LINT_ERROR,
 	    "field %s appears more than once", "RFC 8460 3", NULL },
-	[TR_MISSING] = { "tlsrpt-no-rua", LINT_ERROR,
+	[TLSRPT_NO_RUA] = { "tlsrpt-no-rua", LINT_ERROR,
 	    "no rua= field", "RFC 8460 3", NULL },
-	[TR_BAD_VALUE] = { "tlsrpt-bad-uri", LINT_ERROR,
+	[TLSRPT_BAD_URI] = { "tlsrpt-bad-uri", LINT_ERROR,
 	    "\"%s\" is not a mailto: or https: URI", "RFC 8460 3", NULL },
-	[TR_DECLINED] = { NULL, LINT_INFO, "", NULL, NULL },	/* BIMI's only */
-	[TR_NO_RECORD] = { "tlsrpt-no-record", LINT_ERROR,
+	[TLSRPT_NO_RECORD] = { "tlsrpt-no-record", LINT_ERROR,
 	    "no TLS-RPT record at %s", "RFC 8460 3", NULL },
-	[TR_MULTIPLE] = { "tlsrpt-multiple-records", LINT_ERROR,
+	[TLSRPT_MULTIPLE] = { "tlsrpt-multiple-records", LINT_ERROR,
 	    "%zu TLS-RPT records at %s: senders use none", "RFC 8460 3",
 	    "keep one" },
-	[TR_RUA_NO_MX] = { "tlsrpt-rua-no-mx", LINT_WARNING,
+	[TLSRPT_RUA_NO_MX] = { "tlsrpt-rua-no-mx", LINT_WARNING,
 	    "the report domain %s has no MX record", "RFC 8460 3", NULL },
-	[TR_RUA_NULL_MX] = { "tlsrpt-rua-null-mx", LINT_WARNING,
+	[TLSRPT_RUA_NULL_MX] = { "tlsrpt-rua-null-mx", LINT_WARNING,
 	    "the report domain %s accepts no mail (null MX)", "RFC 7505", NULL },
 };
 
-const lint_code_t mtasts_codes[] = {
-	[TR_SYNTAX] = { "mtasts-syntax", LINT_ERROR,
+const lint_code_t mtasts_codes[MTASTS_ROWS] = {
+	[MTASTS_SYNTAX] = { "mtasts-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", "RFC 8461 3.1", NULL },
-	[TR_VERSION] = { "mtasts-version", LINT_ERROR,
+	[MTASTS_VERSION] = { "mtasts-version", LINT_ERROR,
 	    "the record must start with v=%s", "RFC 8461 3.1", NULL },
-	[TR_DUPLICATE] = { "mtasts-duplicate-field", LINT_ERROR,
+	[MTASTS_DUPLICATE] = { "mtasts-duplicate-field", LINT_ERROR,
 	    "field %s appears more than once", "RFC 8461 3.1", NULL },
-	[TR_MISSING] = { "mtasts-no-id", LINT_ERROR,
+	[MTASTS_NO_ID] = { "mtasts-no-id", LINT_ERROR,
 	    "no id= field", "RFC 8461 3.1", NULL },
-	[TR_BAD_VALUE] = { "mtasts-bad-id", LINT_ERROR,
+	[MTASTS_BAD_ID] = { "mtasts-bad-id", LINT_ERROR,
 	    "id=%s: want 1 to 32 letters and digits", "RFC 8461 3.1", NULL },
-	[TR_DECLINED] = { NULL, LINT_INFO, "", NULL, NULL },	/* BIMI's only */
-	[TR_NO_RECORD] = { "mtasts-no-record", LINT_ERROR,
+	[MTASTS_NO_RECORD] = { "mtasts-no-record", LINT_ERROR,
 	    "no MTA-STS record at %s", "RFC 8461 3.1", NULL },
-	[TR_MULTIPLE] = { "mtasts-multiple-records", LINT_ERROR,
+	[MTASTS_MULTIPLE] = { "mtasts-multiple-records", LINT_ERROR,
 	    "%zu MTA-STS records at %s: senders use none", "RFC 8461 3.1",
 	    "keep one" },
 };
 
-const lint_code_t bimi_codes[] = {
-	[TR_SYNTAX] = { "bimi-syntax", LINT_ERROR,
+const lint_code_t bimi_codes[BIMI_ROWS] = {
+	[BIMI_SYNTAX] = { "bimi-syntax", LINT_ERROR,
 	    "the record breaks at byte %zu", NULL, NULL },
-	[TR_VERSION] = { "bimi-version", LINT_ERROR,
+	[BIMI_VERSION] = { "bimi-version", LINT_ERROR,
 	    "the record must start with v=%s", NULL, NULL },
-	[TR_DUPLICATE] = { "bimi-duplicate-tag", LINT_ERROR,
+	[BIMI_DUPLICATE] = { "bimi-duplicate-tag", LINT_ERROR,
 	    "tag %s appears more than once", NULL, NULL },
-	[TR_MISSING] = { "bimi-no-logo", LINT_ERROR,
+	[BIMI_NO_LOGO] = { "bimi-no-logo", LINT_ERROR,
 	    "no l= tag", NULL, NULL },
-	[TR_BAD_VALUE] = { "bimi-bad-value", LINT_ERROR,
+	[BIMI_BAD_VALUE] = { "bimi-bad-value", LINT_ERROR,
 	    "%s=%s: want an https URL (l=, a=) or brand/personal (avp=)",
 	    NULL, NULL },
-	[TR_DECLINED] = { "bimi-declined", LINT_INFO,
+	[BIMI_DECLINED] = { "bimi-declined", LINT_INFO,
 	    "l= and a= are empty: the domain declines to publish a logo",
 	    NULL, NULL },
-	[TR_NO_RECORD] = { "bimi-no-record", LINT_ERROR,
+	[BIMI_NO_RECORD] = { "bimi-no-record", LINT_ERROR,
 	    "no BIMI record at %s%s", NULL, NULL },
-	[TR_MULTIPLE] = { "bimi-multiple-records", LINT_ERROR,
+	[BIMI_MULTIPLE] = { "bimi-multiple-records", LINT_ERROR,
 	    "%zu BIMI records at %s: receivers use none", NULL, "keep one" },
-	[TR_RUA_NO_MX] = { NULL, LINT_INFO, "", NULL, NULL },
-	[TR_RUA_NULL_MX] = { NULL, LINT_INFO, "", NULL, NULL },
-	[TR_BIMI_FALLBACK] = { "bimi-fallback", LINT_INFO,
+	[BIMI_FALLBACK] = { "bimi-fallback", LINT_INFO,
 	    "no record at %s: the organizational domain's, at %s, applies",
 	    NULL, NULL },
-	[TR_BIMI_DMARC] = { "bimi-dmarc-not-enforcing", LINT_ERROR,
+	[BIMI_DMARC] = { "bimi-dmarc-not-enforcing", LINT_ERROR,
 	    "the DMARC policy for %s does not enforce: %s; receivers show a "
 	    "logo only where quarantine or reject applies to all failing mail",
 	    "RFC 9989", "apply p=quarantine or p=reject to all mail, without "
@@ -91,7 +87,7 @@ tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
 	    f) != 0)
 		return;
 	if ((rua = lint_taglist_get(&t, "rua")) == NULL)
-		lint_findings_add(f, &tlsrpt_codes[TR_MISSING], where, -1L);
+		lint_findings_add(f, &tlsrpt_codes[TLSRPT_NO_RUA], where, -1L);
 	else {
 		/* RFC 8460 3: tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri): every
 		 * part between commas must be a URI, the first included */
@@ -109,7 +105,7 @@ tlsrpt_record_check(const char *text, const char *where, lint_findings_t *f)
 			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 				*--end = '\0';
 			if (!lint_uri_report_ok(p, false))
-				lint_findings_add(f, &tlsrpt_codes[TR_BAD_VALUE],
+				lint_findings_add(f, &tlsrpt_codes[TLSRPT_BAD_URI],
 				    where, (long)rua->value_offset, p);
 			if (comma == NULL)
 				break;
@@ -129,11 +125,11 @@ mtasts_record_check(const char *text, const char *where, lint_findings_t *f)
 	    f) != 0)
 		return;
 	if ((id = lint_taglist_get(&t, "id")) == NULL)
-		lint_findings_add(f, &mtasts_codes[TR_MISSING], where, -1L);
+		lint_findings_add(f, &mtasts_codes[MTASTS_NO_ID], where, -1L);
 	else if (id->value[0] == '\0' || strlen(id->value) > 32 ||
 	    strspn(id->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
 	    "TUVWXYZ0123456789") != strlen(id->value))
-		lint_findings_add(f, &mtasts_codes[TR_BAD_VALUE], where,
+		lint_findings_add(f, &mtasts_codes[MTASTS_BAD_ID], where,
 		    (long)id->value_offset, id->value);
 	lint_taglist_clear(&t);
 }
@@ -150,17 +146,17 @@ bimi_record_check(const char *text, const char *where, lint_findings_t *f)
 	l = lint_taglist_get(&t, "l");
 	a = lint_taglist_get(&t, "a");
 	if (l == NULL)
-		lint_findings_add(f, &bimi_codes[TR_MISSING], where, -1L);
+		lint_findings_add(f, &bimi_codes[BIMI_NO_LOGO], where, -1L);
 	else if (!*l->value && (a == NULL || !*a->value))
-		lint_findings_add(f, &bimi_codes[TR_DECLINED], where, -1L);
+		lint_findings_add(f, &bimi_codes[BIMI_DECLINED], where, -1L);
 	for (const lint_tag_t *g = l; g; g = g == l ? a : NULL)
 		if (*g->value && (strncasecmp(g->value, "https://", 8) != 0 ||
 		    !lint_uri_report_ok(g->value, false)))
-			lint_findings_add(f, &bimi_codes[TR_BAD_VALUE], where,
+			lint_findings_add(f, &bimi_codes[BIMI_BAD_VALUE], where,
 			    (long)g->value_offset, g->name, g->value);
 	if ((avp = lint_taglist_get(&t, "avp")) && strcmp(avp->value,
 	    "brand") && strcmp(avp->value, "personal"))
-		lint_findings_add(f, &bimi_codes[TR_BAD_VALUE], where,
+		lint_findings_add(f, &bimi_codes[BIMI_BAD_VALUE], where,
 		    (long)avp->value_offset, "avp", avp->value);
 	lint_taglist_clear(&t);
 }

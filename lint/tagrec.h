@@ -29,19 +29,30 @@ enum dkim_row {
 	DKIM_MULTIPLE, DKIM_KEY_MATCH, DKIM_KEY_MISMATCH, DKIM_ROWS
 };
 
-/* The rows of tlsrpt_codes, mtasts_codes and bimi_codes: the first five
- * are in each, DECLINED and the BIMI rows in bimi_codes, the RUA rows in
- * tlsrpt_codes, NO_RECORD and MULTIPLE in all three */
-enum tagrec_row {
-	TR_SYNTAX, TR_VERSION, TR_DUPLICATE, TR_MISSING, TR_BAD_VALUE,
-	TR_DECLINED, TR_NO_RECORD, TR_MULTIPLE, TR_RUA_NO_MX, TR_RUA_NULL_MX,
-	TR_BIMI_FALLBACK, TR_BIMI_DMARC,
+/* One table per record type, sized by its enum's last row.  The first
+ * three rows of each are the ones lint_tagrec_open reports (syntax,
+ * version, duplicate), in that order. */
+enum tlsrpt_row {
+	TLSRPT_SYNTAX, TLSRPT_VERSION, TLSRPT_DUPLICATE, TLSRPT_NO_RUA,
+	TLSRPT_BAD_URI, TLSRPT_NO_RECORD, TLSRPT_MULTIPLE, TLSRPT_RUA_NO_MX,
+	TLSRPT_RUA_NULL_MX, TLSRPT_ROWS
+};
+
+enum mtasts_row {
+	MTASTS_SYNTAX, MTASTS_VERSION, MTASTS_DUPLICATE, MTASTS_NO_ID,
+	MTASTS_BAD_ID, MTASTS_NO_RECORD, MTASTS_MULTIPLE, MTASTS_ROWS
+};
+
+enum bimi_row {
+	BIMI_SYNTAX, BIMI_VERSION, BIMI_DUPLICATE, BIMI_NO_LOGO,
+	BIMI_BAD_VALUE, BIMI_DECLINED, BIMI_NO_RECORD, BIMI_MULTIPLE,
+	BIMI_FALLBACK, BIMI_DMARC, BIMI_ROWS
 };
 
 extern const lint_code_t dkim_codes[DKIM_ROWS];
-extern const lint_code_t tlsrpt_codes[];
-extern const lint_code_t mtasts_codes[];
-extern const lint_code_t bimi_codes[];
+extern const lint_code_t tlsrpt_codes[TLSRPT_ROWS];
+extern const lint_code_t mtasts_codes[MTASTS_ROWS];
+extern const lint_code_t bimi_codes[BIMI_ROWS];
 
 /** A DKIM key record (RFC 6376 3.6.1, RFC 8301, RFC 8463). */
 void dkim_record_check(const char *text, const char *where,

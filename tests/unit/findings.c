@@ -1,12 +1,53 @@
 /* The SPF findings table is complete and consistent. */
 #include <string.h>
 
+#include "lint/bimi_files.h"
+#include "lint/dmarc.h"
+#include "lint/domain_check.h"
+#include "lint/mtasts_policy.h"
 #include "lint/spf_codes.h"
+#include "lint/tagrec.h"
 #include "tests/unit/tap.h"
+
+/* Every table of findings: each row, up to the sentinel of its enum, is a
+ * finding with a code, a severity and a message (no empty row) */
+static void
+tables_full(void)
+{
+	static const struct {
+		const char *name;
+		const lint_code_t *t;
+		size_t rows;
+	} tables[] = {
+		{ "spf", spf_codes, SPF_CODE_COUNT },
+		{ "dkim", dkim_codes, DKIM_ROWS },
+		{ "dmarc", dmarc_codes, DMARC_ROWS },
+		{ "tlsrpt", tlsrpt_codes, TLSRPT_ROWS },
+		{ "mtasts", mtasts_codes, MTASTS_ROWS },
+		{ "bimi", bimi_codes, BIMI_ROWS },
+		{ "bimi files", bimi_file_codes, BF_ROWS },
+		{ "mx", mx_codes, MX_ROWS },
+		{ "parked", parked_codes, PARKED_ROWS },
+		{ "mtasts policy", mtasts_policy_codes, MP_ROWS },
+	};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		size_t empty = 0;
+
+		for (size_t k = 0; k < tables[i].rows; k++)
+			empty += tables[i].t[k].code == NULL ||
+			    tables[i].t[k].format == NULL ||
+			    tables[i].t[k].format[0] == '\0';
+		tap_check(empty == 0, "findings: the %s table has %zu rows, "
+		    "none empty (%zu empty)", tables[i].name, tables[i].rows,
+		    empty);
+	}
+}
 
 void
 test_findings(void)
 {
+	tables_full();
 	bool ok = true, unique = true;
 	lint_findings_t f;
 
