@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "cli/jsonw.h"
 #include "dns/dns.h"
 #include "dns/https.h"
 #include "lint/finding.h"
@@ -149,6 +150,8 @@ dns_resolver_t *cmd_resolver(const cmd_opts_t *o);
 void cmd_findings_print(FILE *fp, const lint_findings_t *f, bool color);
 /** The findings as a JSON array (a new reference). */
 json_t *cmd_findings_json(const lint_findings_t *f);
+/** The same, written as key's value (NULL in an array) by w. */
+void cmd_findings_jw(jw_t *w, const char *key, const lint_findings_t *f);
 /** The resolver's counters as a JSON object (a new reference). */
 json_t *cmd_dns_json(const dns_resolver_t *r);
 /** The same as a line on stderr, after a batch: "TOOL: dns: ...". */

@@ -55,6 +55,30 @@ cmd_findings_json(const lint_findings_t *f)
 	return a;
 }
 
+void
+cmd_findings_jw(jw_t *w, const char *key, const lint_findings_t *f)
+{
+	jw_array(w, key);
+	for (size_t i = 0; i < f->n; i++) {
+		const lint_finding_t *x = &f->v[i];
+		const lint_code_t *c = x->code;
+
+		jw_object(w, NULL);
+		jw_string(w, "code", c->code);
+		jw_string(w, "severity", lint_severity_str(c->severity));
+		jw_string(w, "message", x->message);
+		jw_string(w, "domain", x->domain);
+		if (x->offset >= 0)
+			jw_int(w, "offset", x->offset);
+		else
+			jw_null(w, "offset");
+		jw_string(w, "rfc", c->rfc);
+		jw_string(w, "fix", c->fix);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 json_t *
 cmd_dns_json(const dns_resolver_t *r)
 {
@@ -102,7 +126,24 @@ cmd_json_print(json_t *doc)
 void
 cmd_json_line(json_t *doc)
 {
-	json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	static char *buf;
+	static size_t cap;
+	size_t n = json_dumpb(doc, buf, cap, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER);
+
+	/* into one buffer, then one write: a batch prints a line a domain */
+	if (n > cap) {
+		char *b = realloc(buf, n * 2);
+
+		if (b) {
+			buf = b;
+			cap = n * 2;
+			n = json_dumpb(doc, buf, cap, JSON_COMPACT |
+			    JSON_PRESERVE_ORDER);
+		}
+	}
+	if (n <= cap)
+		fwrite(buf, 1, n, stdout);
 	fputc('\n', stdout);
 	json_decref(doc);
 }

@@ -59,6 +59,25 @@ walk_json(const char *domain, const spf_walk_t *w, bool tree)
 	return doc;
 }
 
+/* The same as one line of a batch, written as it goes */
+static void
+walk_line(jw_t *jw, const char *domain, const spf_walk_t *w, bool tree)
+{
+	jw_reset(jw);
+	jw_object(jw, NULL);
+	jw_string(jw, "domain", domain);
+	jw_string(jw, "record", w->root ? w->root->text : NULL);
+	jw_bool(jw, "complete", w->complete);
+	jw_int(jw, "lookups", w->lookups);
+	jw_int(jw, "lookup_limit", SPF_LOOKUP_LIMIT);
+	jw_int(jw, "void_lookups", w->voids);
+	jw_int(jw, "void_limit", SPF_VOID_LIMIT);
+	cmd_findings_jw(jw, "findings", &w->findings);
+	if (tree)
+		jw_json(jw, "tree", cmd_spf_tree_json(w->root));
+	jw_close(jw, '}');
+}
+
 /* Lints one domain (or record), as a part of a chain when part says;
  * prints it as text, or adds its JSON object to docs.  Returns its exit
  * status. */
@@ -155,6 +174,7 @@ zone_part(const struct zone_names *zn, const char *name)
 struct batch_run {
 	const cmd_opts_t *o;
 	spf_store_t *memo;
+	jw_t jw;		/* the line being written */
 	size_t clean, errors, dns, bad;
 };
 
@@ -207,7 +227,12 @@ batch_emit(void *arg, const char *domain, void *result)
 		return EXIT_USAGE;
 	}
 	/* the tree repeats every provider's terms: only when asked */
-	cmd_json_line(walk_json(domain, w, b->o->verbose > 0));
+	walk_line(&b->jw, domain, w, b->o->verbose > 0);
+	if (!jw_line(&b->jw)) {
+		cmd_error(b->o, "out of memory");
+		batch_discard(arg, w);
+		return EXIT_USAGE;
+	}
 	if (w->dns_failed) {
 		status = EXIT_DNS;
 		b->dns++;
@@ -258,6 +283,7 @@ batch_main(const cmd_opts_t *o, const char *path)
 	cmd_dns_summary("spf-lint", r);
 	cmd_batch_close(&in);
 	spf_store_free(b.memo);
+	jw_free(&b.jw);
 	dns_resolver_free(r);
 	return status;
 }

@@ -48,10 +48,21 @@ dns_cache_free(dns_cache_t *c)
 	free(c);
 }
 
+/* "name/type": asked for every answer a check reads, so no printf */
 static void
 key_of(char *key, size_t len, const char *name, ldns_rr_type type)
 {
-	snprintf(key, len, "%s/%u", name, (unsigned)type);
+	size_t n = strnlen(name, len - 8);
+	char num[8], *p = num + sizeof(num);
+	unsigned t = type;
+
+	memcpy(key, name, n);
+	key[n++] = '/';
+	*--p = '\0';
+	do
+		*--p = (char)('0' + t % 10);
+	while ((t /= 10) && p > num);
+	memcpy(key + n, p, (size_t)(num + sizeof(num) - p));
 }
 
 struct entry *

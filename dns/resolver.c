@@ -367,21 +367,22 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 {
 	const ldns_rr_list *an = ldns_pkt_answer(p);
 	ldns_rr_list *out = ldns_rr_list_new();
-	char cur[256], owner[256], seen[MAX_CNAME_HOPS + 1][256];
+	char cur[256], seen[MAX_CNAME_HOPS + 1][256];
+	ldns_rdf *want = NULL;
 
 	*loop = NULL;
 	snprintf(cur, sizeof(cur), "%s", qname);
 	for (unsigned hop = 0; out != NULL; hop++) {
 		const ldns_rr *cname = NULL;
 
+		/* owners are compared as names on the wire, no text made */
+		ldns_rdf_deep_free(want);
+		if ((want = ldns_dname_new_frm_str(cur)) == NULL)
+			break;
 		for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 			const ldns_rr *rr = ldns_rr_list_rr(an, i);
-			char *s = ldns_rdf2str(ldns_rr_owner(rr));
-			int bad = !s ||
-			    util_name_normalize(s, owner, sizeof(owner)) != 0;
 
-			free(s);
-			if (bad || strcmp(owner, cur) != 0 ||
+			if (ldns_dname_compare(ldns_rr_owner(rr), want) != 0 ||
 			    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 				continue;
 			if (ldns_rr_get_type(rr) == type)
@@ -408,6 +409,7 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 		if (*loop)
 			break;
 	}
+	ldns_rdf_deep_free(want);
 	snprintf(end, endlen, "%s", strcmp(cur, qname) ? cur : "");
 	if (*loop || ldns_rr_list_rr_count(out) == 0) {
 		ldns_rr_list_deep_free(out);

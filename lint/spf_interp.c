@@ -23,6 +23,13 @@ enum { ST_START, ST_TARGET, ST_ASK, ST_CHILD };
 
 /* ---- the store of parsed records ---- */
 
+/* A query a record's terms make whatever the client: asked ahead */
+struct ahead_q {
+	char name[256];
+	ldns_rr_type type;	/* TXT for include and redirect */
+	bool a;			/* the a mechanism: AAAA too where asked */
+};
+
 struct entry {
 	struct entry *next;	/* replaced (store) or held (a run) */
 	char *text;
@@ -30,6 +37,9 @@ struct entry {
 	spf_record_t *rec;
 	lint_findings_t f;	/* of the parser and spf_record_check */
 	bool stored;		/* the store's, else the run's own */
+	struct ahead_q *q;	/* made at the first use */
+	size_t nq;
+	bool q_made;
 };
 
 struct spf_store {
@@ -47,6 +57,7 @@ entry_free(void *p)
 	free(e->text);
 	spf_record_free(e->rec);
 	lint_findings_clear(&e->f);
+	free(e->q);
 	free(e);
 }
 
@@ -103,8 +114,11 @@ store_get(spf_store_t *s, const char *name, const char *text, size_t len,
 {
 	char key[260];
 	struct entry *old, *e;
+	size_t n = strnlen(name, sizeof(key) - 2);
 
-	snprintf(key, sizeof(key), "%d%s", top, name);
+	key[0] = top ? '1' : '0';	/* checked as a top record or not */
+	memcpy(key + 1, name, n);
+	key[n + 1] = '\0';
 	old = s && *name ? util_table_get(s->t, key) : NULL;
 	if (old && old->len == len && memcmp(old->text, text, len) == 0)
 		return old;
@@ -473,7 +487,7 @@ ptr_ready(spf_interp_t *in, const char *s)
 /* The queries of a record's terms go out when the record is seen, and the
  * records it includes are read as they come: a tree costs a round trip
  * per level, however it is evaluated. */
-static void ahead_record(spf_interp_t *in, const spf_record_t *rec,
+static void ahead_record(spf_interp_t *in, struct entry *e,
     const char *name);
 
 static void
@@ -495,40 +509,50 @@ ahead_name(spf_interp_t *in, const char *name)
 	(void)dns_resolver_peek(in->r, copy, LDNS_RR_TYPE_TXT);
 }
 
+/* The queries of e's terms without macros, up to its "all" */
 static void
-ahead_record(spf_interp_t *in, const spf_record_t *rec, const char *name)
+ahead_make(struct entry *e, const char *name)
 {
-	const unsigned both = SPF_P_BOTH;
+	const spf_record_t *rec = e->rec;
 
-	for (size_t i = 0; rec && i < rec->nterms; i++) {
+	e->q_made = true;
+	if (rec == NULL || (e->q = calloc(rec->nterms, sizeof(*e->q))) == NULL)
+		return;
+	for (size_t i = 0; i < rec->nterms; i++) {
 		const spf_term_t *t = &rec->terms[i];
-		char norm[256];
+		struct ahead_q *q = &e->q[e->nq];
 
-		if (t->bad || t->has_macro || !spf_kind_queries(t->kind) ||
-		    (t->domain ? util_name_from_raw(t->domain, norm,
-		    sizeof(norm)) : util_name_normalize(name, norm,
-		    sizeof(norm))) != 0)
+		if (rec->all >= 0 && (int)i > rec->all)
+			break;
+		if (t->bad || t->has_macro || t->kind == SPF_PTR ||
+		    !(spf_kind_queries(t->kind) || (t->kind == SPF_REDIRECT &&
+		    rec->all < 0)) || (t->domain ?
+		    util_name_from_raw(t->domain, q->name, sizeof(q->name)) :
+		    util_name_normalize(name, q->name, sizeof(q->name))) != 0)
 			continue;
-		switch (t->kind) {
-		case SPF_INCLUDE:
-		case SPF_REDIRECT:
-			ahead_name(in, norm);
-			break;
-		case SPF_A:
-			(void)dns_resolver_peek(in->r, norm, LDNS_RR_TYPE_A);
-			if (in->pol->flags & both)
-				(void)dns_resolver_peek(in->r, norm,
-				    LDNS_RR_TYPE_AAAA);
-			break;
-		case SPF_MX:
-			(void)dns_resolver_peek(in->r, norm, LDNS_RR_TYPE_MX);
-			break;
-		case SPF_EXISTS:
-			(void)dns_resolver_peek(in->r, norm, LDNS_RR_TYPE_A);
-			break;
-		default:
-			break;
-		}
+		q->type = t->kind == SPF_MX ? LDNS_RR_TYPE_MX :
+		    t->kind == SPF_A || t->kind == SPF_EXISTS ? LDNS_RR_TYPE_A :
+		    LDNS_RR_TYPE_TXT;
+		q->a = t->kind == SPF_A;
+		e->nq++;
+	}
+}
+
+static void
+ahead_record(spf_interp_t *in, struct entry *e, const char *name)
+{
+	if (!e->q_made)
+		ahead_make(e, name);
+	for (size_t i = 0; i < e->nq; i++) {
+		const struct ahead_q *q = &e->q[i];
+
+		if (q->type == LDNS_RR_TYPE_TXT)
+			ahead_name(in, q->name);
+		else
+			(void)dns_resolver_peek(in->r, q->name, q->type);
+		if (q->a && ((in->pol->flags & SPF_P_BOTH) || in->c == NULL))
+			(void)dns_resolver_peek(in->r, q->name,
+			    LDNS_RR_TYPE_AAAA);
 	}
 }
 
@@ -555,7 +579,7 @@ ahead_drain(spf_interp_t *in)
 			    text, len, false);
 
 			if (e) {
-				ahead_record(in, e->rec, in->queue[i]);
+				ahead_record(in, e, in->queue[i]);
 				if (!e->stored) {
 					e->next = in->held;
 					in->held = e;
@@ -603,6 +627,16 @@ spf_txt_select(const ldns_rr_list *txt, size_t *count, size_t *found_len)
 
 /* ---- frames ---- */
 
+/* a name into 256 bytes, cut if it is longer */
+static void
+copy_name(char *out, const char *name)
+{
+	size_t n = strnlen(name, 255);
+
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
 static spf_frame_t *
 frame_top(const spf_interp_t *in)
 {
@@ -627,8 +661,8 @@ frame_push(spf_interp_t *in, const char *name, const char *given,
 	memset(f, 0, sizeof(*f));
 	f->parent = parent;
 	f->via = via;
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	snprintf(f->given, sizeof(f->given), "%s", given);
+	copy_name(f->name, name);
+	copy_name(f->given, given);
 	f->top = via == NULL ? !in->part :
 	    via->kind == SPF_REDIRECT && parent->top;
 	return f;
@@ -720,6 +754,7 @@ static int
 phase_fetch(spf_interp_t *in, spf_frame_t *f)
 {
 	const dns_answer_t *type99 = NULL;
+	struct entry *e = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -729,9 +764,7 @@ phase_fetch(spf_interp_t *in, spf_frame_t *f)
 	else if ((rc = fetch_text(in, f, &text, &len, &type99)) <= 0)
 		return rc;
 	if (text) {
-		struct entry *e = store_get(in->store, f->name, text, len,
-		    f->top);
-
+		e = store_get(in->store, f->name, text, len, f->top);
 		free(text);
 		if (e == NULL)
 			return -1;
@@ -767,7 +800,7 @@ phase_fetch(spf_interp_t *in, spf_frame_t *f)
 	    SPF_RESULT_NONE : SPF_RESULT_PERMERROR;
 	f->phase = f->fetch == SPF_FETCH_OK ? PH_TERMS : PH_LEAVE;
 	if (f->fetch == SPF_FETCH_OK && (in->pol->flags & SPF_P_AHEAD))
-		ahead_record(in, f->rec, f->name);
+		ahead_record(in, e, f->name);
 	return 1;
 }
 

@@ -54,9 +54,15 @@ dns_failure(spf_walk_t *w, const char *name, ldns_rr_type type,
 static spf_item_t *
 node_item(spf_node_t *n, const spf_term_t *t)
 {
-	for (size_t i = 0; i < n->nitems; i++)
-		if (n->items[i].term == t)
+	/* the terms come in order: look from where the last one was */
+	for (size_t k = 0; k < n->nitems; k++) {
+		size_t i = (n->cursor + k) % n->nitems;
+
+		if (n->items[i].term == t) {
+			n->cursor = i;
 			return &n->items[i];
+		}
+	}
 	n->items[n->nitems].term = t;	/* room for it was made */
 	return &n->items[n->nitems++];
 }

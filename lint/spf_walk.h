@@ -40,6 +40,7 @@ struct spf_node {
 	const spf_record_t *rec;
 	spf_item_t *items;	/* in evaluation order */
 	size_t nitems;
+	size_t cursor;		/* the item of the last term evaluated */
 };
 
 typedef struct spf_walk {

@@ -14,9 +14,13 @@
 static bool
 plain_name(const char *name)
 {
-	for (; *name; name++)
-		if (!isalnum((unsigned char)*name) && !strchr("-_*.", *name))
+	for (; *name; name++) {
+		unsigned char c = (unsigned char)*name | 0x20;
+
+		if (!(c >= 'a' && c <= 'z') && !(*name >= '0' && *name <= '9') &&
+		    *name != '-' && *name != '_' && *name != '*' && *name != '.')
 			return false;
+	}
 	return true;
 }
 

@@ -47,6 +47,7 @@ main(void)
 	test_dmarc();
 	test_spf_interp();
 	test_dns_sched();
+	test_jsonw();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -22,5 +22,6 @@ void test_flatten_state(void);
 void test_dmarc(void);
 void test_spf_interp(void);
 void test_dns_sched(void);
+void test_jsonw(void);
 
 #endif

@@ -1,0 +1,211 @@
+#include "cli/jsonw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+jw_init(jw_t *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+void
+jw_free(jw_t *w)
+{
+	free(w->buf);
+	jw_init(w);
+}
+
+void
+jw_reset(jw_t *w)
+{
+	w->len = 0;
+	w->depth = 0;
+	w->more[0] = false;
+	w->oom = false;
+}
+
+static void
+put(jw_t *w, const char *s, size_t n)
+{
+	if (w->len + n + 1 > w->cap) {
+		size_t cap = (w->len + n + 1) * 2;
+		char *b = realloc(w->buf, cap);
+
+		if (b == NULL) {
+			w->oom = true;
+			return;
+		}
+		w->buf = b;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* The length of the UTF-8 sequence at s, or 0 when it is not valid */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+	    s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+	unsigned cp;
+
+	if (n == 0 || s[0] >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	cp = n == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu) :
+	    n == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 |
+	    (s[2] & 0x3fu) : (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 |
+	    (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static void
+quoted(jw_t *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run = s;
+
+	put(w, "\"", 1);
+	while (*s) {
+		char esc[8];
+		size_t n;
+
+		if (*s >= 0x20 && *s != '"' && *s != '\\' && *s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0x80 && (n = utf8_len(s)) > 0) {
+			s += n;
+			continue;
+		}
+		put(w, (const char *)run, (size_t)(s - run));
+		switch (*s) {
+		case '"': put(w, "\\\"", 2); break;
+		case '\\': put(w, "\\\\", 2); break;
+		case '\b': put(w, "\\b", 2); break;
+		case '\f': put(w, "\\f", 2); break;
+		case '\n': put(w, "\\n", 2); break;
+		case '\r': put(w, "\\r", 2); break;
+		case '\t': put(w, "\\t", 2); break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04X", *s);
+			put(w, esc, 6);
+			break;
+		}
+		run = ++s;
+	}
+	put(w, (const char *)run, (size_t)(s - run));
+	put(w, "\"", 1);
+}
+
+/* A comma before all but the first value of an object or array, then the
+ * key */
+static void
+member(jw_t *w, const char *key)
+{
+	if (w->more[w->depth])
+		put(w, ",", 1);
+	w->more[w->depth] = true;
+	if (key) {
+		quoted(w, key);
+		put(w, ":", 1);
+	}
+}
+
+static void
+open_value(jw_t *w, const char *key, const char *bracket)
+{
+	member(w, key);
+	put(w, bracket, 1);
+	if (w->depth + 1 < JW_DEPTH)
+		w->more[++w->depth] = false;
+	else
+		w->oom = true;
+}
+
+void
+jw_object(jw_t *w, const char *key)
+{
+	open_value(w, key, "{");
+}
+
+void
+jw_array(jw_t *w, const char *key)
+{
+	open_value(w, key, "[");
+}
+
+void
+jw_close(jw_t *w, char bracket)
+{
+	put(w, &bracket, 1);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void
+jw_string(jw_t *w, const char *key, const char *s)
+{
+	member(w, key);
+	if (s)
+		quoted(w, s);
+	else
+		put(w, "null", 4);
+}
+
+void
+jw_int(jw_t *w, const char *key, long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%lld", v);
+
+	member(w, key);
+	put(w, num, (size_t)n);
+}
+
+void
+jw_bool(jw_t *w, const char *key, bool v)
+{
+	member(w, key);
+	put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void
+jw_null(jw_t *w, const char *key)
+{
+	member(w, key);
+	put(w, "null", 4);
+}
+
+void
+jw_json(jw_t *w, const char *key, json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) :
+	    NULL;
+
+	member(w, key);
+	if (s)
+		put(w, s, strlen(s));
+	else
+		put(w, "null", 4);
+	free(s);
+	json_decref(v);
+}
+
+bool
+jw_line(jw_t *w)
+{
+	put(w, "\n", 1);
+	if (w->oom)
+		return false;
+	fwrite(w->buf, 1, w->len, stdout);
+	return true;
+}
