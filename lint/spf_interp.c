@@ -138,6 +138,50 @@ store_get(spf_store_t *s, const char *name, const char *text, size_t len,
 
 /* ---- the interpreter ---- */
 
+/* A few names, searched in order: a run meets a handful of records, for
+ * which a hash table costs more than it saves */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static bool
+names_has(const struct names *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+names_add(struct names *s, const char *name)
+{
+	char *copy;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	if ((copy = strdup(name)) == NULL)
+		return -1;
+	s->v[s->n++] = copy;
+	return 0;
+}
+
+static void
+names_free(struct names *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
 struct client {
 	spf_macro_ctx_t ctx;
 	char local[256], sender_domain[256], helo[256];
@@ -156,11 +200,11 @@ struct spf_interp {
 	spf_frame_t *frames[SPF_MAX_DEPTH];	/* made as the stack grows */
 	size_t depth;
 	struct entry *held;	/* records of this run outside the store */
-	util_table_t *seen;	/* names whose record was entered */
+	struct names seen;	/* names whose record was entered */
 	util_table_t *over;	/* name -> text answered before DNS */
-	util_table_t *ahead;	/* names whose record was asked ahead */
+	struct names ahead;	/* names whose record was asked ahead */
 	char **queue;		/* those, in order; their terms not asked yet */
-	size_t nqueue, nahead;
+	size_t nqueue;
 	struct client *c;	/* SPF_P_CLIENT */
 	char root[256];
 	const char *record;	/* the candidate record, or NULL */
@@ -237,11 +281,6 @@ spf_interp_new(dns_resolver_t *r, spf_store_t *store, const spf_policy_t *pol,
 	if (domain && util_name_normalize(domain, in->root,
 	    sizeof(in->root)) != 0)
 		snprintf(in->root, sizeof(in->root), "%s", domain);
-	if ((in->seen = util_table_new()) == NULL ||
-	    (in->ahead = util_table_new()) == NULL) {
-		spf_interp_free(in);
-		return NULL;
-	}
 	return in;
 }
 
@@ -260,9 +299,9 @@ spf_interp_free(spf_interp_t *in)
 		in->held = e->next;
 		entry_free(e);
 	}
-	util_table_free(in->seen, NULL);
+	names_free(&in->seen);
 	util_table_free(in->over, free);
-	util_table_free(in->ahead, NULL);
+	names_free(&in->ahead);
 	for (size_t i = 0; i < in->nqueue; i++)
 		free(in->queue[i]);
 	free(in->queue);
@@ -495,7 +534,8 @@ ahead_name(spf_interp_t *in, const char *name)
 {
 	char *copy, **q;
 
-	if (in->nahead >= AHEAD_CAP || util_table_get(in->ahead, name))
+	if (in->ahead.n >= AHEAD_CAP || names_has(&in->ahead, name) ||
+	    names_add(&in->ahead, name) != 0)
 		return;
 	if ((copy = strdup(name)) == NULL || (q = realloc(in->queue,
 	    (in->nqueue + 1) * sizeof(*q))) == NULL) {
@@ -504,8 +544,6 @@ ahead_name(spf_interp_t *in, const char *name)
 	}
 	in->queue = q;
 	in->queue[in->nqueue++] = copy;
-	util_table_put(in->ahead, copy, in);
-	in->nahead++;
 	(void)dns_resolver_peek(in->r, copy, LDNS_RR_TYPE_TXT);
 }
 
@@ -776,10 +814,10 @@ phase_fetch(spf_interp_t *in, spf_frame_t *f)
 		if (e->rec == NULL || (e->rec->bad && in->c))
 			f->fetch = SPF_FETCH_SYNTAX;
 	}
-	f->first = f->name[0] == '\0' || util_table_get(in->seen, f->name) ==
-	    NULL;
-	if (f->first && f->name[0] && f->text)
-		util_table_put(in->seen, f->name, in);
+	f->first = f->name[0] == '\0' || !names_has(&in->seen, f->name);
+	if (f->first && f->name[0] && f->text &&
+	    names_add(&in->seen, f->name) != 0)
+		return -1;
 	if (in->c && f->parent == NULL)
 		in->c->ctx.domain = in->c->sender_domain;
 	fetch_problem(in, f);
