@@ -6,6 +6,7 @@
 #include "cli/gen.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"
+#include "zonegen/records.h"
 
 enum { OPT_LOGO = OPT_TOOL_BASE, OPT_CERT, OPT_SELECTOR, OPT_LPS, OPT_AVP,
     OPT_DECLINE };
@@ -60,7 +61,7 @@ main(int argc, char **argv)
 	const char *logo = NULL, *cert = NULL, *sel = "default", *lps = NULL,
 	    *avp = NULL;
 	bool decline = false;
-	char domain[256], owner[600], rec[2048], norm[256];
+	char domain[256], owner[600], *rec, norm[256];
 	cmd_opts_t o;
 	gen_opts_t g;
 	zg_set_t set;
@@ -121,14 +122,10 @@ main(int argc, char **argv)
 	    (decline && (cert || lps || avp)))
 		usage(stderr, EXIT_USAGE);
 	cmd_domain_arg(&o, argv[optind], domain);
-	if (decline)
-		snprintf(rec, sizeof(rec), "v=BIMI1; l=; a=;");
-	else
-		snprintf(rec, sizeof(rec), "v=BIMI1; l=%s; a=%s;%s%s%s%s%s",
-		    logo, cert ? cert : "", lps ? " lps=" : "", lps ? lps : "",
-		    lps ? ";" : "", avp ? " avp=" : "", avp ? avp : "");
-	if (avp)
-		strncat(rec, ";", sizeof(rec) - strlen(rec) - 1);
+	if ((rec = zg_bimi_record(logo, cert, lps, avp, decline)) == NULL) {
+		cmd_error(&o, "out of memory");
+		return EXIT_USAGE;
+	}
 	if (!decline)
 		fprintf(stderr, "bimi-gen: note: receivers show the logo only "
 		    "when DMARC is at p=quarantine or p=reject, not in testing "
@@ -145,6 +142,7 @@ main(int argc, char **argv)
 
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
+	free(rec);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

@@ -9,6 +9,7 @@
 #include "lint/dmarc.h"
 #include "lint/tagrec.h"
 #include "zonegen/dmarc.h"
+#include "zonegen/records.h"
 
 enum { OPT_P = OPT_TOOL_BASE, OPT_SP, OPT_NP, OPT_PSD, OPT_T, OPT_ADKIM,
     OPT_ASPF, OPT_RUA, OPT_RUF, OPT_FO, OPT_STAGE, OPT_RFC7489, OPT_PCT,
@@ -186,36 +187,20 @@ main(int argc, char **argv)
 		    "--rfc7489 to use them");
 		return EXIT_USAGE;
 	}
-	char domain[256], owner[300], rec[2048];
+	char domain[256], owner[300], *rec;
 	const char *note = NULL;
 
 	cmd_domain_arg(&o, argv[optind], domain);
-	if (stage) {
-		p = strcmp(stage, "monitor") == 0 ? "none" : stage;
-		note = strcmp(stage, "monitor") == 0 ? "stage 1 of 3, monitor: "
-		    "read the reports until every legitimate source passes, "
-		    "then --stage quarantine" : strcmp(stage, "quarantine") == 0 ?
-		    "stage 2 of 3, quarantine: when the reports show no "
-		    "legitimate mail quarantined, --stage reject" :
-		    "stage 3 of 3, reject: keep reading the reports";
-	}
-	/* v=DMARC1 first, p second (RFC 9989) */
-	int n = snprintf(rec, sizeof(rec), "v=DMARC1; p=%s", p);
-#define TAG(name, val) if (val) n += snprintf(rec + n, sizeof(rec) - \
-	(size_t)n, "; %s=%s", name, val)
-	TAG("sp", sp); TAG("np", np); TAG("psd", psd); TAG("t", t);
-	TAG("adkim", adkim); TAG("aspf", aspf); TAG("pct", pct);
-	TAG("rf", rf); TAG("ri", ri);
-	for (int k = 0; k < 2; k++) {
-		const char **u = k ? ruf : rua;
-		size_t nu = k ? nruf : nrua;
+	if (stage)
+		p = zg_dmarc_stage(stage, &note);
+	zg_dmarc_t d = { .p = p, .sp = sp, .np = np, .psd = psd, .t = t,
+	    .adkim = adkim, .aspf = aspf, .pct = pct, .rf = rf, .ri = ri,
+	    .fo = fo, .rua = rua, .nrua = nrua, .ruf = ruf, .nruf = nruf };
 
-		for (size_t i = 0; i < nu; i++)
-			n += snprintf(rec + n, sizeof(rec) - (size_t)n, "%s%s",
-			    i ? "," : k ? "; ruf=" : "; rua=", u[i]);
+	if ((rec = zg_dmarc_record(&d)) == NULL) {
+		cmd_error(&o, "out of memory");
+		return EXIT_USAGE;
 	}
-	TAG("fo", fo);
-#undef TAG
 	zg_set_t set;
 
 	zg_set_init(&set);
@@ -235,6 +220,7 @@ main(int argc, char **argv)
 
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
+	free(rec);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

@@ -1,6 +1,5 @@
 /* mtasts-gen: both halves of MTA-STS (RFC 8461): the policy file and the
  * _mta-sts record whose id follows the policy's content. */
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "lint/tagrec.h"
 #include "lint/uri.h"
 #include "util/file.h"
+#include "zonegen/records.h"
 
 enum { OPT_MODE = OPT_TOOL_BASE, OPT_MX, OPT_MAX_AGE, OPT_POLICY_OUT,
     OPT_RUA };
@@ -154,29 +154,21 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	/* the policy, CRLF line ends (RFC 8461 3.2) */
-	char *policy = NULL;
+	/* the policy, CRLF line ends (RFC 8461 3.2), and its id */
 	size_t plen = 0;
-	FILE *fp = open_memstream(&policy, &plen);
+	char *policy = zg_mtasts_policy(mode, (const char (*)[256])mx, nmx,
+	    max_age, &plen), *rec = NULL, id[21];
 
-	fprintf(fp, "version: STSv1\r\nmode: %s\r\n", mode);
-	for (size_t i = 0; i < nmx; i++)
-		fprintf(fp, "mx: %s\r\n", mx[i]);
-	fprintf(fp, "max_age: %u\r\n", max_age);
-	fclose(fp);
-	/* id: 20 hex digits of the policy's SHA-256 */
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	char id[41], rec[128];
-
-	EVP_Digest(policy, plen, md, &mdlen, EVP_sha256(), NULL);
-	for (int i = 0; i < 10; i++)
-		snprintf(id + 2 * i, 3, "%02x", md[i]);
-	snprintf(rec, sizeof(rec), "v=STSv1; id=%s;", id);
+	if (policy == NULL || zg_mtasts_id(policy, plen, id) != 0 ||
+	    (rec = zg_mtasts_record(id)) == NULL) {
+		cmd_error(&o, "out of memory");
+		return EXIT_USAGE;
+	}
 	if (out && util_file_write(out, policy, plen, 0644, true, err,
 	    sizeof(err)) != 0) {
 		cmd_error(&o, "%s", err);
 		free(policy);
+		free(rec);
 		dns_resolver_free(r);
 		return EXIT_USAGE;
 	}
@@ -190,12 +182,13 @@ main(int argc, char **argv)
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, note);
 	if (rua) {
-		char tls[600];
+		char *tls;
 
 		snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
-		snprintf(tls, sizeof(tls), "v=TLSRPTv1; rua=%s", rua);
-		zg_set_add(&set, owner, g.ttl, "TXT", tls, "TLS reports "
-		    "(RFC 8460)");
+		if ((tls = zg_tlsrpt_record(&rua, 1)) != NULL)
+			zg_set_add(&set, owner, g.ttl, "TXT", tls, "TLS "
+			    "reports (RFC 8460)");
+		free(tls);
 	}
 	lint_findings_t f;
 
@@ -209,6 +202,7 @@ main(int argc, char **argv)
 		lint_findings_clear(&f);
 		zg_set_clear(&set);
 		free(policy);
+		free(rec);
 		dns_resolver_free(r);
 		return cmd_finish(&o, status);
 	}
@@ -224,6 +218,7 @@ main(int argc, char **argv)
 	    domain, "record", rec, "id", id, "policy", policy));
 	zg_set_clear(&set);
 	free(policy);
+	free(rec);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);

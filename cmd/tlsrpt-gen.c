@@ -5,8 +5,11 @@
 #include "cli/gen.h"
 #include "lint/tagrec.h"
 #include "lint/uri.h"
+#include "zonegen/records.h"
 
 enum { OPT_RUA = OPT_TOOL_BASE };
+
+#define MAX_RUA	16
 
 /* the common options it implements */
 #define ACCEPTS (CMD_JSON)
@@ -34,7 +37,8 @@ main(int argc, char **argv)
 		CMD_GEN_LONGOPTS,
 		CMD_COMMON_LONGOPTS
 	};
-	char rec[2048] = "v=TLSRPTv1; rua=", domain[256], owner[300];
+	const char *rua[MAX_RUA];
+	char domain[256], owner[300], *rec;
 	size_t nrua = 0;
 	cmd_opts_t o;
 	gen_opts_t g;
@@ -48,14 +52,13 @@ main(int argc, char **argv)
 		if (c == OPT_RUA) {
 			/* RFC 8460 3: mailto: or https:, no size suffix */
 			if (!lint_uri_report_ok(optarg, false) ||
-			    strlen(rec) + strlen(optarg) + 2 > sizeof(rec)) {
+			    nrua == MAX_RUA) {
 				cmd_error(&o, "bad value '%s' for --rua: want "
-				    "mailto:address or https://host/path", optarg);
+				    "mailto:address or https://host/path (at most "
+				    "%d)", optarg, MAX_RUA);
 				return EXIT_USAGE;
 			}
-			if (nrua++)
-				strcat(rec, ",");
-			strcat(rec, optarg);
+			rua[nrua++] = optarg;
 		} else if (!cmd_gen_option(&o, &g, c, optarg) &&
 		    !cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
@@ -63,6 +66,10 @@ main(int argc, char **argv)
 	if (argc - optind != 1 || nrua == 0)
 		usage(stderr, EXIT_USAGE);
 	cmd_domain_arg(&o, argv[optind], domain);
+	if ((rec = zg_tlsrpt_record(rua, nrua)) == NULL) {
+		cmd_error(&o, "out of memory");
+		return EXIT_USAGE;
+	}
 	snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
 	zg_set_init(&set);
 	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
@@ -75,6 +82,7 @@ main(int argc, char **argv)
 
 	lint_findings_clear(&f);
 	zg_set_clear(&set);
+	free(rec);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

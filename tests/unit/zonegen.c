@@ -4,6 +4,7 @@
 
 #include "lint/uri.h"
 #include "tests/unit/tap.h"
+#include "zonegen/records.h"
 #include "zonegen/set.h"
 #include "zonegen/spf.h"
 
@@ -17,9 +18,58 @@ rdata_is(const char *text, size_t len, const char *want, const char *what)
 	free(got);
 }
 
+static void
+check_str(char *got, const char *want, const char *what)
+{
+	if (!tap_check(got && strcmp(got, want) == 0, "zonegen: %s: %s", what,
+	    want))
+		tap_diag("got %s", got ? got : "(null)");
+	free(got);
+}
+
+/* The record builders of DMARC, TLS-RPT, MTA-STS and BIMI */
+static void
+records(void)
+{
+	const char *rua[] = { "mailto:a@example.com", "mailto:b@example.net" };
+	const char *ruf[] = { "mailto:f@example.com" };
+	zg_dmarc_t d = { .p = "reject", .sp = "quarantine", .adkim = "s",
+	    .fo = "1:d", .rua = rua, .nrua = 2, .ruf = ruf, .nruf = 1 };
+	const char *note = NULL;
+	const char mx[2][256] = { "mx1.example.com", "*.example.net" };
+	size_t len = 0;
+	char id[21], *policy;
+
+	check_str(zg_dmarc_record(&d), "v=DMARC1; p=reject; sp=quarantine; "
+	    "adkim=s; rua=mailto:a@example.com,mailto:b@example.net; "
+	    "ruf=mailto:f@example.com; fo=1:d", "DMARC, v and p first");
+	tap_check(zg_dmarc_stage("monitor", &note) &&
+	    strcmp(zg_dmarc_stage("monitor", &note), "none") == 0 && note &&
+	    strstr(note, "stage 1 of 3") && zg_dmarc_stage("later", &note) ==
+	    NULL, "zonegen: DMARC stages: monitor is p=none, 1 of 3");
+	check_str(zg_tlsrpt_record(rua, 2), "v=TLSRPTv1; "
+	    "rua=mailto:a@example.com,mailto:b@example.net", "TLS-RPT");
+	policy = zg_mtasts_policy("enforce", mx, 2, 86400, &len);
+	tap_check(policy && len == strlen(policy) && strcmp(policy,
+	    "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\n"
+	    "mx: *.example.net\r\nmax_age: 86400\r\n") == 0,
+	    "zonegen: MTA-STS policy, CRLF lines");
+	tap_check(policy && zg_mtasts_id(policy, len, id) == 0 &&
+	    strlen(id) == 20 && strspn(id, "0123456789abcdef") == 20,
+	    "zonegen: MTA-STS id, 20 hex digits of the policy's SHA-256");
+	check_str(zg_mtasts_record("0123456789abcdef0123"),
+	    "v=STSv1; id=0123456789abcdef0123;", "MTA-STS record");
+	free(policy);
+	check_str(zg_bimi_record("https://e.com/l.svg", NULL, NULL, "brand",
+	    false), "v=BIMI1; l=https://e.com/l.svg; a=; avp=brand;", "BIMI");
+	check_str(zg_bimi_record(NULL, NULL, NULL, NULL, true),
+	    "v=BIMI1; l=; a=;", "BIMI declining");
+}
+
 void
 test_zonegen(void)
 {
+	records();
 	char big[600], want[700];
 
 	rdata_is("v=spf1 -all", 11, "\"v=spf1 -all\"", "plain");
