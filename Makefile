@@ -9,7 +9,8 @@ O	?= build
 BIN	?= bin
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	= ldns jansson libpcre2-8 libcrypto libcurl libxml-2.0
+PKGS	= ldns jansson libpcre2-8 libcrypto libcurl libxml-2.0 libarchive \
+	  gmime-3.0 zlib
 VERSION	= 0.1.0
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
@@ -18,10 +19,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit dmarc-report
 # cmd/ holds the mains and nothing else; a file there that is no tool's
 # main stops the build
-LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c cli/*.c)
+LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c \
+	  report/*.c cli/*.c)
 STRAY	= $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*))
 $(if $(STRAY),$(error cmd/ holds more than the mains: $(STRAY)))
 LIB_OBJ	= $(LIB_SRC:%.c=$(O)/%.o)

@@ -201,6 +201,16 @@ jw_json(jw_t *w, const char *key, json_t *v)
 }
 
 bool
+jw_flush(jw_t *w)
+{
+	if (w->oom)
+		return false;
+	fwrite(w->buf, 1, w->len, stdout);
+	w->len = 0;
+	return true;
+}
+
+bool
 jw_line(jw_t *w)
 {
 	put(w, "\n", 1);

@@ -41,5 +41,8 @@ void jw_json(jw_t *w, const char *key, json_t *v);
 
 /** Writes the document and a newline to stdout; false on no memory. */
 bool jw_line(jw_t *w);
+/** Writes what is written so far to stdout and empties the buffer; the
+ * document goes on (a long one is written as it is made). */
+bool jw_flush(jw_t *w);
 
 #endif

@@ -4,7 +4,7 @@
 # is present.  Usage: tests/deps.sh build|check|asan|bench
 set -eu
 
-need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libxml2-dev"
+need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libxml2-dev libarchive-dev libgmime-3.0-dev zlib1g-dev"
 case "${1:-build}" in
 check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound dns-root-data" ;;
 asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound dns-root-data clang" ;;

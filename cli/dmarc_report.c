@@ -1,0 +1,322 @@
+#include "cli/dmarc_report.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* parsedmarc's names for the columns it shares with this tool */
+static const char csv_head[] = "xml_schema,org_name,org_email,report_id,"
+    "begin_date,end_date,domain,adkim,aspf,p,sp,pct,fo,source_ip_address,"
+    "count,spf_aligned,dkim_aligned,dmarc_aligned,disposition,"
+    "policy_override_reasons,policy_override_comments,envelope_from,"
+    "header_from,envelope_to,dkim_domains,dkim_selectors,dkim_results,"
+    "spf_domains,spf_scopes,spf_results";
+
+static void
+csv_field(const char *s, bool last)
+{
+	if (s && strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else if (s)
+		fputs(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+/* The strings of n results joined by ',' (one field of a CSV row) */
+static void
+csv_join(const rep_auth_t *a, size_t n, size_t which, bool last)
+{
+	char buf[2048] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v = which == 0 ? a[i].domain : which == 1 ?
+		    a[i].selector : which == 2 ? a[i].scope : a[i].result;
+
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+		    i ? "," : "", v ? v : "");
+	}
+	csv_field(buf, last);
+}
+
+static void
+date(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void
+csv_row(const rep_feedback_t *fb, const rep_row_t *r)
+{
+	char b[32], e[32], n[32], reasons[512] = "", comments[1024] = "";
+
+	date(fb->begin, b, sizeof(b));
+	date(fb->end, e, sizeof(e));
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)r->count);
+	for (size_t i = 0; i < r->nreasons; i++) {
+		snprintf(reasons + strlen(reasons), sizeof(reasons) -
+		    strlen(reasons), "%s%s", i ? "," : "",
+		    r->reason[i] ? r->reason[i] : "");
+		snprintf(comments + strlen(comments), sizeof(comments) -
+		    strlen(comments), "%s%s", i ? "," : "",
+		    r->comment[i] ? r->comment[i] : "");
+	}
+	const char *v[] = { rep_schema_str(fb->schema), fb->org_name,
+	    fb->email, fb->report_id, b, e, fb->domain, fb->adkim, fb->aspf,
+	    fb->p, fb->sp, fb->pct, fb->fo, r->source_ip, n,
+	    r->spf && strcmp(r->spf, "pass") == 0 ? "True" : "False",
+	    r->dkim && strcmp(r->dkim, "pass") == 0 ? "True" : "False",
+	    rep_row_dmarc_pass(r) ? "True" : "False",
+	    r->disposition, reasons, comments, r->envelope_from,
+	    r->header_from, r->envelope_to };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		csv_field(v[i], false);
+	csv_join(r->dkim_auth, r->ndkim, 0, false);
+	csv_join(r->dkim_auth, r->ndkim, 1, false);
+	csv_join(r->dkim_auth, r->ndkim, 3, false);
+	csv_join(r->spf_auth, r->nspf, 0, false);
+	csv_join(r->spf_auth, r->nspf, 2, false);
+	csv_join(r->spf_auth, r->nspf, 3, true);
+}
+
+static void
+json_auth(jw_t *w, const char *key, const rep_auth_t *a, size_t n, bool dkim)
+{
+	jw_array(w, key);
+	for (size_t i = 0; i < n; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "domain", a[i].domain);
+		jw_string(w, dkim ? "selector" : "scope", dkim ? a[i].selector :
+		    a[i].scope);
+		jw_string(w, "result", a[i].result);
+		jw_string(w, "human_result", a[i].human);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void
+json_row(jw_t *w, const rep_row_t *r)
+{
+	jw_object(w, NULL);
+	jw_string(w, "source_ip", r->source_ip);
+	jw_int(w, "count", (long long)r->count);
+	jw_string(w, "disposition", r->disposition);
+	jw_string(w, "dkim", r->dkim);
+	jw_string(w, "spf", r->spf);
+	jw_string(w, "dmarc", rep_row_dmarc_pass(r) ? "pass" : "fail");
+	jw_array(w, "reasons");
+	for (size_t i = 0; i < r->nreasons; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "type", r->reason[i]);
+		jw_string(w, "comment", r->comment[i]);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_string(w, "header_from", r->header_from);
+	jw_string(w, "envelope_from", r->envelope_from);
+	jw_string(w, "envelope_to", r->envelope_to);
+	json_auth(w, "dkim_results", r->dkim_auth, r->ndkim, true);
+	json_auth(w, "spf_results", r->spf_auth, r->nspf, false);
+	jw_close(w, '}');
+}
+
+static void
+json_report(jw_t *w, const rep_feedback_t *fb)
+{
+	jw_object(w, NULL);
+	jw_string(w, "org_name", fb->org_name);
+	jw_string(w, "email", fb->email);
+	jw_string(w, "report_id", fb->report_id);
+	jw_string(w, "schema", rep_schema_str(fb->schema));
+	jw_string(w, "domain", fb->domain);
+	jw_int(w, "begin", fb->begin);
+	jw_int(w, "end", fb->end);
+	jw_object(w, "policy");
+	jw_string(w, "p", fb->p);
+	jw_string(w, "sp", fb->sp);
+	jw_string(w, "np", fb->np);
+	jw_string(w, "adkim", fb->adkim);
+	jw_string(w, "aspf", fb->aspf);
+	jw_string(w, "pct", fb->pct);
+	jw_string(w, "fo", fb->fo);
+	jw_string(w, "testing", fb->testing);
+	jw_string(w, "discovery_method", fb->discovery);
+	jw_close(w, '}');
+	jw_int(w, "messages", (long long)fb->messages);
+	jw_array(w, "rows");
+	for (size_t i = 0; i < fb->nrows; i++)
+		json_row(w, &fb->rows[i]);
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+void
+rep_print_begin(rep_printer_t *p)
+{
+	jw_init(&p->jw);
+	if (p->out == REP_OUT_CSV)
+		puts(csv_head);
+	else if (p->out == REP_OUT_JSON) {
+		jw_object(&p->jw, NULL);
+		jw_array(&p->jw, "reports");
+	}
+}
+
+void
+rep_print_report(rep_printer_t *p, const rep_feedback_t *fb)
+{
+	p->reports++;
+	if (p->out == REP_OUT_CSV)
+		for (size_t i = 0; i < fb->nrows; i++)
+			csv_row(fb, &fb->rows[i]);
+	else if (p->out == REP_OUT_JSON) {
+		json_report(&p->jw, fb);
+		jw_flush(&p->jw);
+	}
+}
+
+static void
+json_count(jw_t *w, const rep_count_t *c)
+{
+	jw_int(w, "messages", (long long)c->messages);
+	jw_int(w, "dmarc_pass", (long long)c->pass);
+	jw_int(w, "dmarc_fail", (long long)(c->messages - c->pass));
+	jw_int(w, "dkim_aligned", (long long)c->dkim_pass);
+	jw_int(w, "spf_aligned", (long long)c->spf_pass);
+	jw_object(w, "dispositions");
+	jw_int(w, "none", (long long)c->none);
+	jw_int(w, "quarantine", (long long)c->quarantine);
+	jw_int(w, "reject", (long long)c->reject);
+	jw_close(w, '}');
+}
+
+static void
+json_buckets(jw_t *w, const char *key, const char *name,
+    const rep_bucket_t *b, size_t n, const char *domain)
+{
+	jw_array(w, key);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(b[i].domain, domain) != 0)
+			continue;
+		jw_object(w, NULL);
+		jw_string(w, name, b[i].key);
+		json_count(w, &b[i].c);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void
+json_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
+    char *const *why, size_t nref)
+{
+	jw_t *w = &p->jw;
+	size_t nd, ns, nr, ny;
+	const rep_domain_t *d = rep_summary_domains(s, &nd);
+	const rep_source_t *src = rep_summary_sources(s, &ns);
+	const rep_bucket_t *rep = rep_summary_reporters(s, &nr);
+	const rep_bucket_t *day = rep_summary_days(s, &ny);
+
+	jw_close(w, ']');
+	jw_int(w, "duplicates", (long long)rep_summary_duplicates(s));
+	jw_array(w, "domains");
+	for (size_t i = 0; i < nd; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "domain", d[i].domain);
+		jw_int(w, "reports", (long long)d[i].reports);
+		jw_int(w, "begin", d[i].begin);
+		jw_int(w, "end", d[i].end);
+		json_count(w, &d[i].c);
+		json_buckets(w, "reporters", "org_name", rep, nr, d[i].domain);
+		json_buckets(w, "days", "day", day, ny, d[i].domain);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_array(w, "sources");
+	for (size_t i = 0; i < ns; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "domain", src[i].domain);
+		jw_string(w, "source_ip", src[i].ip);
+		json_count(w, &src[i].c);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_array(w, "errors");
+	for (size_t i = 0; i < nref; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "file", refused[i]);
+		jw_string(w, "reason", why[i]);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+	jw_line(w);
+}
+
+static double
+share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void
+text_end(rep_summary_t *s)
+{
+	size_t nd, ns;
+	const rep_domain_t *d = rep_summary_domains(s, &nd);
+	const rep_source_t *src = rep_summary_sources(s, &ns);
+
+	for (size_t i = 0; i < nd; i++) {
+		char b[32], e[32];
+		size_t shown = 0;
+
+		date(d[i].begin, b, sizeof(b));
+		date(d[i].end, e, sizeof(e));
+		printf("%s%s: %llu messages in %zu reports, %.10s to %.10s\n",
+		    i ? "\n" : "", d[i].domain,
+		    (unsigned long long)d[i].c.messages, d[i].reports, b, e);
+		printf("  DMARC pass %llu (%.1f %%), fail %llu; quarantined "
+		    "%llu, rejected %llu\n", (unsigned long long)d[i].c.pass,
+		    share(d[i].c.pass, d[i].c.messages),
+		    (unsigned long long)(d[i].c.messages - d[i].c.pass),
+		    (unsigned long long)d[i].c.quarantine,
+		    (unsigned long long)d[i].c.reject);
+		printf("  %-39s %9s %9s %9s\n", "source", "messages", "pass",
+		    "fail");
+		for (size_t k = 0; k < ns && shown < 20; k++) {
+			if (strcmp(src[k].domain, d[i].domain) != 0)
+				continue;
+			printf("  %-39s %9llu %9llu %9llu\n", src[k].ip,
+			    (unsigned long long)src[k].c.messages,
+			    (unsigned long long)src[k].c.pass,
+			    (unsigned long long)(src[k].c.messages -
+			    src[k].c.pass));
+			shown++;
+		}
+	}
+	if (rep_summary_duplicates(s))
+		printf("\n%zu reports received twice counted once\n",
+		    rep_summary_duplicates(s));
+}
+
+void
+rep_print_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
+    char *const *why, size_t n)
+{
+	if (p->out == REP_OUT_JSON)
+		json_end(p, s, refused, why, n);
+	else if (p->out == REP_OUT_TEXT)
+		text_end(s);
+	jw_free(&p->jw);
+}

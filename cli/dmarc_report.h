@@ -1,0 +1,24 @@
+/* dmarc-report's output: each report as it is read (JSON or CSV), then
+ * the summary (JSON, or the readable text). */
+#ifndef AUTHZONE_CLI_DMARC_REPORT_H
+#define AUTHZONE_CLI_DMARC_REPORT_H
+
+#include "cli/common.h"
+#include "report/summary.h"
+
+typedef enum { REP_OUT_TEXT, REP_OUT_JSON, REP_OUT_CSV } rep_out_t;
+
+typedef struct rep_printer {
+	rep_out_t out;
+	jw_t jw;
+	size_t reports;
+} rep_printer_t;
+
+void rep_print_begin(rep_printer_t *p);
+/** One report, as it is read (JSON: into "reports"; CSV: its rows). */
+void rep_print_report(rep_printer_t *p, const rep_feedback_t *fb);
+/** The summary, and the files refused (name and why, n of them). */
+void rep_print_end(rep_printer_t *p, rep_summary_t *s,
+    char *const *refused, char *const *why, size_t n);
+
+#endif

@@ -1,0 +1,124 @@
+/* dmarc-report: read DMARC aggregate reports (XML, gzip, zip, mail) and
+ * say who sends as the domain and what passes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/dmarc_report.h"
+#include "report/input.h"
+
+enum { OPT_CSV = OPT_TOOL_BASE };
+
+#define ACCEPTS (CMD_JSON)
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: dmarc-report [options] FILE|DIR|-...\n");
+	if (fp == stdout) {
+		fputs("\nRead DMARC aggregate reports (RFC 7489, RFC 9990, the "
+		    "draft format) as\nthey arrive: .xml, .gz, .zip, a mail "
+		    "message, an mbox or a Maildir.  A\nreport received twice "
+		    "counts once.  Say, per domain, the messages by\nsource, "
+		    "reporter and day, and how many pass DMARC.\n\n"
+		    "      --csv            one row per report row, with "
+		    "parsedmarc's column names\n", fp);
+		cmd_common_help(fp, ACCEPTS);
+		fputs("\nExit status: 0 every file read, 2 usage, or a file "
+		    "refused (it is named\nwith the reason; the other files "
+		    "are read and reported).\n", fp);
+	}
+	exit(status);
+}
+
+struct run {
+	const cmd_opts_t *o;
+	rep_printer_t pr;
+	rep_summary_t *sum;
+	char **refused, **why;
+	size_t nrefused;
+	bool nomem;
+};
+
+static void
+refused(void *arg, const char *name, const char *why)
+{
+	struct run *u = arg;
+	char **a = realloc(u->refused, (u->nrefused + 1) * sizeof(*a));
+	char **b = a ? realloc(u->why, (u->nrefused + 1) * sizeof(*b)) : NULL;
+
+	cmd_error(u->o, "%s: %s", name, why);
+	if (a)
+		u->refused = a;
+	if (b == NULL || (a[u->nrefused] = strdup(name)) == NULL)
+		return;
+	u->why = b;
+	if ((b[u->nrefused] = strdup(why)) == NULL) {
+		free(a[u->nrefused]);
+		return;
+	}
+	u->nrefused++;
+}
+
+static void
+document(void *arg, const char *name, const char *xml, size_t len)
+{
+	struct run *u = arg;
+	rep_feedback_t fb;
+	char why[300];
+	int rc;
+
+	if (rep_feedback_parse(&fb, xml, len, why, sizeof(why)) != 0) {
+		refused(u, name, why);
+		return;
+	}
+	if ((rc = rep_summary_add(u->sum, &fb)) > 0)
+		rep_print_report(&u->pr, &fb);
+	u->nomem |= rc < 0;
+	rep_feedback_clear(&fb);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "csv", no_argument, NULL, OPT_CSV },
+		CMD_COMMON_LONGOPTS
+	};
+	struct run u = { .sum = rep_summary_new() };
+	rep_input_ops_t ops = { document, refused, &u };
+	bool csv = false;
+	cmd_opts_t o;
+	int c;
+
+	cmd_opts_init(&o, "dmarc-report", ACCEPTS);
+	u.o = &o;
+	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1)
+		if (c == OPT_CSV)
+			csv = true;
+		else if (!cmd_option(&o, c, optarg, usage))
+			usage(stderr, EXIT_USAGE);
+	if (optind == argc || (csv && o.json) || u.sum == NULL)
+		usage(stderr, EXIT_USAGE);
+	u.pr.out = o.json ? REP_OUT_JSON : csv ? REP_OUT_CSV : REP_OUT_TEXT;
+	rep_print_begin(&u.pr);
+	for (int i = optind; i < argc; i++)
+		rep_input_path(argv[i], &ops);
+	rep_print_end(&u.pr, u.sum, u.refused, u.why, u.nrefused);
+	if (u.nomem)
+		cmd_error(&o, "out of memory: the summary is incomplete");
+	int status = u.nrefused || u.nomem || u.pr.reports == 0 ? EXIT_USAGE :
+	    EXIT_CLEAN;
+
+	if (u.pr.reports == 0 && u.nrefused == 0)
+		cmd_error(&o, "no report found");
+	for (size_t i = 0; i < u.nrefused; i++) {
+		free(u.refused[i]);
+		free(u.why[i]);
+	}
+	free(u.refused);
+	free(u.why);
+	rep_summary_free(u.sum);
+	cmd_opts_clear(&o);
+	return cmd_finish(&o, status);
+}
