@@ -283,6 +283,14 @@ quiet(void *arg, const char *msg, xmlParserSeverities sev,
 	(void)loc;
 }
 
+/* nor its generic ones (an encoding error, an I/O error) */
+static void
+quiet_generic(void *arg, const char *msg, ...)
+{
+	(void)arg;
+	(void)msg;
+}
+
 int
 rep_feedback_parse(rep_feedback_t *fb, const char *xml, size_t len,
     char *why, size_t whylen)
@@ -295,6 +303,7 @@ rep_feedback_parse(rep_feedback_t *fb, const char *xml, size_t len,
 	why[0] = '\0';
 	if (len > INT32_MAX)
 		return fail(&p, "%s", "over 2 GiB");
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	/* no entities expanded, no DTD loaded, nothing from the network */
 	rd = xmlReaderForMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);

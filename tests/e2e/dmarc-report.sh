@@ -60,4 +60,8 @@ run "$BIN/dmarc-report" --help
 expect "--help" 0 '--csv'
 run "$BIN/dmarc-report" --version
 expect "--version" 0 'dmarc-report'
+run "$BIN/dmarc-report" -h
+expect "-h" 0 '--json'
+run "$BIN/dmarc-report" -V
+expect "-V" 0 'dmarc-report'
 t_done
