@@ -217,9 +217,66 @@ json_buckets(jw_t *w, const char *key, const char *name,
 	jw_close(w, ']');
 }
 
+/* The failing messages of domain's sources, and how many sources */
+static uint64_t
+failing(const rep_source_t *src, size_t ns, const char *domain, size_t *k)
+{
+	uint64_t n = 0;
+
+	*k = 0;
+	for (size_t i = 0; i < ns; i++)
+		if (strcmp(src[i].domain, domain) == 0 &&
+		    src[i].c.messages > src[i].c.pass) {
+			n += src[i].c.messages - src[i].c.pass;
+			++*k;
+		}
+	return n;
+}
+
 static void
-json_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
-    char *const *why, size_t nref)
+json_readiness(jw_t *w, const rep_domain_t *d, const rep_source_t *src,
+    size_t ns)
+{
+	size_t k;
+	uint64_t fail = failing(src, ns, d->domain, &k);
+
+	jw_object(w, "readiness");
+	jw_string(w, "p", d->p[0] ? d->p : NULL);
+	jw_string(w, "next", rep_next_stage(d->p));
+	jw_int(w, "pass_permille", d->c.messages ? (long long)(1000 *
+	    d->c.pass / d->c.messages) : 0);
+	jw_int(w, "would_fail", (long long)fail);
+	jw_int(w, "failing_sources", (long long)k);
+	jw_close(w, '}');
+}
+
+static void
+json_check(jw_t *w, const rep_check_t *c)
+{
+	jw_object(w, "check");
+	jw_string(w, "spf_domain", c->spf_domain);
+	jw_string(w, "spf_result", c->spf_result);
+	jw_string(w, "spf_mechanism", c->spf_mechanism);
+	jw_bool(w, "spf_aligned", c->spf_aligned);
+	jw_string(w, "dkim_domain", c->dkim_domain);
+	jw_string(w, "dkim_selector", c->dkim_selector);
+	jw_string(w, "dkim_key", c->dkim_selector ? rep_key_str(c->dkim_key) :
+	    NULL);
+	jw_bool(w, "dkim_aligned", c->dkim_aligned);
+	jw_array(w, "why");
+	for (size_t i = 0; i < c->nwhy; i++)
+		jw_string(w, NULL, c->why[i]);
+	jw_close(w, ']');
+	jw_array(w, "fix");
+	for (size_t i = 0; i < c->nfix; i++)
+		jw_string(w, NULL, c->fix[i]);
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+static void
+json_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
+    char *const *refused, char *const *why, size_t nref)
 {
 	jw_t *w = &p->jw;
 	size_t nd, ns, nr, ny;
@@ -240,6 +297,7 @@ json_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
 		json_count(w, &d[i].c);
 		json_buckets(w, "reporters", "org_name", rep, nr, d[i].domain);
 		json_buckets(w, "days", "day", day, ny, d[i].domain);
+		json_readiness(w, &d[i], src, ns);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -249,6 +307,14 @@ json_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
 		jw_string(w, "domain", src[i].domain);
 		jw_string(w, "source_ip", src[i].ip);
 		json_count(w, &src[i].c);
+		if (r && src[i].failed) {
+			rep_check_t c;
+
+			if (rep_check_row(&c, r, src[i].domain,
+			    src[i].failed) == 0)
+				json_check(w, &c);
+			rep_check_clear(&c);
+		}
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -271,7 +337,49 @@ share(uint64_t part, uint64_t whole)
 }
 
 static void
-text_end(rep_summary_t *s)
+text_readiness(const rep_domain_t *d, const rep_source_t *src, size_t ns)
+{
+	size_t k;
+	uint64_t fail = failing(src, ns, d->domain, &k);
+	const char *next = rep_next_stage(d->p);
+
+	if (next == NULL) {
+		printf("  at p=%s, the last stage: %llu messages from %zu "
+		    "sources are rejected\n", d->p[0] ? d->p : "?",
+		    (unsigned long long)fail, k);
+		return;
+	}
+	printf("  next stage, p=%s: %llu messages (%.1f %%) from %zu sources "
+	    "would be %s\n", next, (unsigned long long)fail,
+	    share(fail, d->c.messages), k, strcmp(next, "reject") == 0 ?
+	    "rejected" : "quarantined");
+	printf("  %s: dmarc-gen --stage %s %s (keep the rua= of the current "
+	    "record)\n", fail ? "when they are fixed" : "ready", next,
+	    d->domain);
+}
+
+static void
+text_checks(dns_resolver_t *r, const rep_domain_t *d, const rep_source_t *src,
+    size_t ns)
+{
+	for (size_t k = 0; k < ns; k++) {
+		rep_check_t c;
+
+		if (strcmp(src[k].domain, d->domain) != 0 || !src[k].failed ||
+		    rep_check_row(&c, r, d->domain, src[k].failed) != 0)
+			continue;
+		printf("  %s fails DMARC for %llu messages:\n", src[k].ip,
+		    (unsigned long long)(src[k].c.messages - src[k].c.pass));
+		for (size_t i = 0; i < c.nwhy; i++)
+			printf("    %s\n", c.why[i]);
+		for (size_t i = 0; i < c.nfix; i++)
+			printf("    fix: %s\n", c.fix[i]);
+		rep_check_clear(&c);
+	}
+}
+
+static void
+text_end(rep_summary_t *s, dns_resolver_t *r)
 {
 	size_t nd, ns;
 	const rep_domain_t *d = rep_summary_domains(s, &nd);
@@ -304,6 +412,9 @@ text_end(rep_summary_t *s)
 			    src[k].c.pass));
 			shown++;
 		}
+		text_readiness(&d[i], src, ns);
+		if (r)
+			text_checks(r, &d[i], src, ns);
 	}
 	if (rep_summary_duplicates(s))
 		printf("\n%zu reports received twice counted once\n",
@@ -311,12 +422,12 @@ text_end(rep_summary_t *s)
 }
 
 void
-rep_print_end(rep_printer_t *p, rep_summary_t *s, char *const *refused,
-    char *const *why, size_t n)
+rep_print_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
+    char *const *refused, char *const *why, size_t n)
 {
 	if (p->out == REP_OUT_JSON)
-		json_end(p, s, refused, why, n);
+		json_end(p, s, r, refused, why, n);
 	else if (p->out == REP_OUT_TEXT)
-		text_end(s);
+		text_end(s, r);
 	jw_free(&p->jw);
 }

@@ -4,6 +4,7 @@
 #define AUTHZONE_CLI_DMARC_REPORT_H
 
 #include "cli/common.h"
+#include "report/check.h"
 #include "report/summary.h"
 
 typedef enum { REP_OUT_TEXT, REP_OUT_JSON, REP_OUT_CSV } rep_out_t;
@@ -17,8 +18,9 @@ typedef struct rep_printer {
 void rep_print_begin(rep_printer_t *p);
 /** One report, as it is read (JSON: into "reports"; CSV: its rows). */
 void rep_print_report(rep_printer_t *p, const rep_feedback_t *fb);
-/** The summary, and the files refused (name and why, n of them). */
-void rep_print_end(rep_printer_t *p, rep_summary_t *s,
+/** The summary, and the files refused (name and why, n of them); with a
+ * resolver (--check), why each failing source fails. */
+void rep_print_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
     char *const *refused, char *const *why, size_t n);
 
 #endif

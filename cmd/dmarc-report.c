@@ -6,9 +6,9 @@
 #include "cli/dmarc_report.h"
 #include "report/input.h"
 
-enum { OPT_CSV = OPT_TOOL_BASE };
+enum { OPT_CSV = OPT_TOOL_BASE, OPT_CHECK };
 
-#define ACCEPTS (CMD_JSON)
+#define ACCEPTS (CMD_JSON | CMD_DNS | CMD_ZONE)
 
 static void
 usage(FILE *fp, int status)
@@ -21,7 +21,13 @@ usage(FILE *fp, int status)
 		    "counts once.  Say, per domain, the messages by\nsource, "
 		    "reporter and day, and how many pass DMARC.\n\n"
 		    "      --csv            one row per report row, with "
-		    "parsedmarc's column names\n", fp);
+		    "parsedmarc's column names\n"
+		    "      --check          for each source that fails, say "
+		    "why in terms of the\n"
+		    "                       domain's records now (SPF by "
+		    "check_host, DKIM keys,\n"
+		    "                       alignment) and the change that "
+		    "fixes it\n", fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 every file read, 2 usage, or a file "
 		    "refused (it is named\nwith the reason; the other files "
@@ -82,11 +88,13 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		CMD_COMMON_LONGOPTS
 	};
 	struct run u = { .sum = rep_summary_new() };
 	rep_input_ops_t ops = { document, refused, &u };
-	bool csv = false;
+	bool csv = false, check = false;
+	dns_resolver_t *r = NULL;
 	cmd_opts_t o;
 	int c;
 
@@ -96,15 +104,20 @@ main(int argc, char **argv)
 	    NULL)) != -1)
 		if (c == OPT_CSV)
 			csv = true;
+		else if (c == OPT_CHECK)
+			check = true;
 		else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
-	if (optind == argc || (csv && o.json) || u.sum == NULL)
+	if (optind == argc || (csv && (o.json || check)) || u.sum == NULL)
 		usage(stderr, EXIT_USAGE);
 	u.pr.out = o.json ? REP_OUT_JSON : csv ? REP_OUT_CSV : REP_OUT_TEXT;
 	rep_print_begin(&u.pr);
 	for (int i = optind; i < argc; i++)
 		rep_input_path(argv[i], &ops);
-	rep_print_end(&u.pr, u.sum, u.refused, u.why, u.nrefused);
+	if (check && !csv)
+		r = cmd_resolver(&o);
+	rep_print_end(&u.pr, u.sum, r, u.refused, u.why, u.nrefused);
+	dns_resolver_free(r);
 	if (u.nomem)
 		cmd_error(&o, "out of memory: the summary is incomplete");
 	int status = u.nrefused || u.nomem || u.pr.reports == 0 ? EXIT_USAGE :

@@ -76,6 +76,49 @@ rep_feedback_clear(rep_feedback_t *fb)
 	memset(fb, 0, sizeof(*fb));
 }
 
+static bool
+dup(char **to, const char *s)
+{
+	return s == NULL || (*to = strdup(s)) != NULL;
+}
+
+rep_row_t *
+rep_row_copy(const rep_row_t *r)
+{
+	rep_row_t *c = calloc(1, sizeof(*c));
+	bool ok = c && dup(&c->source_ip, r->source_ip) &&
+	    dup(&c->disposition, r->disposition) && dup(&c->dkim, r->dkim) &&
+	    dup(&c->spf, r->spf) && dup(&c->header_from, r->header_from) &&
+	    dup(&c->envelope_from, r->envelope_from);
+
+	if (ok && r->ndkim) {
+		c->ndkim = 1;
+		ok = dup(&c->dkim_auth[0].domain, r->dkim_auth[0].domain) &&
+		    dup(&c->dkim_auth[0].selector, r->dkim_auth[0].selector) &&
+		    dup(&c->dkim_auth[0].result, r->dkim_auth[0].result);
+	}
+	if (ok && r->nspf) {
+		c->nspf = 1;
+		ok = dup(&c->spf_auth[0].domain, r->spf_auth[0].domain) &&
+		    dup(&c->spf_auth[0].result, r->spf_auth[0].result);
+	}
+	if (c)
+		c->count = r->count;
+	if (!ok) {
+		rep_row_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void
+rep_row_free(rep_row_t *r)
+{
+	if (r)
+		row_clear(r);
+	free(r);
+}
+
 bool
 rep_row_dmarc_pass(const rep_row_t *r)
 {

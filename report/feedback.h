@@ -63,6 +63,11 @@ int rep_feedback_parse(rep_feedback_t *fb, const char *xml, size_t len,
     char *why, size_t whylen);
 void rep_feedback_clear(rep_feedback_t *fb);
 
+/** A copy of the row's strings (its DMARC, identifiers and first DKIM and
+ * SPF results); NULL on no memory.  Free with rep_row_free. */
+rep_row_t *rep_row_copy(const rep_row_t *r);
+void rep_row_free(rep_row_t *r);
+
 /** True when the row passes DMARC: aligned DKIM or aligned SPF, as the
  * reporter evaluated them. */
 bool rep_row_dmarc_pass(const rep_row_t *r);

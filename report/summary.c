@@ -92,6 +92,7 @@ rep_summary_free(rep_summary_t *s)
 	for (size_t i = 0; i < s->sources.n; i++) {
 		free(((rep_source_t *)s->sources.v)[i].domain);
 		free(((rep_source_t *)s->sources.v)[i].ip);
+		rep_row_free(((rep_source_t *)s->sources.v)[i].failed);
 	}
 	buckets_free(&s->reporters);
 	buckets_free(&s->days);
@@ -162,6 +163,10 @@ add_rows(rep_summary_t *s, const rep_feedback_t *fb, const char *day)
 		    (src->ip = strdup(r->source_ip)) == NULL)))
 			return -1;
 		count_row(&src->c, r);
+		/* one failing row stands for the source in --check */
+		if (src->failed == NULL && !rep_row_dmarc_pass(r) &&
+		    (src->failed = rep_row_copy(r)) == NULL)
+			return -1;
 		count_row(&rep->c, r);
 		count_row(&d->c, r);
 	}
@@ -188,14 +193,23 @@ rep_summary_add(rep_summary_t *s, const rep_feedback_t *fb)
 		return -1;
 	if (made || fb->begin < dom->begin)
 		dom->begin = fb->begin;
-	if (made || fb->end > dom->end)
+	if (made || fb->end >= dom->end) {
 		dom->end = fb->end;
+		snprintf(dom->p, sizeof(dom->p), "%s", fb->p ? fb->p : "");
+	}
 	dom->reports++;
 	for (size_t i = 0; i < fb->nrows; i++)
 		count_row(&dom->c, &fb->rows[i]);
 	gmtime_r(&t, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	return add_rows(s, fb, day) == 0 ? 1 : -1;
+}
+
+const char *
+rep_next_stage(const char *p)
+{
+	return strcmp(p, "none") == 0 ? "quarantine" :
+	    strcmp(p, "quarantine") == 0 ? "reject" : NULL;
 }
 
 size_t

@@ -27,6 +27,7 @@ typedef struct rep_count {
 typedef struct rep_source {
 	char *domain, *ip;
 	rep_count_t c;
+	rep_row_t *failed;	/* a row of it that failed DMARC, or NULL */
 } rep_source_t;
 
 typedef struct rep_bucket {	/* a reporter, or a day (YYYY-MM-DD) */
@@ -39,6 +40,7 @@ typedef struct rep_domain {
 	rep_count_t c;
 	size_t reports;
 	int64_t begin, end;	/* the period the reports cover */
+	char p[16];		/* the policy of the latest report */
 } rep_domain_t;
 
 typedef struct rep_summary rep_summary_t;
@@ -50,6 +52,9 @@ void rep_summary_free(rep_summary_t *s);
  * -1 on no memory. */
 int rep_summary_add(rep_summary_t *s, const rep_feedback_t *fb);
 size_t rep_summary_duplicates(const rep_summary_t *s);
+
+/** The stage after policy p (none, quarantine), or NULL after reject. */
+const char *rep_next_stage(const char *p);
 
 /** The domains, sources (most messages first), reporters and days (in
  * order), as arrays owned by s, valid until the next add. */
