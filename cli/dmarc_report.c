@@ -301,11 +301,19 @@ json_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+	for (size_t i = 0; r && i < ns; i++)
+		rep_ptr_ask(r, src[i].ip);
+	if (r)
+		dns_resolver_wait(r);
 	jw_array(w, "sources");
 	for (size_t i = 0; i < ns; i++) {
+		char *ptr = r ? rep_ptr_name(r, src[i].ip) : NULL;
+
 		jw_object(w, NULL);
 		jw_string(w, "domain", src[i].domain);
 		jw_string(w, "source_ip", src[i].ip);
+		jw_string(w, "ptr", ptr);
+		free(ptr);
 		json_count(w, &src[i].c);
 		if (r && src[i].failed) {
 			rep_check_t c;
@@ -385,6 +393,10 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 	const rep_domain_t *d = rep_summary_domains(s, &nd);
 	const rep_source_t *src = rep_summary_sources(s, &ns);
 
+	for (size_t i = 0; r && i < ns; i++)
+		rep_ptr_ask(r, src[i].ip);
+	if (r)
+		dns_resolver_wait(r);
 	for (size_t i = 0; i < nd; i++) {
 		char b[32], e[32];
 		size_t shown = 0;
@@ -405,7 +417,12 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 		for (size_t k = 0; k < ns && shown < 20; k++) {
 			if (strcmp(src[k].domain, d[i].domain) != 0)
 				continue;
-			printf("  %-39s %9llu %9llu %9llu\n", src[k].ip,
+			char *ptr = r ? rep_ptr_name(r, src[k].ip) : NULL, ip[300];
+
+			snprintf(ip, sizeof(ip), "%s%s%s%s", src[k].ip,
+			    ptr ? " (" : "", ptr ? ptr : "", ptr ? ")" : "");
+			free(ptr);
+			printf("  %-39s %9llu %9llu %9llu\n", ip,
 			    (unsigned long long)src[k].c.messages,
 			    (unsigned long long)src[k].c.pass,
 			    (unsigned long long)(src[k].c.messages -

@@ -1,5 +1,6 @@
 #include "report/check.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,53 @@ check_dkim(rep_check_t *c, dns_resolver_t *r, const char *domain,
 		add(c->why, &c->nwhy, "DKIM selector %s of %s is published but "
 		    "the signature gave %s (a rotated key, or a message "
 		    "changed on its way)", a->selector, a->domain, a->result);
+}
+
+/* ip's name under in-addr.arpa or ip6.arpa; false when it is no address */
+static bool
+reverse(const char *ip, char *out, size_t len)
+{
+	uint8_t a[16];
+
+	if (inet_pton(AF_INET, ip, a) == 1) {
+		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a[3], a[2], a[1],
+		    a[0]);
+		return true;
+	}
+	if (inet_pton(AF_INET6, ip, a) != 1 || len < 74)
+		return false;
+	for (int i = 15, o = 0; i >= 0; i--, o += 4)
+		snprintf(out + o, 5, "%x.%x.", a[i] & 15, a[i] >> 4);
+	strcpy(out + 64, "ip6.arpa");
+	return true;
+}
+
+void
+rep_ptr_ask(dns_resolver_t *r, const char *ip)
+{
+	char name[80];
+
+	if (reverse(ip, name, sizeof(name)))
+		dns_resolver_submit(r, name, LDNS_RR_TYPE_PTR);
+}
+
+char *
+rep_ptr_name(dns_resolver_t *r, const char *ip)
+{
+	char name[80], host[256], *s;
+	const dns_answer_t *a;
+	bool ok;
+
+	if (!reverse(ip, name, sizeof(name)))
+		return NULL;
+	a = dns_resolver_get(r, name, LDNS_RR_TYPE_PTR);
+	if (a->result != DNS_OK || ldns_rr_list_rr_count(a->rrs) == 0 ||
+	    (s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(a->rrs, 0), 0))) ==
+	    NULL)
+		return NULL;
+	ok = util_name_normalize(s, host, sizeof(host)) == 0;
+	free(s);
+	return ok ? strdup(host) : NULL;
 }
 
 int

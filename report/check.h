@@ -47,4 +47,10 @@ void rep_check_clear(rep_check_t *c);
 
 const char *rep_key_str(rep_key_t k);
 
+/** Asks for the PTR record of ip, to be read by rep_ptr_name after the
+ * resolver waited: many go out together. */
+void rep_ptr_ask(dns_resolver_t *r, const char *ip);
+/** The first PTR name of ip (the caller frees it), or NULL. */
+char *rep_ptr_name(dns_resolver_t *r, const char *ip);
+
 #endif

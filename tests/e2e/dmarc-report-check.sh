@@ -18,7 +18,8 @@ txt() { printf '%s' "$1" | fold -w 200 | sed 's/"/\\"/g; s/.*/"&"/' | tr '\n' ' 
 } >zones/rollout.test.zone
 # a list server that forwards the domain's mail from its own envelope
 printf '$ORIGIN fwd.test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n@ TXT "v=spf1 ip4:198.51.100.0/24 -all"\n' >zones/fwd.test.zone
-nsd_start rollout.test fwd.test || { t_not_ok "nsd starts"; t_done; exit; }
+printf '$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 300\n@ SOA ns.fwd.test. host.fwd.test. 1 3600 600 86400 300\n@ NS ns.fwd.test.\n7 PTR mail.newsletter.example.\n' >zones/113.0.203.in-addr.arpa.zone
+nsd_start rollout.test fwd.test 113.0.203.in-addr.arpa || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
 
 row() {	# ip count dkim spf dkim_domain selector dkim_result spf_domain spf_result
@@ -48,6 +49,9 @@ HEAD
 run "$BIN/dmarc-report" $S --check --json in
 expect "--check --json: exit 0" 0
 src() { printf '[s for s in j["sources"] if s["source_ip"] == "%s"][0]' "$1"; }
+expect_json "a source's PTR name" "($(src 203.0.113.7))['ptr']" \
+    mail.newsletter.example
+expect_json "no PTR name: null" "($(src 192.0.2.5))['ptr']" None
 expect_json "a passing source is not checked" "'check' in $(src 192.0.2.5)" False
 expect_json "the missing sender: SPF fails now, by -all" \
     "($(src 203.0.113.7))['check']['spf_result'] + ' ' + ($(src 203.0.113.7))['check']['spf_mechanism']" \
@@ -81,6 +85,7 @@ expect "the suggested record passes the sender" 0 '^pass'
 run "$BIN/dmarc-report" $S --check in
 expect "--check, text: the reasons and the fixes" 0 \
     '203\.0\.113\.7 fails DMARC for 40 messages' \
+    '203\.0\.113\.7 \(mail\.newsletter\.example\) +40' \
     'not in the SPF of rollout\.test: check_host gives fail by "-all"' \
     'DKIM selector old of rollout\.test is revoked' \
     'SPF passes for fwd\.test, which is not aligned' \
