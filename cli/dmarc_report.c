@@ -275,8 +275,62 @@ json_check(jw_t *w, const rep_check_t *c)
 }
 
 static void
-json_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
-    char *const *refused, char *const *why, size_t nref)
+json_tls(jw_t *w, tls_summary_t *t)
+{
+	size_t np, nf;
+	const tls_line_t *pol = tls_summary_policies(t, &np);
+	const tls_line_t *f = tls_summary_failures(t, &nf);
+
+	jw_object(w, "tlsrpt");
+	jw_int(w, "reports", (long long)tls_summary_reports(t));
+	jw_int(w, "duplicates", (long long)tls_summary_duplicates(t));
+	jw_array(w, "policies");
+	for (size_t i = 0; i < np; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "domain", pol[i].domain);
+		jw_string(w, "type", pol[i].a);
+		jw_string(w, "mx_host", pol[i].b);
+		jw_int(w, "successful", (long long)pol[i].ok);
+		jw_int(w, "failed", (long long)pol[i].failed);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_array(w, "failures");
+	for (size_t i = 0; i < nf; i++) {
+		jw_object(w, NULL);
+		jw_string(w, "domain", f[i].domain);
+		jw_string(w, "result_type", f[i].a);
+		jw_string(w, "receiving_mx", f[i].b);
+		jw_int(w, "sessions", (long long)f[i].failed);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+static void
+text_tls(tls_summary_t *t)
+{
+	size_t np, nf;
+	const tls_line_t *pol = tls_summary_policies(t, &np);
+	const tls_line_t *f = tls_summary_failures(t, &nf);
+
+	if (tls_summary_reports(t) == 0)
+		return;
+	printf("\nTLS-RPT: %zu reports\n", tls_summary_reports(t));
+	for (size_t i = 0; i < np; i++)
+		printf("  %s, %s policy%s%s: %llu sessions successful, %llu "
+		    "failed\n", pol[i].domain, pol[i].a, pol[i].b[0] ?
+		    " for " : "", pol[i].b, (unsigned long long)pol[i].ok,
+		    (unsigned long long)pol[i].failed);
+	for (size_t i = 0; i < nf; i++)
+		printf("    %s: %s at %s: %llu sessions\n", f[i].domain, f[i].a,
+		    f[i].b[0] ? f[i].b : "?", (unsigned long long)f[i].failed);
+}
+
+static void
+json_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
+    dns_resolver_t *r, char *const *refused, char *const *why, size_t nref)
 {
 	jw_t *w = &p->jw;
 	size_t nd, ns, nr, ny;
@@ -326,6 +380,7 @@ json_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+	json_tls(w, t);
 	jw_array(w, "errors");
 	for (size_t i = 0; i < nref; i++) {
 		jw_object(w, NULL);
@@ -439,12 +494,14 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 }
 
 void
-rep_print_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
-    char *const *refused, char *const *why, size_t n)
+rep_print_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
+    dns_resolver_t *r, char *const *refused, char *const *why, size_t n)
 {
 	if (p->out == REP_OUT_JSON)
-		json_end(p, s, r, refused, why, n);
-	else if (p->out == REP_OUT_TEXT)
+		json_end(p, s, t, r, refused, why, n);
+	else if (p->out == REP_OUT_TEXT) {
 		text_end(s, r);
+		text_tls(t);
+	}
 	jw_free(&p->jw);
 }

@@ -6,6 +6,7 @@
 #include "cli/common.h"
 #include "report/check.h"
 #include "report/summary.h"
+#include "report/tlsrpt.h"
 
 typedef enum { REP_OUT_TEXT, REP_OUT_JSON, REP_OUT_CSV } rep_out_t;
 
@@ -20,7 +21,7 @@ void rep_print_begin(rep_printer_t *p);
 void rep_print_report(rep_printer_t *p, const rep_feedback_t *fb);
 /** The summary, and the files refused (name and why, n of them); with a
  * resolver (--check), why each failing source fails. */
-void rep_print_end(rep_printer_t *p, rep_summary_t *s, dns_resolver_t *r,
-    char *const *refused, char *const *why, size_t n);
+void rep_print_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
+    dns_resolver_t *r, char *const *refused, char *const *why, size_t n);
 
 #endif

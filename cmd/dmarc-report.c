@@ -16,10 +16,12 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: dmarc-report [options] FILE|DIR|-...\n");
 	if (fp == stdout) {
 		fputs("\nRead DMARC aggregate reports (RFC 7489, RFC 9990, the "
-		    "draft format) as\nthey arrive: .xml, .gz, .zip, a mail "
-		    "message, an mbox or a Maildir.  A\nreport received twice "
-		    "counts once.  Say, per domain, the messages by\nsource, "
-		    "reporter and day, and how many pass DMARC.\n\n"
+		    "draft format) and\nTLS-RPT reports (RFC 8460) as they "
+		    "arrive: .xml, .json, .gz, .zip, a mail\nmessage, an mbox "
+		    "or a Maildir.  A report received twice counts once.\n"
+		    "Say, per domain, the messages by source, reporter and "
+		    "day, how many pass\nDMARC, and the TLS sessions by "
+		    "policy and failure.\n\n"
 		    "      --csv            one row per report row, with "
 		    "parsedmarc's column names\n"
 		    "      --check          for each source that fails, say "
@@ -40,6 +42,7 @@ struct run {
 	const cmd_opts_t *o;
 	rep_printer_t pr;
 	rep_summary_t *sum;
+	tls_summary_t *tls;	/* TLS-RPT reports */
 	char **refused, **why;
 	size_t nrefused;
 	bool nomem;
@@ -83,6 +86,16 @@ document(void *arg, const char *name, const char *xml, size_t len)
 	rep_feedback_clear(&fb);
 }
 
+static void
+tlsrpt(void *arg, const char *name, const char *text, size_t len)
+{
+	struct run *u = arg;
+	char why[300];
+
+	if (tls_summary_add(u->tls, text, len, why, sizeof(why)) < 0)
+		refused(u, name, why);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -91,8 +104,8 @@ main(int argc, char **argv)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		CMD_COMMON_LONGOPTS
 	};
-	struct run u = { .sum = rep_summary_new() };
-	rep_input_ops_t ops = { document, refused, &u };
+	struct run u = { .sum = rep_summary_new(), .tls = tls_summary_new() };
+	rep_input_ops_t ops = { document, tlsrpt, refused, &u };
 	bool csv = false, check = false;
 	dns_resolver_t *r = NULL;
 	cmd_opts_t o;
@@ -108,7 +121,8 @@ main(int argc, char **argv)
 			check = true;
 		else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
-	if (optind == argc || (csv && (o.json || check)) || u.sum == NULL)
+	if (optind == argc || (csv && (o.json || check)) || u.sum == NULL ||
+	    u.tls == NULL)
 		usage(stderr, EXIT_USAGE);
 	u.pr.out = o.json ? REP_OUT_JSON : csv ? REP_OUT_CSV : REP_OUT_TEXT;
 	rep_print_begin(&u.pr);
@@ -116,14 +130,16 @@ main(int argc, char **argv)
 		rep_input_path(argv[i], &ops);
 	if (check && !csv)
 		r = cmd_resolver(&o);
-	rep_print_end(&u.pr, u.sum, r, u.refused, u.why, u.nrefused);
+	rep_print_end(&u.pr, u.sum, u.tls, r, u.refused, u.why, u.nrefused);
+	size_t reports = u.pr.reports + tls_summary_reports(u.tls);
+
 	dns_resolver_free(r);
 	if (u.nomem)
 		cmd_error(&o, "out of memory: the summary is incomplete");
-	int status = u.nrefused || u.nomem || u.pr.reports == 0 ? EXIT_USAGE :
+	int status = u.nrefused || u.nomem || reports == 0 ? EXIT_USAGE :
 	    EXIT_CLEAN;
 
-	if (u.pr.reports == 0 && u.nrefused == 0)
+	if (reports == 0 && u.nrefused == 0)
 		cmd_error(&o, "no report found");
 	for (size_t i = 0; i < u.nrefused; i++) {
 		free(u.refused[i]);
@@ -132,6 +148,7 @@ main(int argc, char **argv)
 	free(u.refused);
 	free(u.why);
 	rep_summary_free(u.sum);
+	tls_summary_free(u.tls);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

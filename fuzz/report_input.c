@@ -7,6 +7,7 @@
 
 #include "report/input.h"
 #include "report/summary.h"
+#include "report/tlsrpt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,9 +19,18 @@ document(void *arg, const char *name, const char *xml, size_t len)
 
 	(void)name;
 	if (rep_feedback_parse(&fb, xml, len, why, sizeof(why)) == 0) {
-		rep_summary_add(arg, &fb);
+		rep_summary_add(((void **)arg)[0], &fb);
 		rep_feedback_clear(&fb);
 	}
+}
+
+static void
+tlsrpt(void *arg, const char *name, const char *text, size_t len)
+{
+	char why[300];
+
+	(void)name;
+	tls_summary_add(((void **)arg)[1], text, len, why, sizeof(why));
 }
 
 static void
@@ -35,11 +45,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	rep_summary_t *s = rep_summary_new();
-	rep_input_ops_t ops = { document, refused, s };
+	tls_summary_t *t = tls_summary_new();
+	void *both[2] = { s, t };
+	rep_input_ops_t ops = { document, tlsrpt, refused, both };
 	char *buf = malloc(size + 1);
 	size_t n;
 
-	if (buf && s) {
+	if (buf && s && t) {
 		memcpy(buf, data, size);
 		buf[size] = '\0';
 		rep_input_buffer("fuzz", buf, size, &ops);
@@ -48,5 +60,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(buf);
 	rep_summary_free(s);
+	tls_summary_free(t);
 	return 0;
 }

@@ -184,12 +184,13 @@ report_part(GMimeObject *part)
 	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "";
 
 	if (file && (ends_with(file, ".xml") || ends_with(file, ".gz") ||
-	    ends_with(file, ".zip")))
+	    ends_with(file, ".zip") || ends_with(file, ".json")))
 		return true;
 	/* application/octet-stream only under a report's file name, or
 	 * none */
 	if (strcasecmp(type, "application") == 0)
 		return strcasestr(sub, "zip") || strcasestr(sub, "xml") ||
+		    strcasestr(sub, "tlsrpt") || strcasestr(sub, "json") ||
 		    (strcasecmp(sub, "octet-stream") == 0 && file == NULL);
 	return strcasecmp(type, "text") == 0 && strcasecmp(sub, "xml") == 0;
 }
@@ -311,6 +312,10 @@ buffer(const char *name, const char *buf, size_t len,
 		ops->document(ops->arg, name, buf, len);
 		return;
 	}
+	if (skip < len && buf[skip] == '{') {
+		ops->json(ops->arg, name, buf, len);
+		return;
+	}
 	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
 		mail(name, buf, len, ops, nest, true);
 		return;
@@ -319,7 +324,8 @@ buffer(const char *name, const char *buf, size_t len,
 		mail(name, buf, len, ops, nest, false);
 		return;
 	}
-	refuse(ops, name, "%s", "neither XML, gzip, zip nor a mail message");
+	refuse(ops, name, "%s", "neither XML, JSON, gzip, zip nor a mail "
+	    "message");
 }
 
 void

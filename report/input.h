@@ -1,6 +1,6 @@
 /*
  * Where reports come from: files and directories (a Maildir is one),
- * each a report as XML, gzip or zip, or a mail message or an mbox whose
+ * each a report as XML (DMARC) or JSON (TLS-RPT), gzip or zip, or a mail message or an mbox whose
  * MIME parts carry them (base64 or quoted-printable, any of the content
  * types reporters use).  zlib inflates gzip, libarchive reads zip, GMime
  * reads mail.  Every file is bounded: REP_MAX_FILE bytes read, at most
@@ -21,6 +21,9 @@ typedef struct rep_input_ops {
 	/* An XML document found in name (a file, or "file: part" when it
 	 * came out of a container); the bytes are valid during the call */
 	void (*document)(void *arg, const char *name, const char *xml,
+	    size_t len);
+	/* A JSON document (a TLS-RPT report, RFC 8460) found in name */
+	void (*json)(void *arg, const char *name, const char *text,
 	    size_t len);
 	/* name cannot be read, and why */
 	void (*refused)(void *arg, const char *name, const char *why);

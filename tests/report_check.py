@@ -56,6 +56,18 @@ def check_json(exp, j):
     say(srcs == exp["sources"], "every source's messages and passes",
         set(srcs.items()) ^ set(exp["sources"].items())
         if False else "differ")
+    t = j["tlsrpt"]
+    say(t["reports"] == exp["tls"]["reports"] and
+        t["duplicates"] == exp["tls"]["duplicates"], "TLS-RPT: every "
+        "report once", "%d, %d" % (t["reports"], t["duplicates"]))
+    pol = {"%s %s %s" % (p["domain"], p["type"], p["mx_host"]):
+           [p["successful"], p["failed"]] for p in t["policies"]}
+    say(pol == exp["tls"]["policies"], "TLS-RPT: sessions per policy",
+        "%s, want %s" % (pol, exp["tls"]["policies"]))
+    fl = {"%s %s %s" % (f["domain"], f["result_type"], f["receiving_mx"]):
+          f["sessions"] for f in t["failures"]}
+    say(fl == exp["tls"]["failures"], "TLS-RPT: failures by type and MX "
+        "host", "%s, want %s" % (fl, exp["tls"]["failures"]))
     files = [e["file"] for e in j["errors"]]
     for name in exp["refused"]:
         hit = [e for e in j["errors"] if e["file"].endswith("/" + name) or

@@ -89,6 +89,32 @@ def make_report(rng, n, domain):
             "p": "none", "rows": rows}
 
 
+def tls_report(rng, n):
+    """A TLS-RPT report (RFC 8460 4.3) and what it adds."""
+    fails = []
+    for _ in range(rng.randrange(0, 3)):
+        fails.append({"result-type": rng.choice(
+            ["certificate-expired", "starttls-not-supported",
+             "validation-failure"]),
+            "sending-mta-ip": "198.51.100.%d" % rng.randrange(1, 9),
+            "receiving-mx-hostname": rng.choice(["mx1.example.com",
+                                                 "mx2.example.com"]),
+            "failed-session-count": rng.randrange(1, 50)})
+    pol = {"policy": {"policy-type": "sts", "policy-string": [
+        "version: STSv1", "mode: enforce", "mx: *.example.com",
+        "max_age: 86400"], "policy-domain": "example.com",
+        "mx-host": ["*.example.com"]},
+        "summary": {"total-successful-session-count": rng.randrange(100, 999),
+                    "total-failure-session-count": sum(
+                        f["failed-session-count"] for f in fails)},
+        "failure-details": fails}
+    return {"organization-name": "Company-X", "date-range": {
+        "start-datetime": "2026-11-0%dT00:00:00Z" % (1 + n % 7),
+        "end-datetime": "2026-11-0%dT23:59:59Z" % (1 + n % 7)},
+        "contact-info": "sts-reporting@company-x.example",
+        "report-id": "tls-%d" % n, "policies": [pol]}
+
+
 def mail(rep_bytes, filename, ctype, cte="base64"):
     m = EmailMessage(policy=policy.SMTP)
     m["From"] = "noreply-dmarc@reporter.example"
@@ -167,6 +193,22 @@ def main():
                   mail(zipped(base + ".xml", x), base + ".zip",
                        "application/octet-stream"))
         good.append(rep)
+    # TLS-RPT reports: JSON, gzip, a mail part of RFC 8460's type
+    tls = []
+    for k in range(6):
+        t = tls_report(rng, k)
+        tls.append(t)
+        data = json.dumps(t).encode()
+        if k % 3 == 0:
+            write("t%02d.json" % k, data)
+        elif k % 3 == 1:
+            write("t%02d.json.gz" % k, gzip.compress(data))
+        else:
+            write("t%02d.eml" % k, mail(gzip.compress(data), "t.json.gz",
+                                        "application/tlsrpt+gzip"))
+    write("tagain.json", json.dumps(tls[0]).encode())
+    write("tbroken.json", b'{"organization-name": "x", ')
+    refused.append("tbroken.json")
     # a report received twice: counted once
     write("again.xml", report_xml(good[0]).encode())
     # broken and hostile files
@@ -209,8 +251,22 @@ def main():
             s["messages"] += r["count"]
             s["dmarc_pass"] += r["count"] if ok else 0
     exp["rows"] = sum(len(r["rows"]) for r in good)
+    exp["tls"] = {"reports": len(tls), "duplicates": 1, "policies": {},
+                  "failures": {}}
+    for t in tls:
+        for p in t["policies"]:
+            key = "example.com sts *.example.com"
+            e = exp["tls"]["policies"].setdefault(key, [0, 0])
+            e[0] += p["summary"]["total-successful-session-count"]
+            e[1] += p["summary"]["total-failure-session-count"]
+            for f in p["failure-details"]:
+                key = "example.com %s %s" % (f["result-type"],
+                                             f["receiving-mx-hostname"])
+                exp["tls"]["failures"][key] = exp["tls"]["failures"].get(
+                    key, 0) + f["failed-session-count"]
     exp["files_good"] = sorted(f for f in os.listdir(out)
-                               if f.startswith("r"))
+                               if f.startswith("r") or (f.startswith("t") and
+                                                        "broken" not in f))
     with open(os.path.join(top, "expected.json"), "w") as f:
         json.dump(exp, f, indent=1)
 

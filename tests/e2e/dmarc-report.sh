@@ -33,7 +33,8 @@ checks csv report.csv
 run "$BIN/dmarc-report" world/in
 expect "text: a summary per domain" 2 \
     '^example\.com: [0-9]+ messages in [0-9]+ reports' \
-    'DMARC pass [0-9]+ \([0-9.]+ %\)' '1 reports received twice counted once'
+    'DMARC pass [0-9]+ \([0-9.]+ %\)' '1 reports received twice counted once' \
+    '^TLS-RPT: 6 reports' 'example\.com, sts policy for \*\.example\.com: [0-9]+ sessions successful'
 
 mkdir good
 cp world/in/r* good/
