@@ -366,7 +366,8 @@ directory(const char *path, const rep_input_ops_t *ops, int depth)
 			sprintf(names[n++], "%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 

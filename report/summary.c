@@ -254,7 +254,8 @@ sorted(struct set *s, int (*cmp)(const void *, const void *),
 {
 	if (s->sorted)
 		return;
-	qsort(s->v, s->n, s->size, cmp);
+	if (s->n)
+		qsort(s->v, s->n, s->size, cmp);
 	util_table_free(s->index, NULL);
 	s->index = util_table_new();
 	for (size_t i = 0; s->index && i < s->n; i++) {

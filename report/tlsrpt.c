@@ -234,7 +234,8 @@ by_line(const void *x, const void *y)
 static const tls_line_t *
 sorted(struct lines *l, size_t *n)
 {
-	qsort(l->v, l->n, sizeof(tls_line_t), by_line);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(tls_line_t), by_line);
 	util_table_free(l->index, NULL);
 	l->index = util_table_new();
 	for (size_t i = 0; l->index && i < l->n; i++) {
