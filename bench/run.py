@@ -545,6 +545,52 @@ def memory(b, big):
         nsd.stop()
 
 
+def reports(b, n=100000):
+    """dmarc-report over n aggregate report files of about 10 KB of XML
+    each (1 GB for 100,000), a third of them gzipped: time and peak RSS,
+    text and --json."""
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import gzip
+    import random
+    import report_gen
+    d = os.path.join(b.work, "reports")
+    os.makedirs(d, exist_ok=True)
+    rng = random.Random(1)
+    xml_bytes = 0
+    for k in range(n):
+        rep = report_gen.make_report(rng, k, "d%d.example" % (k % 500))
+        while len(rep["rows"]) < 24:    # about 10 KB of XML
+            rep["rows"] += report_gen.make_report(rng, k, rep["domain"])[
+                "rows"]
+        x = report_gen.report_xml(rep).encode()
+        xml_bytes += len(x)
+        sub = os.path.join(d, "%03d" % (k // 1000))
+        if k % 1000 == 0:
+            os.makedirs(sub, exist_ok=True)
+        if k % 3 == 0:
+            with open(os.path.join(sub, "%d.xml.gz" % k), "wb") as f:
+                f.write(gzip.compress(x, 1))
+        else:
+            with open(os.path.join(sub, "%d.xml" % k), "wb") as f:
+                f.write(x)
+    for how in ([], ["--json"]):
+        cmd = [os.path.join(BIN, "dmarc-report")] + how + [d]
+        rss, t, err = peak_rss(cmd, b.ns)
+        refused = err.count("error:")
+        print("reports: dmarc-report %s over %d files (%.0f MB of XML): "
+              "%.1f s, %.0f files/s, %.0f MB/s, %.1f MiB peak, %d refused" % (
+                  " ".join(how) or "(text)", n, xml_bytes / 1e6, t, n / t,
+                  xml_bytes / 1e6 / t, rss / 1024, refused))
+        b.row("dmarc-report %s over %d report files (%.0f MB of XML, a "
+              "third gzipped)" % (" ".join(how) or "(text)", n,
+                                  xml_bytes / 1e6),
+              "%.1f s (%.0f files/s, %.0f MB/s), %.1f MiB peak, %d "
+              "refused" % (t, n / t, xml_bytes / 1e6 / t, rss / 1024,
+                           refused), "-", "-", "-",
+              "streaming: memory far below the input", "yes"
+              if rss < 256 * 1024 and refused == 0 else "no")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--domains", type=int, default=10000)
@@ -554,7 +600,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", default="",
                     help="run only these parts, comma-separated: parser, "
-                    "startup, deep, batches, profile, unbound, memory")
+                    "startup, deep, batches, profile, unbound, memory, reports")
     a = ap.parse_args()
     if os.geteuid() != 0:
         print("bench: needs root for the network namespace (ip netns); "
@@ -588,6 +634,8 @@ def main():
         servers = []
         if run("memory"):
             memory(b, World(work, "big", a.big))
+        if run("reports"):
+            reports(b)
     finally:
         for s in servers:
             s.stop()
