@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "cli/dmarc_report.h"
+#include "cli/report_html.h"
+#include "util/file.h"
 #include "report/input.h"
 
-enum { OPT_CSV = OPT_TOOL_BASE, OPT_CHECK };
+enum { OPT_CSV = OPT_TOOL_BASE, OPT_CHECK, OPT_HTML };
 
 #define ACCEPTS (CMD_JSON | CMD_DNS | CMD_ZONE)
 
@@ -29,7 +31,11 @@ usage(FILE *fp, int status)
 		    "                       domain's records now (SPF by "
 		    "check_host, DKIM keys,\n"
 		    "                       alignment) and the change that "
-		    "fixes it\n", fp);
+		    "fixes it\n"
+		    "      --html FILE      also write one self-contained page "
+		    "with the charts\n"
+		    "                       (inline SVG, nothing from the "
+		    "network)\n", fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 every file read, 2 usage, or a file "
 		    "refused (it is named\nwith the reason; the other files "
@@ -86,6 +92,23 @@ document(void *arg, const char *name, const char *xml, size_t len)
 	rep_feedback_clear(&fb);
 }
 
+/* The page, written whole or not at all */
+static int
+write_html(const cmd_opts_t *o, struct run *u, const char *path)
+{
+	size_t len;
+	char err[300], *page = rep_html(u->sum, &len);
+
+	if (page == NULL || util_file_write(path, page, len, 0644, true, err,
+	    sizeof(err)) != 0) {
+		cmd_error(o, "%s", page ? err : "out of memory");
+		free(page);
+		return -1;
+	}
+	free(page);
+	return 0;
+}
+
 static void
 tlsrpt(void *arg, const char *name, const char *text, size_t len)
 {
@@ -102,11 +125,13 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "html", required_argument, NULL, OPT_HTML },
 		CMD_COMMON_LONGOPTS
 	};
 	struct run u = { .sum = rep_summary_new(), .tls = tls_summary_new() };
 	rep_input_ops_t ops = { document, tlsrpt, refused, &u };
 	bool csv = false, check = false;
+	const char *html = NULL;
 	dns_resolver_t *r = NULL;
 	cmd_opts_t o;
 	int c;
@@ -119,6 +144,8 @@ main(int argc, char **argv)
 			csv = true;
 		else if (c == OPT_CHECK)
 			check = true;
+		else if (c == OPT_HTML)
+			html = optarg;
 		else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
 	if (optind == argc || (csv && (o.json || check)) || u.sum == NULL ||
@@ -131,6 +158,8 @@ main(int argc, char **argv)
 	if (check && !csv)
 		r = cmd_resolver(&o);
 	rep_print_end(&u.pr, u.sum, u.tls, r, u.refused, u.why, u.nrefused);
+	if (html && write_html(&o, &u, html) != 0)
+		u.nomem = true;
 	size_t reports = u.pr.reports + tls_summary_reports(u.tls);
 
 	dns_resolver_free(r);

@@ -94,11 +94,47 @@ def check_csv(exp, text):
         "%d, want %d" % (total, want))
 
 
+def check_dom(exp, dom):
+    """The DOM a browser rendered from the --html page: each domain's
+    chart of days adds up to its messages and passes, and each source bar
+    shows that source's counts."""
+    import re
+    for name, want in sorted(exp["domains"].items()):
+        m = re.search(r'<section class="domain" data-domain="%s"(.*?)'
+                      r'</section>' % re.escape(name), dom, re.S)
+        if not m:
+            say(False, "HTML: a section for %s" % name, "none")
+            continue
+        sec = m.group(1)
+        days = re.findall(r'data-pass="(\d+)" data-fail="(\d+)"', sec)
+        p = sum(int(a) for a, _ in days)
+        f = sum(int(b) for _, b in days)
+        say(p == want["dmarc_pass"] and p + f == want["messages"],
+            "HTML: %s's chart of days shows its %d messages, %d passing" % (
+                name, want["messages"], want["dmarc_pass"]),
+            "%d pass, %d fail" % (p, f))
+        bars = re.findall(r'<g class="source" data-ip="([^"]+)" '
+                          r'data-messages="(\d+)" data-pass="(\d+)"', sec)
+        ok = bars and all(exp["sources"].get("%s %s" % (name, ip)) ==
+                          {"messages": int(n), "dmarc_pass": int(ps)}
+                          for ip, n, ps in bars)
+        say(ok, "HTML: %s's source bars show each source's counts (%d "
+            "bars)" % (name, len(bars)), bars[:3])
+        groups = re.findall(r'<g class="day" data-day="[^"]*" data-pass="'
+                            r'(\d+)" data-fail="(\d+)">.*?<text[^>]*>(\d+)'
+                            r'</text>', sec, re.S)
+        say(groups and all(int(a) + int(b) == int(t) for a, b, t in groups),
+            "HTML: %s's day bars are labelled with their counts" % name,
+            groups[:3])
+
+
 def main():
     exp = json.load(open(sys.argv[2]))
     out = open(sys.argv[3]).read()
     if sys.argv[1] == "json":
         check_json(exp, json.loads(out))
+    elif sys.argv[1] == "dom":
+        check_dom(exp, out)
     else:
         check_csv(exp, out)
 

@@ -36,6 +36,34 @@ expect "text: a summary per domain" 2 \
     'DMARC pass [0-9]+ \([0-9.]+ %\)' '1 reports received twice counted once' \
     '^TLS-RPT: 6 reports' 'example\.com, sts policy for \*\.example\.com: [0-9]+ sessions successful'
 
+# the page, opened by a real browser: it renders, and what it renders
+# shows the counts of the input
+run "$BIN/dmarc-report" --html page.html world/in
+expect "--html: the page is written though some files were refused" 2
+if [ -s page.html ] && ! grep -Eq '<script|src="http|href="http|@import|url\(' page.html; then
+	t_ok "--html: one self-contained page, no script, nothing from the network"
+else
+	t_not_ok "--html: a self-contained page" "$(head -c 300 page.html)"
+fi
+browser=$(command -v chromium || command -v chromium-browser)
+if [ -z "$browser" ]; then
+	t_skip "--html rendered by Chromium" "chromium is not installed"
+else
+	# root in CI: Chromium's sandbox needs an unprivileged user
+	flags="--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run"
+	timeout 120 "$browser" $flags --screenshot="$T_TMP/shot.png" \
+	    --window-size=1200,2400 "file://$T_TMP/page.html" >/dev/null 2>&1
+	if [ "$(head -c 4 shot.png 2>/dev/null | od -An -c | tr -d ' ')" = "211PNG" ] &&
+	    [ "$(wc -c <shot.png)" -gt 20000 ]; then
+		t_ok "--html: Chromium renders the page to a PNG ($(wc -c <shot.png) bytes)"
+	else
+		t_not_ok "--html: Chromium renders the page" "$(ls -la shot.png 2>&1)"
+	fi
+	timeout 120 "$browser" $flags --dump-dom "file://$T_TMP/page.html" \
+	    >dom.html 2>/dev/null
+	checks dom dom.html
+fi
+
 mkdir good
 cp world/in/r* good/
 cp -r world/in/Maildir good/
