@@ -82,6 +82,8 @@ document(void *arg, const char *name, const char *xml, size_t len)
 	char why[300];
 	int rc;
 
+	if (u->nomem)
+		return;		/* nothing more is counted */
 	if (rep_feedback_parse(&fb, xml, len, why, sizeof(why)) != 0) {
 		refused(u, name, why);
 		return;
@@ -115,7 +117,8 @@ tlsrpt(void *arg, const char *name, const char *text, size_t len)
 	struct run *u = arg;
 	char why[300];
 
-	if (tls_summary_add(u->tls, text, len, why, sizeof(why)) < 0)
+	if (!u->nomem && tls_summary_add(u->tls, text, len, why,
+	    sizeof(why)) < 0)
 		refused(u, name, why);
 }
 
@@ -157,14 +160,17 @@ main(int argc, char **argv)
 		rep_input_path(argv[i], &ops);
 	if (check && !csv)
 		r = cmd_resolver(&o);
-	rep_print_end(&u.pr, u.sum, u.tls, r, u.refused, u.why, u.nrefused);
-	if (html && write_html(&o, &u, html) != 0)
+	/* an incomplete summary is not printed as if it were whole */
+	if (!u.nomem)
+		rep_print_end(&u.pr, u.sum, u.tls, r, u.refused, u.why,
+		    u.nrefused);
+	if (!u.nomem && html && write_html(&o, &u, html) != 0)
 		u.nomem = true;
 	size_t reports = u.pr.reports + tls_summary_reports(u.tls);
 
 	dns_resolver_free(r);
 	if (u.nomem)
-		cmd_error(&o, "out of memory: the summary is incomplete");
+		cmd_error(&o, "out of memory: no summary");
 	int status = u.nrefused || u.nomem || reports == 0 ? EXIT_USAGE :
 	    EXIT_CLEAN;
 

@@ -5,13 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/keyed.h"
 #include "util/table.h"
 
-/* A growing array of one kind, found by key through a table of indexes */
+/* a set: its elements, and whether they are sorted for the output */
 struct set {
-	util_table_t *index;	/* key -> position + 1 */
-	void *v;
-	size_t n, cap, size;
+	util_keyed_t k;
 	bool sorted;
 };
 
@@ -24,35 +23,18 @@ struct rep_summary {
 static int
 set_init(struct set *s, size_t size)
 {
-	memset(s, 0, sizeof(*s));
-	s->size = size;
-	return (s->index = util_table_new()) ? 0 : -1;
+	s->sorted = false;
+	return util_keyed_init(&s->k, size);
 }
 
-/* The element of key, made (zeroed) when new; NULL on no memory */
 static void *
 set_get(struct set *s, const char *key, bool *made)
 {
-	uintptr_t at = (uintptr_t)util_table_get(s->index, key);
+	void *e = util_keyed_get(&s->k, key, made);
 
-	*made = false;
-	if (at)
-		return (char *)s->v + (at - 1) * s->size;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		void *v = realloc(s->v, cap * s->size);
-
-		if (v == NULL)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
-	if (util_table_put(s->index, key, (void *)(uintptr_t)(s->n + 1)) != 0)
-		return NULL;
-	*made = true;
-	s->sorted = false;
-	memset((char *)s->v + s->n * s->size, 0, s->size);
-	return (char *)s->v + s->n++ * s->size;
+	if (*made)
+		s->sorted = false;
+	return e;
 }
 
 rep_summary_t *
@@ -74,8 +56,8 @@ rep_summary_new(void)
 static void
 buckets_free(struct set *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		rep_bucket_t *b = (rep_bucket_t *)s->v + i;
+	for (size_t i = 0; i < s->k.n; i++) {
+		rep_bucket_t *b = (rep_bucket_t *)s->k.v + i;
 
 		free(b->domain);
 		free(b->key);
@@ -87,22 +69,20 @@ rep_summary_free(rep_summary_t *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->domains.n; i++)
-		free(((rep_domain_t *)s->domains.v)[i].domain);
-	for (size_t i = 0; i < s->sources.n; i++) {
-		free(((rep_source_t *)s->sources.v)[i].domain);
-		free(((rep_source_t *)s->sources.v)[i].ip);
-		rep_row_free(((rep_source_t *)s->sources.v)[i].failed);
+	for (size_t i = 0; i < s->domains.k.n; i++)
+		free(((rep_domain_t *)s->domains.k.v)[i].domain);
+	for (size_t i = 0; i < s->sources.k.n; i++) {
+		free(((rep_source_t *)s->sources.k.v)[i].domain);
+		free(((rep_source_t *)s->sources.k.v)[i].ip);
+		rep_row_free(((rep_source_t *)s->sources.k.v)[i].failed);
 	}
 	buckets_free(&s->reporters);
 	buckets_free(&s->days);
 	struct set *sets[] = { &s->domains, &s->sources, &s->reporters,
 	    &s->days };
 
-	for (size_t i = 0; i < 4; i++) {
-		util_table_free(sets[i]->index, NULL);
-		free(sets[i]->v);
-	}
+	for (size_t i = 0; i < 4; i++)
+		util_keyed_free(&sets[i]->k);
 	util_table_free(s->seen, NULL);
 	free(s);
 }
@@ -218,75 +198,71 @@ rep_summary_duplicates(const rep_summary_t *s)
 	return s->duplicates;
 }
 
+/* a string of an element, "" where no memory was left for it */
+static const char *
+nz(const char *s)
+{
+	return s ? s : "";
+}
+
 static int
 domain_order(const void *a, const void *b)
 {
-	return strcmp(((const rep_domain_t *)a)->domain,
-	    ((const rep_domain_t *)b)->domain);
+	return strcmp(nz(((const rep_domain_t *)a)->domain),
+	    nz(((const rep_domain_t *)b)->domain));
 }
 
 static int
 source_order(const void *a, const void *b)
 {
 	const rep_source_t *x = a, *y = b;
-	int d = strcmp(x->domain, y->domain);
+	int d = strcmp(nz(x->domain), nz(y->domain));
 
 	if (d)
 		return d;
 	if (x->c.messages != y->c.messages)
 		return x->c.messages > y->c.messages ? -1 : 1;
-	return strcmp(x->ip, y->ip);
+	return strcmp(nz(x->ip), nz(y->ip));
 }
 
 static int
 bucket_order(const void *a, const void *b)
 {
 	const rep_bucket_t *x = a, *y = b;
-	int d = strcmp(x->domain, y->domain);
+	int d = strcmp(nz(x->domain), nz(y->domain));
 
-	return d ? d : strcmp(x->key, y->key);
+	return d ? d : strcmp(nz(x->key), nz(y->key));
 }
 
-/* Sorting moves elements: the index is made again */
 static void
 sorted(struct set *s, int (*cmp)(const void *, const void *),
     const char *(*key)(const void *, char *, size_t))
 {
-	if (s->sorted)
-		return;
-	if (s->n)
-		qsort(s->v, s->n, s->size, cmp);
-	util_table_free(s->index, NULL);
-	s->index = util_table_new();
-	for (size_t i = 0; s->index && i < s->n; i++) {
-		char k[600];
-
-		util_table_put(s->index, key((char *)s->v + i * s->size, k,
-		    sizeof(k)), (void *)(uintptr_t)(i + 1));
-	}
+	if (!s->sorted)
+		util_keyed_sort(&s->k, cmp, key);
 	s->sorted = true;
 }
 
 static const char *
 domain_key(const void *e, char *k, size_t len)
 {
-	snprintf(k, len, "%s", ((const rep_domain_t *)e)->domain);
+	snprintf(k, len, "%s", nz(((const rep_domain_t *)e)->domain));
 	return k;
 }
 
 static const char *
 source_key(const void *e, char *k, size_t len)
 {
-	snprintf(k, len, "%s\n%s", ((const rep_source_t *)e)->domain,
-	    ((const rep_source_t *)e)->ip);
+	snprintf(k, len, "%s\n%s", nz(((const rep_source_t *)e)->domain),
+	    nz(((const rep_source_t *)e)->ip));
 	return k;
 }
 
 static const char *
 bucket_key(const void *e, char *k, size_t len)
 {
-	snprintf(k, len, "%s\n%s", ((const rep_bucket_t *)e)->domain,
-	    ((const rep_bucket_t *)e)->key);
+	snprintf(k, len, "%s\n%s", nz(((const rep_bucket_t *)e)->domain),
+	    nz(((const rep_bucket_t *)e)->key));
 	return k;
 }
 
@@ -294,30 +270,30 @@ const rep_domain_t *
 rep_summary_domains(rep_summary_t *s, size_t *n)
 {
 	sorted(&s->domains, domain_order, domain_key);
-	*n = s->domains.n;
-	return s->domains.v;
+	*n = s->domains.k.n;
+	return s->domains.k.v;
 }
 
 const rep_source_t *
 rep_summary_sources(rep_summary_t *s, size_t *n)
 {
 	sorted(&s->sources, source_order, source_key);
-	*n = s->sources.n;
-	return s->sources.v;
+	*n = s->sources.k.n;
+	return s->sources.k.v;
 }
 
 const rep_bucket_t *
 rep_summary_reporters(rep_summary_t *s, size_t *n)
 {
 	sorted(&s->reporters, bucket_order, bucket_key);
-	*n = s->reporters.n;
-	return s->reporters.v;
+	*n = s->reporters.k.n;
+	return s->reporters.k.v;
 }
 
 const rep_bucket_t *
 rep_summary_days(rep_summary_t *s, size_t *n)
 {
 	sorted(&s->days, bucket_order, bucket_key);
-	*n = s->days.n;
-	return s->days.v;
+	*n = s->days.k.n;
+	return s->days.k.v;
 }

@@ -7,21 +7,16 @@
 
 #include <jansson.h>
 
+#include "util/keyed.h"
 #include "util/table.h"
 
 #define MAX_POLICIES	1000
 #define MAX_DETAILS	10000
 
-struct lines {
-	util_table_t *index;	/* key -> position + 1 */
-	tls_line_t *v;
-	size_t n, cap;
-};
-
 struct tls_summary {
 	util_table_t *seen;
 	size_t reports, duplicates;
-	struct lines policies, failures;
+	util_keyed_t policies, failures;	/* of tls_line_t */
 };
 
 tls_summary_t *
@@ -30,8 +25,8 @@ tls_summary_new(void)
 	tls_summary_t *s = calloc(1, sizeof(*s));
 
 	if (s == NULL || (s->seen = util_table_new()) == NULL ||
-	    (s->policies.index = util_table_new()) == NULL ||
-	    (s->failures.index = util_table_new()) == NULL) {
+	    util_keyed_init(&s->policies, sizeof(tls_line_t)) != 0 ||
+	    util_keyed_init(&s->failures, sizeof(tls_line_t)) != 0) {
 		tls_summary_free(s);
 		return NULL;
 	}
@@ -39,15 +34,16 @@ tls_summary_new(void)
 }
 
 static void
-lines_free(struct lines *l)
+lines_free(util_keyed_t *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].domain);
-		free(l->v[i].a);
-		free(l->v[i].b);
+		tls_line_t *x = (tls_line_t *)l->v + i;
+
+		free(x->domain);
+		free(x->a);
+		free(x->b);
 	}
-	free(l->v);
-	util_table_free(l->index, NULL);
+	util_keyed_free(l);
 }
 
 void
@@ -61,37 +57,36 @@ tls_summary_free(tls_summary_t *s)
 	free(s);
 }
 
+/* a string of a line, "" where no memory was left for it */
+static const char *
+nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *
+line_key(const void *e, char *key, size_t len)
+{
+	const tls_line_t *x = e;
+
+	snprintf(key, len, "%s\n%s\n%s", nz(x->domain), nz(x->a), nz(x->b));
+	return key;
+}
+
 /* The line of domain, a and b, made when new; NULL on no memory */
 static tls_line_t *
-line(struct lines *l, const char *domain, const char *a, const char *b)
+line(util_keyed_t *l, const char *domain, const char *a, const char *b)
 {
+	tls_line_t probe = { (char *)domain, (char *)a, (char *)b, 0, 0 }, *x;
 	char key[1200];
-	uintptr_t at;
-	tls_line_t *x;
+	bool made;
 
-	snprintf(key, sizeof(key), "%s\n%s\n%s", domain, a, b);
-	if ((at = (uintptr_t)util_table_get(l->index, key)) != 0)
-		return &l->v[at - 1];
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		tls_line_t *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
-	x = &l->v[l->n];
-	memset(x, 0, sizeof(*x));
+	if ((x = util_keyed_get(l, line_key(&probe, key, sizeof(key)),
+	    &made)) == NULL || !made)
+		return x;
 	if ((x->domain = strdup(domain)) == NULL ||
-	    (x->a = strdup(a)) == NULL || (x->b = strdup(b)) == NULL ||
-	    util_table_put(l->index, key, (void *)(uintptr_t)(l->n + 1))) {
-		free(x->domain);
-		free(x->a);
-		free(x->b);
-		return NULL;
-	}
-	l->n++;
+	    (x->a = strdup(a)) == NULL || (x->b = strdup(b)) == NULL)
+		return NULL;	/* freed with the rest */
 	return x;
 }
 
@@ -223,28 +218,17 @@ static int
 by_line(const void *x, const void *y)
 {
 	const tls_line_t *a = x, *b = y;
-	int d = strcmp(a->domain, b->domain);
+	int d = strcmp(nz(a->domain), nz(b->domain));
 
 	if (d == 0)
-		d = strcmp(a->a, b->a);
-	return d ? d : strcmp(a->b, b->b);
+		d = strcmp(nz(a->a), nz(b->a));
+	return d ? d : strcmp(nz(a->b), nz(b->b));
 }
 
-/* Sorting moves the lines: their index is made again */
 static const tls_line_t *
-sorted(struct lines *l, size_t *n)
+sorted(util_keyed_t *l, size_t *n)
 {
-	if (l->n)
-		qsort(l->v, l->n, sizeof(tls_line_t), by_line);
-	util_table_free(l->index, NULL);
-	l->index = util_table_new();
-	for (size_t i = 0; l->index && i < l->n; i++) {
-		char key[1200];
-
-		snprintf(key, sizeof(key), "%s\n%s\n%s", l->v[i].domain,
-		    l->v[i].a, l->v[i].b);
-		util_table_put(l->index, key, (void *)(uintptr_t)(i + 1));
-	}
+	util_keyed_sort(l, by_line, line_key);
 	*n = l->n;
 	return l->v;
 }
