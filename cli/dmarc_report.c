@@ -235,10 +235,13 @@ failing(const rep_source_t *src, size_t ns, const char *domain, size_t *k)
 
 static void
 json_readiness(jw_t *w, const rep_domain_t *d, const rep_source_t *src,
-    size_t ns)
+    size_t ns, dns_resolver_t *r)
 {
 	size_t k;
 	uint64_t fail = failing(src, ns, d->domain, &k);
+	char owner[300] = "", *rec = r && rep_next_stage(d->p) ?
+	    rep_next_record(r, d->domain, rep_next_stage(d->p), owner,
+	    sizeof(owner)) : NULL;
 
 	jw_object(w, "readiness");
 	jw_string(w, "p", d->p[0] ? d->p : NULL);
@@ -247,6 +250,9 @@ json_readiness(jw_t *w, const rep_domain_t *d, const rep_source_t *src,
 	    d->c.pass / d->c.messages) : 0);
 	jw_int(w, "would_fail", (long long)fail);
 	jw_int(w, "failing_sources", (long long)k);
+	jw_string(w, "next_owner", rec ? owner : NULL);
+	jw_string(w, "next_record", rec);
+	free(rec);
 	jw_close(w, '}');
 }
 
@@ -351,7 +357,7 @@ json_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
 		json_count(w, &d[i].c);
 		json_buckets(w, "reporters", "org_name", rep, nr, d[i].domain);
 		json_buckets(w, "days", "day", day, ny, d[i].domain);
-		json_readiness(w, &d[i], src, ns);
+		json_readiness(w, &d[i], src, ns, r);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -400,7 +406,8 @@ share(uint64_t part, uint64_t whole)
 }
 
 static void
-text_readiness(const rep_domain_t *d, const rep_source_t *src, size_t ns)
+text_readiness(const rep_domain_t *d, const rep_source_t *src, size_t ns,
+    dns_resolver_t *r)
 {
 	size_t k;
 	uint64_t fail = failing(src, ns, d->domain, &k);
@@ -416,9 +423,17 @@ text_readiness(const rep_domain_t *d, const rep_source_t *src, size_t ns)
 	    "would be %s\n", next, (unsigned long long)fail,
 	    share(fail, d->c.messages), k, strcmp(next, "reject") == 0 ?
 	    "rejected" : "quarantined");
-	printf("  %s: dmarc-gen --stage %s %s (keep the rua= of the current "
-	    "record)\n", fail ? "when they are fixed" : "ready", next,
-	    d->domain);
+	char owner[300], *rec = r ? rep_next_record(r, d->domain, next, owner,
+	    sizeof(owner)) : NULL;
+
+	if (rec)
+		printf("  %s: %s TXT \"%s\"\n", fail ? "when they are fixed" :
+		    "ready", owner, rec);
+	else
+		printf("  %s: dmarc-gen --stage %s %s (keep the rua= of the "
+		    "current record)\n", fail ? "when they are fixed" : "ready",
+		    next, d->domain);
+	free(rec);
 }
 
 static void
@@ -484,7 +499,7 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 			    src[k].c.pass));
 			shown++;
 		}
-		text_readiness(&d[i], src, ns);
+		text_readiness(&d[i], src, ns, r);
 		if (r)
 			text_checks(r, &d[i], src, ns);
 	}

@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/dmarc_discover.h"
 #include "lint/domain_check.h"
 #include "lint/spf_codes.h"
 #include "lint/spf_eval.h"
@@ -238,6 +240,62 @@ check_dkim(rep_check_t *c, dns_resolver_t *r, const char *domain,
 		add(c->why, &c->nwhy, "DKIM selector %s of %s is published but "
 		    "the signature gave %s (a rotated key, or a message "
 		    "changed on its way)", a->selector, a->domain, a->result);
+}
+
+char *
+rep_next_record(dns_resolver_t *r, const char *domain, const char *next,
+    char *owner, size_t ownerlen)
+{
+	dmarc_found_t found;
+	lint_findings_t f;
+	char *out = NULL, *copy, *tag, *save = NULL;
+	size_t n = 0;
+	bool p = false;
+	FILE *fp;
+
+	lint_findings_init(&f);
+	memset(&found, 0, sizeof(found));
+	if (dmarc_discover(r, domain, NULL, &found, &f) != 1 ||
+	    (copy = strdup(found.record)) == NULL ||
+	    (fp = open_memstream(&out, &n)) == NULL) {
+		free(found.record);
+		lint_findings_clear(&f);
+		return NULL;
+	}
+	snprintf(owner, ownerlen, "_dmarc.%s", found.domain);
+	/* v=DMARC1 first, p= second, the other tags as they are */
+	for (tag = strtok_r(copy, ";", &save); tag;
+	    tag = strtok_r(NULL, ";", &save)) {
+		while (*tag == ' ' || *tag == '\t')
+			tag++;
+		for (char *e = tag + strlen(tag); e > tag && (e[-1] == ' ' ||
+		    e[-1] == '\t'); )
+			*--e = '\0';
+		if (*tag == '\0')
+			continue;
+		if ((tag[0] == 'p' || tag[0] == 'P') && (tag[1] == '=' ||
+		    tag[1] == ' ' || tag[1] == '\t')) {
+			p = true;
+			fprintf(fp, "; p=%s", next);
+		} else if (strncasecmp(tag, "v=", 2) == 0)
+			fputs(tag, fp);
+		else
+			fprintf(fp, "; %s", tag);
+	}
+	fclose(fp);
+	free(copy);
+	free(found.record);
+	lint_findings_clear(&f);
+	if (out && !p) {	/* no p= (assumed none): it goes second */
+		char *v = NULL;
+
+		if (asprintf(&v, "v=DMARC1; p=%s%s", next, strchr(out, ';') ?
+		    strchr(out, ';') : "") >= 0) {
+			free(out);
+			out = v;
+		}
+	}
+	return out;
 }
 
 /* ip's name under in-addr.arpa or ip6.arpa; false when it is no address */

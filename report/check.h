@@ -47,6 +47,12 @@ void rep_check_clear(rep_check_t *c);
 
 const char *rep_key_str(rep_key_t k);
 
+/** The next stage's record: the DMARC record that applies to domain now
+ * (found as receivers find it), its p= set to next and every other tag
+ * kept; where it is goes into owner.  NULL when none is found. */
+char *rep_next_record(dns_resolver_t *r, const char *domain, const char *next,
+    char *owner, size_t ownerlen);
+
 /** Asks for the PTR record of ip, to be read by rep_ptr_name after the
  * resolver waited: many go out together. */
 void rep_ptr_ask(dns_resolver_t *r, const char *ip);

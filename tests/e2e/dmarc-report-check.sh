@@ -66,6 +66,9 @@ expect_json "the forwarded mail: its DKIM key is published" \
 expect_json "readiness: 50 of 1,000 messages would be quarantined" \
     "[(d['readiness']['next'], d['readiness']['would_fail'], d['readiness']['failing_sources']) for d in j['domains']][0]" \
     "('quarantine', 50, 2)"
+expect_json "readiness: the next record, the current one at p=quarantine" \
+    "[(d['readiness']['next_owner'], d['readiness']['next_record']) for d in j['domains']][0]" \
+    "('_dmarc.rollout.test', 'v=DMARC1; p=quarantine; rua=mailto:dmarc@rollout.test')"
 fix=$(json_get "[f for f in ($(src 203.0.113.7))['check']['fix'] if f.startswith('spf-gen')][0]")
 case $fix in
 "spf-gen --ip4 192.0.2.0/28 --include _spf.esp.rollout.test --ip4 203.0.113.7 rollout.test")
@@ -89,7 +92,8 @@ expect "--check, text: the reasons and the fixes" 0 \
     'not in the SPF of rollout\.test: check_host gives fail by "-all"' \
     'DKIM selector old of rollout\.test is revoked' \
     'SPF passes for fwd\.test, which is not aligned' \
-    'fix: spf-gen ' 'next stage, p=quarantine: 50 messages'
+    'fix: spf-gen ' 'next stage, p=quarantine: 50 messages' \
+    'when they are fixed: _dmarc\.rollout\.test TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@rollout\.test"'
 run "$BIN/dmarc-report" --offline --zone zones/rollout.test.zone \
     --zone zones/fwd.test.zone --check --json in
 expect "--check from zone files, --offline" 0
