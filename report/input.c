@@ -119,6 +119,7 @@ unzip(const char *name, const char *buf, size_t len,
 		char part[600], *dst = NULL;
 		size_t n = 0, cap = 0;
 		la_ssize_t got = 0;
+		bool cut = false;	/* it would inflate beyond the limit */
 
 		snprintf(part, sizeof(part), "%s: %s", name,
 		    archive_entry_pathname(e) ? archive_entry_pathname(e) : "?");
@@ -130,13 +131,18 @@ unzip(const char *name, const char *buf, size_t len,
 			continue;
 		for (;;) {
 			if (n == cap) {
+				size_t grow = cap ? cap * 2 : 65536;
 				char *d;
 
-				cap = cap ? cap * 2 : 65536;
-				if (total + cap > limit || (d = realloc(dst,
-				    cap + 1)) == NULL)
+				if (total + grow > limit)
+					grow = limit - total;
+				if (grow <= cap || (d = realloc(dst,
+				    grow + 1)) == NULL) {
+					cut = true;
 					break;
+				}
 				dst = d;
+				cap = grow;
 			}
 			got = archive_read_data(a, dst + n, cap - n);
 			if (got <= 0)
@@ -144,7 +150,7 @@ unzip(const char *name, const char *buf, size_t len,
 			n += (size_t)got;
 		}
 		total += n;
-		if (n == cap || total >= limit)
+		if (cut || total >= limit)
 			refuse(ops, part, "inflates beyond %s: refused as a bomb",
 			    "1,000 times the archive or 256 MiB");
 		else if (got < 0)

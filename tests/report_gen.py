@@ -222,6 +222,20 @@ def main():
     write("deep.xml", b"<feedback>" + b"<a>" * 40 + b"</a>" * 40 +
           b"</feedback>")
     refused.append("deep.xml")
+    # a zip whose entry inflates a thousandfold and more
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.xml", b"<" + b" " * (128 << 20))
+    write("bomb.zip", b.getvalue())
+    refused.append("bomb.zip")
+    # bytes that are not UTF-8 in a report
+    bad = report_xml(make_report(rng, 999, "example.com")).encode()
+    write("latin1.xml", bad.replace(b"<org_name>", b"<org_name>\xe9\xff"))
+    refused.append("latin1.xml")
+    # over 64 MiB: refused before it is read
+    with open(os.path.join(out, "huge.xml"), "wb") as f:
+        f.truncate((64 << 20) + 1)
+    refused.append("huge.xml")
     write("noise.bin", bytes(rng.randrange(256) for _ in range(300)))
     refused.append("noise.bin")
     m = EmailMessage(policy=policy.SMTP)
