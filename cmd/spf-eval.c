@@ -5,7 +5,7 @@
 
 #include "cli/common.h"
 #include "lint/spf_eval.h"
-#include "lint/spf_walk.h"
+#include "lint/spf_interp.h"
 
 enum {
 	OPT_IP = OPT_TOOL_BASE, OPT_SENDER, OPT_HELO, OPT_RECEIVER,
@@ -82,28 +82,6 @@ header(FILE *fp, const spf_outcome_t *o, const spf_request_t *q)
 	fputc('\n', fp);
 }
 
-/* check_host asks one query at a time, as RFC 7208 orders it.  Walking
- * the tree first, as for an address that matches nothing, fetches every
- * level in one round trip; the evaluation then finds its answers cached
- * and gives the same result. */
-static void
-warm(dns_resolver_t *r, const spf_request_t *q)
-{
-	const char *at = q->sender && *q->sender ? strrchr(q->sender, '@') :
-	    NULL;
-	const char *domain = at ? at + 1 : q->sender && *q->sender ?
-	    q->sender : q->helo;
-	char norm[256];
-	spf_walk_t w;
-
-	if (domain == NULL || util_name_normalize(domain, norm,
-	    sizeof(norm)) != 0 || strchr(norm, '.') == NULL)
-		return;
-	if (spf_walk_run(&w, r, NULL, norm, q->record, q->record ?
-	    strlen(q->record) : 0, 0) == 0)
-		spf_walk_clear(&w);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -141,8 +119,7 @@ main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	q.record = o.record;
 	r = cmd_resolver(&o);
-	if (prefetch)
-		warm(r, &q);
+	q.ahead = prefetch;
 	if (spf_eval_run(&out, r, &q) != 0) {
 		cmd_error(&o, "'%s' is not an IPv4 or IPv6 address", q.ip);
 		dns_resolver_free(r);

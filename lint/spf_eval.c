@@ -88,6 +88,13 @@ static const spf_policy_t evaluator = {
 	.leave = eval_leave,
 };
 
+static const spf_policy_t evaluator_ahead = {
+	.flags = SPF_P_CLIENT | SPF_P_AHEAD,
+	.enter = eval_enter,
+	.term = eval_term,
+	.leave = eval_leave,
+};
+
 int
 spf_eval_run(spf_outcome_t *out, dns_resolver_t *r, const spf_request_t *req)
 {
@@ -96,7 +103,8 @@ spf_eval_run(spf_outcome_t *out, dns_resolver_t *r, const spf_request_t *req)
 	const char *s;
 
 	memset(out, 0, sizeof(*out));
-	in = spf_interp_new(r, NULL, &evaluator, &e, NULL, req->record,
+	in = spf_interp_new(r, NULL, req->ahead ? &evaluator_ahead :
+	    &evaluator, &e, NULL, req->record,
 	    req->record ? strlen(req->record) : 0);
 	if (in == NULL || spf_interp_client(in, req) != 0) {
 		spf_interp_free(in);

@@ -30,6 +30,10 @@ typedef struct spf_request {
 	const char *record;	/* the checked domain's SPF record as if it
 				 * were published; NULL: ask DNS */
 	time_t now;		/* for %{t}; 0: the current time */
+	bool ahead;		/* ask a record's lookups as soon as the record
+				 * is seen: a tree costs a round trip a level,
+				 * the result is the same; false: one query at
+				 * a time, in the order a receiver asks */
 } spf_request_t;
 
 typedef struct spf_outcome {
