@@ -35,7 +35,7 @@ enum {
  * failure, findings, a held lock, usage, a difference, clean. */
 int cmd_status_worse(int a, int b);
 
-#define CMD_MAX_SERVERS	8
+#define CMD_MAX_SERVERS	DNS_MAX_SERVERS
 #define CMD_MAX_ZONES	64
 
 /* The groups of common options; a tool accepts those it implements, lists

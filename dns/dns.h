@@ -37,6 +37,8 @@
 #include "util/name.h"
 #include "util/txt.h"
 
+#define DNS_MAX_SERVERS	8	/* servers a resolver asks */
+
 typedef enum dns_result {
 	DNS_OK,			/* NOERROR with records of the type */
 	DNS_NODATA,		/* NOERROR, the name has no such records */

@@ -23,7 +23,6 @@
 
 #define MAX_IN_FLIGHT	256	/* by default */
 #define MAX_ZONES	64
-#define MAX_SERVERS	8
 #define MAX_CNAME_HOPS	8
 #define SHARED_CAP	4096	/* answers kept for being asked often */
 
@@ -32,7 +31,7 @@ struct dns_resolver {
 	dns_sched_t *sched;
 	dns_zone_t *zones[MAX_ZONES];
 	size_t nzones;
-	dns_addr_t servers[MAX_SERVERS];
+	dns_addr_t servers[DNS_MAX_SERVERS];
 	size_t nservers;
 	uint64_t deadline;
 	bool offline, defer;
@@ -76,7 +75,7 @@ resolv_conf(dns_resolver_t *r)
 	FILE *fp = fopen("/etc/resolv.conf", "r");
 	char line[256], addr[64];
 
-	while (fp && r->nservers < MAX_SERVERS &&
+	while (fp && r->nservers < DNS_MAX_SERVERS &&
 	    fgets(line, sizeof(line), fp))
 		if (sscanf(line, " nameserver %63s", addr) == 1 &&
 		    dns_addr_parse(&r->servers[r->nservers], addr) == 0)
@@ -91,8 +90,9 @@ static int
 servers_parse(dns_resolver_t *r, const dns_options_t *opt, char *err,
     size_t errlen)
 {
-	if (opt->nservers > MAX_SERVERS) {
-		snprintf(err, errlen, "more than %d servers", MAX_SERVERS);
+	if (opt->nservers > DNS_MAX_SERVERS) {
+		snprintf(err, errlen, "more than %d servers",
+		    DNS_MAX_SERVERS);
 		return -1;
 	}
 	for (size_t i = 0; i < opt->nservers; i++)

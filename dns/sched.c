@@ -14,7 +14,6 @@
 #include "dns/wire.h"
 #include "util/time.h"
 
-#define MAX_SERVERS	8
 #define RTO_FLOOR_US	50000		/* 50 ms */
 #define RTO_FIRST_US	1000000		/* before the first sample: 1 s */
 #define WINDOW_FIRST	16.0		/* queries a server gets at first */
@@ -67,7 +66,7 @@ struct flight {
 };
 
 struct dns_sched {
-	struct server servers[MAX_SERVERS];
+	struct server servers[DNS_MAX_SERVERS];
 	size_t nservers, next_server;
 	unsigned timeout_ms, retries, ceiling;
 	struct flight *wait;	/* added, not sent yet: a FIFO */
@@ -91,7 +90,8 @@ dns_sched_new(const dns_sched_options_t *o)
 
 	if (s == NULL)
 		return NULL;
-	s->nservers = o->nservers < MAX_SERVERS ? o->nservers : MAX_SERVERS;
+	s->nservers = o->nservers < DNS_MAX_SERVERS ? o->nservers :
+	    DNS_MAX_SERVERS;
 	s->timeout_ms = o->timeout_ms ? o->timeout_ms : 2000;
 	s->retries = o->retries;
 	s->ceiling = o->ceiling ? o->ceiling : 64;
