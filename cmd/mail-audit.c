@@ -65,8 +65,8 @@ struct audit_run {
 
 /* A domain's audit so far: it runs again, over the answers that came,
  * until a run asks for nothing new */
-struct audit_state {
-	mtasts_source_t src;
+struct run_state {
+	audit_state_t audit;
 	audit_result_t *res;	/* of the last run */
 };
 
@@ -74,29 +74,29 @@ static int
 step(void *arg, dns_resolver_t *r, const char *domain, void **state)
 {
 	struct audit_run *a = arg;
-	struct audit_state *st = *state;
+	struct run_state *st = *state;
 	unsigned long before = dns_resolver_misses(r);
 
 	if (st == NULL) {
 		if ((st = calloc(1, sizeof(*st))) == NULL)
 			return -1;
-		st->src.https = a->https;
+		st->audit.src.https = a->https;
 		*state = st;
 	}
 	audit_result_free(st->res);
-	st->res = audit_domain_run(a->ao, r, domain, &st->src);
+	st->res = audit_domain_run(a->ao, r, domain, &st->audit);
 	return st->res == NULL ? -1 : dns_resolver_misses(r) == before;
 }
 
 static void *
 finish(void *arg, void *state)
 {
-	struct audit_state *st = state;
+	struct run_state *st = state;
 	audit_result_t *res = st ? st->res : NULL;
 
 	(void)arg;
 	if (st)
-		mtasts_source_clear(&st->src);
+		audit_state_clear(&st->audit);
 	free(st);
 	return res;
 }

@@ -38,34 +38,74 @@ verdict(const lint_report_t *rp, bool optional)
 	return AUDIT_PASS;
 }
 
-/* The SPF walk as a report: its findings move into rp */
+void
+audit_state_clear(audit_state_t *st)
+{
+	mtasts_source_clear(&st->src);
+	if (st->walking)
+		spf_walk_clear(&st->walk);
+	st->walking = st->walked = false;
+}
+
+/* The SPF walk, on from where it stopped: 1 done, 0 waiting (deferred),
+ * -1 on no memory */
+static int
+spf_walk_on(dns_resolver_t *r, spf_store_t *memo, const char *domain,
+    audit_state_t *st)
+{
+	int rc = 0;
+
+	if (!st->walking) {
+		if (spf_walk_start(&st->walk, r, memo, domain, NULL, 0, 0) != 0)
+			return -1;
+		st->walking = true;
+	}
+	for (unsigned waits = 0; !st->walked; waits++) {
+		if ((rc = spf_walk_step(&st->walk)) != 0 ||
+		    dns_resolver_deferring(r) || waits == 4 * SPF_MAX_LOOKUPS)
+			break;
+		dns_resolver_wait(r);
+	}
+	if (rc == 1) {
+		spf_walk_finish(&st->walk);
+		st->walked = true;
+	}
+	return st->walked ? 1 : rc;
+}
+
+/* The SPF walk as a report: its findings are copied into rp */
 static void
 spf_area(dns_resolver_t *r, spf_store_t *memo, const char *domain,
-    audit_result_t *res)
+    audit_state_t *st, audit_result_t *res)
 {
 	lint_report_t *rp = &res->area[AUDIT_SPF];
-	spf_walk_t w;
+	const spf_walk_t *w = &st->walk;
+	int rc = spf_walk_on(r, memo, domain, st);
 
 	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
-	if (spf_walk_run(&w, r, memo, domain, NULL, 0, 0) != 0)
+	if (rc < 0)
 		return;
-	res->lookups = w.lookups;
-	res->voids = w.voids;
-	if (w.root && w.root->text)
-		rp->record = strdup(w.root->text);
-	rp->absent = lint_findings_has(&w.findings,
+	if (rc == 0) {	/* this run's result stands only at the deadline */
+		rp->dns_failed = true;
+		snprintf(rp->error, sizeof(rp->error), "SPF: the walk did not "
+		    "finish in time");
+		return;
+	}
+	res->lookups = w->lookups;
+	res->voids = w->voids;
+	if (w->root && w->root->text)
+		rp->record = strdup(w->root->text);
+	rp->absent = lint_findings_has(&w->findings,
 	    spf_codes[SPF_NO_RECORD].code);
-	rp->dns_failed = w.dns_failed;
-	for (size_t i = 0; w.dns_failed && i < w.findings.n; i++)
-		if (w.findings.v[i].code == &spf_codes[SPF_DNS_FAILURE]) {
+	rp->dns_failed = w->dns_failed;
+	for (size_t i = 0; w->dns_failed && i < w->findings.n; i++)
+		if (w->findings.v[i].code == &spf_codes[SPF_DNS_FAILURE]) {
 			snprintf(rp->error, sizeof(rp->error), "SPF: %s",
-			    w.findings.v[i].message);
+			    w->findings.v[i].message);
 			break;
 		}
 	lint_findings_clear(&rp->f);
-	rp->f = w.findings;
-	lint_findings_init(&w.findings);
-	spf_walk_clear(&w);
+	lint_findings_append(&rp->f, &w->findings);
 }
 
 /* The policy that applies to domain from where it was found, or "" */
@@ -90,7 +130,7 @@ dmarc_policy(const char *domain, const dmarc_found_t *d, char *out,
 
 audit_result_t *
 audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
-    mtasts_source_t *src)
+    audit_state_t *st)
 {
 	audit_result_t *res = calloc(1, sizeof(*res));
 	dmarc_found_t d;
@@ -102,7 +142,7 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	for (size_t i = 0; i < AUDIT_NAREAS; i++)
 		lint_report_init(&res->area[i]);
 	mx_domain_check(r, domain, &res->area[AUDIT_MX], &res->null_mx);
-	spf_area(r, ao->memo, domain, res);
+	spf_area(r, ao->memo, domain, st, res);
 	dmarc_domain_check(r, domain, NULL, ao->rfc7489, &res->area[AUDIT_DMARC],
 	    &d);
 	dmarc_policy(domain, &d, res->policy, sizeof(res->policy));
@@ -117,8 +157,8 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	    "default", NULL, &res->area[AUDIT_BIMI], &d);
 	free(d.record);
 	memset(&pol, 0, sizeof(pol));
-	mtasts_domain_check(r, domain, NULL, src, false, &res->area[AUDIT_MTASTS],
-	    &pol);
+	mtasts_domain_check(r, domain, NULL, &st->src, false,
+	    &res->area[AUDIT_MTASTS], &pol);
 	snprintf(res->mode, sizeof(res->mode), "%s", pol.mode);
 	mtasts_policy_clear(&pol);
 	tlsrpt_domain_check(r, domain, NULL, &res->area[AUDIT_TLSRPT]);

@@ -49,10 +49,22 @@ typedef struct audit_result {
 extern const char *const audit_area_names[AUDIT_NAREAS];
 extern const char *const audit_verdict_names[AUDIT_NVERDICTS];
 
-/** Runs every check over domain; *src keeps the MTA-STS fetch across
- * runs.  Returns a result freed with audit_result_free, or NULL. */
+/* What a domain's audit keeps across its runs (a batch runs it again
+ * until it asks for nothing new): the MTA-STS fetch, and the SPF walk,
+ * which resumes where it stopped instead of walking again.  Zeroed at
+ * first; cleared with audit_state_clear. */
+typedef struct audit_state {
+	mtasts_source_t src;
+	spf_walk_t walk;
+	bool walking, walked;
+} audit_state_t;
+
+void audit_state_clear(audit_state_t *st);
+
+/** Runs every check over domain, on from st.  Returns a result freed
+ * with audit_result_free, or NULL. */
 audit_result_t *audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r,
-    const char *domain, mtasts_source_t *src);
+    const char *domain, audit_state_t *st);
 void audit_result_free(audit_result_t *res);
 
 /** The first DNS failure of any area ("NAME TYPE: timeout (...)"), or
