@@ -20,6 +20,7 @@
 #define MAX_NEST	4	/* containers within containers */
 #define MAX_ENTRIES	256	/* of a zip */
 #define MAX_PARTS	1000	/* of a message, all its parts */
+#define MAX_MESSAGES	10000	/* of an mbox */
 #define MAX_DIR_DEPTH	8
 
 static void buffer(const char *name, const char *buf, size_t len,
@@ -260,6 +261,12 @@ mail(const char *name, const char *buf, size_t len,
 
 		if (m == NULL)
 			break;
+		if (n == MAX_MESSAGES) {
+			refuse(ops, name, "%s", "more than 10,000 messages: the "
+			    "rest are not read");
+			g_object_unref(m);
+			break;
+		}
 		snprintf(mname, sizeof(mname), mbox ? "%s: message %zu" : "%s",
 		    name, ++n);
 		g_mime_message_foreach(m, each_part, &w);

@@ -5,7 +5,8 @@
  * types reporters use).  zlib inflates gzip, libarchive reads zip, GMime
  * reads mail.  Every file is bounded: REP_MAX_FILE bytes read, at most
  * REP_MAX_OUT bytes and REP_MAX_RATIO times its size inflated, 256 zip
- * entries, 1,000 MIME parts, containers 4 deep; a file beyond that is
+ * entries, 1,000 MIME parts, 10,000 messages in an mbox, containers 4
+ * deep; a file beyond that is
  * refused with the reason and the others are read.
  */
 #ifndef AUTHZONE_REPORT_INPUT_H

@@ -232,6 +232,11 @@ def main():
     bad = report_xml(make_report(rng, 999, "example.com")).encode()
     write("latin1.xml", bad.replace(b"<org_name>", b"<org_name>\xe9\xff"))
     refused.append("latin1.xml")
+    # an mbox of more messages than are read
+    write("many.mbox", b"".join(b"From a@example.net Mon Nov 30 00:00:00 "
+                                b"2026\nFrom: a@example.net\nSubject: x\n"
+                                b"\nhi\n\n" for _ in range(10005)))
+    refused.append("many.mbox")
     # over 64 MiB: refused before it is read
     with open(os.path.join(out, "huge.xml"), "wb") as f:
         f.truncate((64 << 20) + 1)
