@@ -111,6 +111,26 @@ cmd_gen_emit(const cmd_opts_t *o, const gen_opts_t *g, const zg_set_t *set,
 	return status;
 }
 
+int
+cmd_gen_record(const cmd_opts_t *o, const gen_opts_t *g, const char *domain,
+    const char *owner, const char *record,
+    void (*check)(const char *, const char *, lint_findings_t *))
+{
+	lint_findings_t f;
+	zg_set_t set;
+	int status;
+
+	zg_set_init(&set);
+	zg_set_add(&set, owner, g->ttl, "TXT", record, NULL);
+	lint_findings_init(&f);
+	check(record, owner, &f);
+	status = cmd_gen_emit(o, g, &set, &f, NULL, record, json_pack(
+	    "{s:s, s:s}", "domain", domain, "record", record));
+	lint_findings_clear(&f);
+	zg_set_clear(&set);
+	return status;
+}
+
 void
 cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra)
 {

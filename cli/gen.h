@@ -48,6 +48,13 @@ int cmd_gen_emit(const cmd_opts_t *o, const gen_opts_t *g,
     const zg_set_t *set, const lint_findings_t *f, const lint_code_t *ignore,
     const char *record, json_t *extra);
 
+/** A generator of one TXT record at owner: the record checked by check
+ * (its findings as cmd_gen_emit takes them), then printed with its JSON
+ * {"domain", "record"}.  Returns the exit status. */
+int cmd_gen_record(const cmd_opts_t *o, const gen_opts_t *g,
+    const char *domain, const char *owner, const char *record,
+    void (*check)(const char *, const char *, lint_findings_t *));
+
 /** Writes set: a zone snippet, the TXT values alone one per line, or a
  * JSON object {"records": [...]} merged into extra (which it takes). */
 void cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra);

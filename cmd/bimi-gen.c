@@ -64,7 +64,6 @@ main(int argc, char **argv)
 	char domain[256], owner[600], *rec, norm[256];
 	cmd_opts_t o;
 	gen_opts_t g;
-	zg_set_t set;
 	int c;
 
 	cmd_opts_init(&o, "bimi-gen", ACCEPTS);
@@ -131,17 +130,9 @@ main(int argc, char **argv)
 		    "when DMARC is at p=quarantine or p=reject, not in testing "
 		    "(t=y)\n");
 	snprintf(owner, sizeof(owner), "%s._bimi.%s", sel, domain);
-	zg_set_init(&set);
-	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
-	lint_findings_t f;
+	int status = cmd_gen_record(&o, &g, domain, owner, rec,
+	    bimi_record_check);
 
-	lint_findings_init(&f);
-	bimi_record_check(rec, owner, &f);
-	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
-	    json_pack("{s:s, s:s}", "domain", domain, "record", rec));
-
-	lint_findings_clear(&f);
-	zg_set_clear(&set);
 	free(rec);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);

@@ -42,7 +42,6 @@ main(int argc, char **argv)
 	size_t nrua = 0;
 	cmd_opts_t o;
 	gen_opts_t g;
-	zg_set_t set;
 	int c;
 
 	cmd_opts_init(&o, "tlsrpt-gen", ACCEPTS);
@@ -71,17 +70,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	snprintf(owner, sizeof(owner), "_smtp._tls.%s", domain);
-	zg_set_init(&set);
-	zg_set_add(&set, owner, g.ttl, "TXT", rec, NULL);
-	lint_findings_t f;
+	int status = cmd_gen_record(&o, &g, domain, owner, rec,
+	    tlsrpt_record_check);
 
-	lint_findings_init(&f);
-	tlsrpt_record_check(rec, owner, &f);
-	int status = cmd_gen_emit(&o, &g, &set, &f, NULL, rec,
-	    json_pack("{s:s, s:s}", "domain", domain, "record", rec));
-
-	lint_findings_clear(&f);
-	zg_set_clear(&set);
 	free(rec);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
