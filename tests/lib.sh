@@ -278,3 +278,19 @@ U
 	cat "$dir/unbound.log" "$dir/stdout" >&2
 	return 1
 }
+
+# world_start N: in $T_TMP, a generated internet of N domains
+# (bench/gen-internet.py: providers, customers, dead names) served by NSD
+# as shipped; sets NSD_PORT.  Ends the test when it cannot.
+world_start() {
+	mkdir -p "$T_TMP/zones"
+	(cd "$T_TMP" && python3 "$T_LIB/../bench/gen-internet.py" gen \
+	    --domains "$1") || { t_not_ok "the generator runs"; t_done; exit; }
+	cp "$T_TMP"/gen/zones/*.zone "$T_TMP/zones/"
+	nsd_start prov.test cust.test dead.test ||
+	    { t_not_ok "nsd starts"; t_done; exit; }
+}
+
+# batch_strip: a batch's JSON lines without what depends on the run (the
+# DNS counters), to compare two runs
+batch_strip() { sed -E 's/,"dns":\{[^}]*\}//'; }
