@@ -185,14 +185,7 @@ class Proxy:
 
 class Unbound:
     """Unbound as Debian ships it, recursing to the zones through the
-    proxy.  What differs from the shipped configuration, and why:
-    interface (the namespace's address), local-zone "test." nodefault
-    (Unbound answers NXDOMAIN for the special-use name test., RFC 6761),
-    do-not-query-localhost: no (the zones' server is on loopback),
-    domain-insecure: "test" (no root to prove the name insecure from),
-    the trust anchor copied from dns-root-data as the package's helper
-    does at start, and the paths.  Its cache, request list, rate limits
-    and timeouts are its own."""
+    proxy; tests/unbound.conf.in says what differs and why."""
 
     def __init__(self, ns, work):
         self.ns, self.dir = ns, os.path.join(work, "unbound")
@@ -200,23 +193,13 @@ class Unbound:
         shutil.copy("/usr/share/dns/root.key",
                     os.path.join(self.dir, "root.key"))
         self.conf = os.path.join(self.dir, "unbound.conf")
+        # one configuration for the tests and the benchmarks
+        conf = open(os.path.join(ROOT, "tests", "unbound.conf.in")).read()
+        for k, v in (("@INTERFACE@", UNBOUND), ("@PORT@", "53"),
+                     ("@DIR@", self.dir), ("@UPSTREAM@", PROXY + "@53")):
+            conf = conf.replace(k, v)
         with open(self.conf, "w") as f:
-            f.write(f"""server:
-  interface: {UNBOUND}
-  username: ""
-  chroot: ""
-  directory: "{self.dir}"
-  pidfile: "{self.dir}/unbound.pid"
-  logfile: "{self.dir}/unbound.log"
-  use-syslog: no
-  auto-trust-anchor-file: "{self.dir}/root.key"
-  do-not-query-localhost: no
-  domain-insecure: "test"
-  local-zone: "test." nodefault
-stub-zone:
-  name: "test"
-  stub-addr: {PROXY}@53
-""")
+            f.write(conf)
         self.proc = None
 
     def start(self):

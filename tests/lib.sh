@@ -245,24 +245,8 @@ unbound_start() {
 	cp /usr/share/dns/root.key "$dir/root.key"
 	for try in 1 2 3 4 5; do
 		UNBOUND_PORT=$(free_port)
-		cat >"$dir/unbound.conf" <<U
-server:
-  interface: 127.0.0.1@$UNBOUND_PORT
-  port: $UNBOUND_PORT
-  username: ""
-  chroot: ""
-  directory: "$dir"
-  pidfile: "$dir/unbound.pid"
-  logfile: "$dir/unbound.log"
-  use-syslog: no
-  auto-trust-anchor-file: "$dir/root.key"
-  do-not-query-localhost: no
-  domain-insecure: "test"
-  local-zone: "test." nodefault
-stub-zone:
-  name: "test"
-  stub-addr: 127.0.0.1@$1
-U
+		sed "s|@INTERFACE@|127.0.0.1@$UNBOUND_PORT|; s|@PORT@|$UNBOUND_PORT|; s|@DIR@|$dir|g; s|@UPSTREAM@|127.0.0.1@$1|" \
+		    "$T_LIB/unbound.conf.in" >"$dir/unbound.conf"
 		unbound -d -c "$dir/unbound.conf" >"$dir/stdout" 2>&1 &
 		UNBOUND_PID=$!
 		T_PIDS="$T_PIDS $UNBOUND_PID"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Through a recursive resolver as users run the tools: Unbound as Debian
-# ships it (tests/lib.sh says what differs and why), cold, recursing to NSD
+# ships it (tests/unbound.conf.in says what differs and why), cold, recursing to NSD
 # as shipped through a forwarder that adds 20 ms.  The batch must give
 # every domain the line it gives asking NSD directly, with no DNS failure.
 # (mail-audit's batch is not asked the same yet: its NXDOMAIN answers all
