@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 
 #include "cli/common.h"
@@ -79,27 +80,57 @@ cmd_findings_jw(jw_t *w, const char *key, const lint_findings_t *f)
 	jw_close(w, ']');
 }
 
+/* The resolver's counters: the key in --json's "dns" (in this order) and
+ * the words of the summary line (in the order of text) */
+#define U(f)	offsetof(dns_stats_t, f), sizeof(((dns_stats_t *)0)->f)
+static const struct counter {
+	const char *key, *text;
+	size_t off, size;
+	int rank;		/* in the summary line; 0: not there */
+} counters[] = {
+	{ "queries", "%lu queries", U(queries), 1 },
+	{ "zone_answers", NULL, U(answered_from_zone), 0 },
+	{ "rounds", ", %lu round trips", U(rounds), 2 },
+	{ "max_in_flight", ", most in flight %lu", U(max_in_flight), 11 },
+	{ "retries", ", %lu retries", U(retries), 3 },
+	{ "timeouts", ", %lu timeouts", U(timeouts), 4 },
+	{ "late", " (%lu answered late)", U(late), 5 },
+	{ "truncated", ", %lu truncated", U(truncated), 6 },
+	{ "tcp", ", %lu over TCP", U(tcp), 7 },
+	{ "backoffs", ", %lu window cuts", U(backoffs), 8 },
+	{ "refused_answers", ", %lu answers refused", U(refused), 9 },
+	{ "window", ", window %lu at the end", U(window), 10 },
+	{ "evicted", ", %lu answers evicted", U(evicted), 12 },
+};
+#undef U
+#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+
+static unsigned long
+counter(const dns_stats_t *st, const struct counter *c)
+{
+	const char *p = (const char *)st + c->off;
+	unsigned u;
+	unsigned long l;
+
+	if (c->size == sizeof(u)) {
+		memcpy(&u, p, sizeof(u));
+		return u;
+	}
+	memcpy(&l, p, sizeof(l));
+	return l;
+}
+
 json_t *
 cmd_dns_json(const dns_resolver_t *r)
 {
+	json_t *doc = json_object();
 	dns_stats_t st;
 
 	dns_resolver_stats(r, &st);
-	return json_pack("{s:I, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:i, s:I}",
-	    "queries", (json_int_t)st.queries,
-	    "zone_answers", (json_int_t)st.answered_from_zone,
-	    "rounds", (int)st.rounds,
-	    "max_in_flight", (int)st.max_in_flight,
-	    "retries", (json_int_t)st.retries,
-	    "timeouts", (json_int_t)st.timeouts,
-	    "late", (json_int_t)st.late,
-	    "truncated", (json_int_t)st.truncated,
-	    "tcp", (json_int_t)st.tcp,
-	    "backoffs", (json_int_t)st.backoffs,
-	    "refused_answers", (json_int_t)st.refused,
-	    "window", (int)st.window,
-	    "evicted", (json_int_t)st.evicted);
+	for (size_t i = 0; doc && i < NCOUNTERS; i++)
+		json_object_set_new(doc, counters[i].key,
+		    json_integer((json_int_t)counter(&st, &counters[i])));
+	return doc;
 }
 
 void
@@ -108,12 +139,13 @@ cmd_dns_summary(const char *tool, const dns_resolver_t *r)
 	dns_stats_t st;
 
 	dns_resolver_stats(r, &st);
-	fprintf(stderr, "%s: dns: %lu queries, %u round trips, %lu retries, "
-	    "%lu timeouts (%lu answered late), %lu truncated, %lu over TCP, "
-	    "%lu window cuts, %lu answers refused, window %u at the end, most "
-	    "in flight %u, %lu answers evicted\n", tool, st.queries, st.rounds,
-	    st.retries, st.timeouts, st.late, st.truncated, st.tcp,
-	    st.backoffs, st.refused, st.window, st.max_in_flight, st.evicted);
+	fprintf(stderr, "%s: dns: ", tool);
+	for (int rank = 1; rank <= (int)NCOUNTERS; rank++)
+		for (size_t i = 0; i < NCOUNTERS; i++)
+			if (counters[i].rank == rank)
+				fprintf(stderr, counters[i].text,
+				    counter(&st, &counters[i]));
+	fputc('\n', stderr);
 }
 
 void
