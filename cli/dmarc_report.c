@@ -456,12 +456,31 @@ text_checks(dns_resolver_t *r, const rep_domain_t *d, const rep_source_t *src,
 	}
 }
 
+/* "by reporter: google.com 900 (95.0 % pass), ..." */
+static void
+text_reporters(const rep_bucket_t *rep, size_t nr, const char *domain)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (strcmp(rep[i].domain, domain) != 0)
+			continue;
+		printf("%s%s %llu (%.1f %% pass)", first ? "  by reporter: " :
+		    ", ", rep[i].key, (unsigned long long)rep[i].c.messages,
+		    share(rep[i].c.pass, rep[i].c.messages));
+		first = false;
+	}
+	if (!first)
+		putchar('\n');
+}
+
 static void
 text_end(rep_summary_t *s, dns_resolver_t *r)
 {
-	size_t nd, ns;
+	size_t nd, ns, nr;
 	const rep_domain_t *d = rep_summary_domains(s, &nd);
 	const rep_source_t *src = rep_summary_sources(s, &ns);
+	const rep_bucket_t *rep = rep_summary_reporters(s, &nr);
 
 	for (size_t i = 0; r && i < ns; i++)
 		rep_ptr_ask(r, src[i].ip);
@@ -482,6 +501,7 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 		    (unsigned long long)(d[i].c.messages - d[i].c.pass),
 		    (unsigned long long)d[i].c.quarantine,
 		    (unsigned long long)d[i].c.reject);
+		text_reporters(rep, nr, d[i].domain);
 		printf("  %-39s %9s %9s %9s\n", "source", "messages", "pass",
 		    "fail");
 		for (size_t k = 0; k < ns && shown < 20; k++) {

@@ -34,6 +34,7 @@ run "$BIN/dmarc-report" world/in
 expect "text: a summary per domain" 2 \
     '^example\.com: [0-9]+ messages in [0-9]+ reports' \
     'DMARC pass [0-9]+ \([0-9.]+ %\)' '1 reports received twice counted once' \
+    '^  by reporter: [a-z.]+ [0-9]+ \([0-9.]+ % pass\)' \
     '^TLS-RPT: 6 reports' 'example\.com, sts policy for \*\.example\.com: [0-9]+ sessions successful'
 
 # the page, opened by a real browser: it renders, and what it renders
