@@ -584,11 +584,14 @@ ahead_record(spf_interp_t *in, struct entry *e, const char *name)
 	for (size_t i = 0; i < e->nq; i++) {
 		const struct ahead_q *q = &e->q[i];
 
+		bool both = (in->pol->flags & SPF_P_BOTH) || in->c == NULL;
+
 		if (q->type == LDNS_RR_TYPE_TXT)
 			ahead_name(in, q->name);
-		else
-			(void)dns_resolver_peek(in->r, q->name, q->type);
-		if (q->a && ((in->pol->flags & SPF_P_BOTH) || in->c == NULL))
+		else	/* a: the client's family, or both */
+			(void)dns_resolver_peek(in->r, q->name, q->a && !both ?
+			    client_type(in->c) : q->type);
+		if (q->a && both)
 			(void)dns_resolver_peek(in->r, q->name,
 			    LDNS_RR_TYPE_AAAA);
 	}
