@@ -14,4 +14,13 @@ void audit_result_print(const cmd_opts_t *o, const audit_result_t *res);
  * warning with --strict). */
 int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
 
+/** --selector (or --bimi-selector with bimi) into ao; false with a
+ * message. */
+bool audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,
+    const char *arg);
+/** mail-audit's run after its options: the domains given, or those of
+ * the batch file, printed as text, JSON or JSON Lines; the exit status. */
+int audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
+    const char *batch, char *const *domains, size_t ndomains, bool progress);
+
 #endif

@@ -37,6 +37,15 @@ cmd_opts_clear(cmd_opts_t *o)
 	o->record = NULL;
 }
 
+bool
+cmd_concurrency(cmd_opts_t *o, const char *arg)
+{
+	if (cmd_parse_uint(arg, 1, 65536, &o->concurrency) == 0)
+		return true;
+	cmd_error(o, "bad --concurrency '%s'", arg);
+	return false;
+}
+
 int
 cmd_status_worse(int a, int b)
 {

@@ -121,6 +121,9 @@ void cmd_opts_clear(cmd_opts_t *o);
 int cmd_option(cmd_opts_t *o, int c, const char *arg,
     void (*usage)(FILE *, int));
 
+/** --concurrency N (1 to 65536) into o; false with a message. */
+bool cmd_concurrency(cmd_opts_t *o, const char *arg);
+
 /** The help text of the common options in the groups accepts. */
 void cmd_common_help(FILE *fp, unsigned accepts);
 

@@ -57,10 +57,8 @@ main(int argc, char **argv)
 		if (c == OPT_TOOL_BASE)
 			batch = optarg;
 		else if (c == OPT_TOOL_BASE + 1) {
-			if (cmd_parse_uint(optarg, 1, 65536, &o.concurrency) != 0) {
-				cmd_error(&o, "bad --concurrency '%s'", optarg);
+			if (!cmd_concurrency(&o, optarg))
 				return EXIT_USAGE;
-			}
 		} else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
 	}
