@@ -25,7 +25,9 @@ if [ "$RC" = "$ref_rc" ] && cmp -s ref.spf got.spf &&
     printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
 	t_ok "spf-lint --batch of 500 domains through a cold Unbound: every line as from NSD ($ms ms)"
 else
-	t_not_ok "spf-lint --batch through Unbound" "exit $RC; $(diff ref.spf got.spf | head -4); $ERR"
+	t_not_ok "spf-lint --batch through Unbound" "exit $RC" \
+	    "$(diff ref.spf got.spf | head -4 | cut -c1-400 | tr '\n' ' ')" \
+	    "$(printf '%s\n' "$ERR" | tail -2 | tr '\n' ' ')"
 fi
 D=$(cat gen/deep)
 run "$BIN/spf-eval" --json --server "127.0.0.1@$UNBOUND_PORT" --ip 192.0.2.1 --sender "postmaster@$D"
