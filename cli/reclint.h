@@ -3,6 +3,8 @@
 #ifndef AUTHZONE_CLI_RECLINT_H
 #define AUTHZONE_CLI_RECLINT_H
 
+#include <openssl/evp.h>
+
 #include "cli/common.h"
 #include "lint/domain_check.h"
 
@@ -22,5 +24,12 @@ void cmd_record_report(const cmd_opts_t *o, dns_resolver_t *r,
 /** The exit status of a check: EXIT_DNS after saying on stderr which
  * lookup failed, else that of its findings. */
 int cmd_report_status(const cmd_opts_t *o, const lint_report_t *rp);
+
+/** dkim-lint's work: the key record of each selector of domain (compared
+ * with key, read from keyfile, when it is given), printed as text or as
+ * one JSON document; the worst exit status. */
+int cmd_dkim_selectors(const cmd_opts_t *o, dns_resolver_t *r,
+    const char *domain, const char *const *sel, size_t n, EVP_PKEY *key,
+    const char *keyfile);
 
 #endif

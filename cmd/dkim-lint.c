@@ -74,34 +74,8 @@ main(int argc, char **argv)
 	}
 	cmd_domain_arg(&o, argv[optind], domain);
 	dns_resolver_t *r = cmd_resolver(&o);
-	json_t *list = json_array();
 
-	for (size_t i = 0; i < nsel; i++) {
-		lint_report_t rp;
-		int s;
-
-		lint_report_init(&rp);
-		dkim_domain_check(r, domain, sel[i], o.record, &rp);
-		if (key && rp.record)
-			dkim_record_key_check(rp.record, rp.owner, key, keyfile,
-			    &rp.f);
-		if (o.json)
-			json_array_append_new(list, cmd_record_json(rp.owner,
-			    rp.record, &rp.f));
-		else
-			cmd_record_print(&o, rp.owner, rp.record, &rp.f);
-		s = cmd_report_status(&o, &rp);
-		status = cmd_status_worse(status, s);
-		lint_report_clear(&rp);
-	}
-	if (o.json) {
-		json_t *doc = json_pack("{s:s, s:O, s:o}", "domain", domain,
-		    "selectors", list, "dns", cmd_dns_json(r));
-
-		cmd_json_print(doc);
-		json_decref(doc);
-	}
-	json_decref(list);
+	status = cmd_dkim_selectors(&o, r, domain, sel, nsel, key, keyfile);
 	EVP_PKEY_free(key);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);
