@@ -233,6 +233,17 @@ failing(const rep_source_t *src, size_t ns, const char *domain, size_t *k)
 	return n;
 }
 
+/* The sources' PTR records, asked together (with --check) */
+static void
+ptr_ask(dns_resolver_t *r, const rep_source_t *src, size_t ns)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < ns; i++)
+		rep_ptr_ask(r, src[i].ip);
+	dns_resolver_wait(r);
+}
+
 static void
 json_readiness(jw_t *w, const rep_domain_t *d, const rep_source_t *src,
     size_t ns, dns_resolver_t *r)
@@ -361,10 +372,7 @@ json_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
-	for (size_t i = 0; r && i < ns; i++)
-		rep_ptr_ask(r, src[i].ip);
-	if (r)
-		dns_resolver_wait(r);
+	ptr_ask(r, src, ns);
 	jw_array(w, "sources");
 	for (size_t i = 0; i < ns; i++) {
 		char *ptr = r ? rep_ptr_name(r, src[i].ip) : NULL;
@@ -482,10 +490,7 @@ text_end(rep_summary_t *s, dns_resolver_t *r)
 	const rep_source_t *src = rep_summary_sources(s, &ns);
 	const rep_bucket_t *rep = rep_summary_reporters(s, &nr);
 
-	for (size_t i = 0; r && i < ns; i++)
-		rep_ptr_ask(r, src[i].ip);
-	if (r)
-		dns_resolver_wait(r);
+	ptr_ask(r, src, ns);
 	for (size_t i = 0; i < nd; i++) {
 		char b[32], e[32];
 		size_t shown = 0;

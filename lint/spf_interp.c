@@ -429,26 +429,6 @@ client_type(const struct client *c)
 	return c->ctx.family == AF_INET ? LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA;
 }
 
-static void
-reverse_name(const struct client *c, char *out, size_t len)
-{
-	const uint8_t *ip = c->ctx.ip;
-
-	if (c->ctx.family == AF_INET) {
-		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", ip[3], ip[2],
-		    ip[1], ip[0]);
-		return;
-	}
-	out[0] = '\0';
-	for (int i = 15; i >= 0; i--) {
-		char nib[8];
-
-		snprintf(nib, sizeof(nib), "%x.%x.", ip[i] & 15, ip[i] >> 4);
-		strncat(out, nib, len - strlen(out) - 1);
-	}
-	strncat(out, "ip6.arpa", len - strlen(out) - 1);
-}
-
 /* The client's validated names: its PTR names (the first 10) whose
  * addresses include it.  0 while answers are missing; *rev is the PTR
  * answer. */
@@ -460,7 +440,7 @@ client_names(spf_interp_t *in, const dns_answer_t **rev)
 	size_t n = 0;
 	bool missing = false;
 
-	reverse_name(c, name, sizeof(name));
+	util_name_reverse(c->ctx.family, c->ctx.ip, name, sizeof(name));
 	if ((*rev = ask(in, name, LDNS_RR_TYPE_PTR)) == NULL)
 		return 0;
 	for (size_t i = 0; (*rev)->result == DNS_OK &&

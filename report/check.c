@@ -304,17 +304,12 @@ reverse(const char *ip, char *out, size_t len)
 {
 	uint8_t a[16];
 
-	if (inet_pton(AF_INET, ip, a) == 1) {
-		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a[3], a[2], a[1],
-		    a[0]);
-		return true;
-	}
-	if (inet_pton(AF_INET6, ip, a) != 1 || len < 74)
-		return false;
-	for (int i = 15, o = 0; i >= 0; i--, o += 4)
-		snprintf(out + o, 5, "%x.%x.", a[i] & 15, a[i] >> 4);
-	strcpy(out + 64, "ip6.arpa");
-	return true;
+	int family = inet_pton(AF_INET, ip, a) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, ip, a) == 1 ? AF_INET6 : 0;
+
+	if (family)
+		util_name_reverse(family, a, out, len);
+	return family != 0;
 }
 
 void

@@ -234,13 +234,16 @@ bucket_order(const void *a, const void *b)
 	return d ? d : strcmp(nz(x->key), nz(y->key));
 }
 
-static void
+/* The elements of s, sorted for the output once; *n of them */
+static void *
 sorted(struct set *s, int (*cmp)(const void *, const void *),
-    const char *(*key)(const void *, char *, size_t))
+    const char *(*key)(const void *, char *, size_t), size_t *n)
 {
 	if (!s->sorted)
 		util_keyed_sort(&s->k, cmp, key);
 	s->sorted = true;
+	*n = s->k.n;
+	return s->k.v;
 }
 
 static const char *
@@ -269,31 +272,23 @@ bucket_key(const void *e, char *k, size_t len)
 const rep_domain_t *
 rep_summary_domains(rep_summary_t *s, size_t *n)
 {
-	sorted(&s->domains, domain_order, domain_key);
-	*n = s->domains.k.n;
-	return s->domains.k.v;
+	return sorted(&s->domains, domain_order, domain_key, n);
 }
 
 const rep_source_t *
 rep_summary_sources(rep_summary_t *s, size_t *n)
 {
-	sorted(&s->sources, source_order, source_key);
-	*n = s->sources.k.n;
-	return s->sources.k.v;
+	return sorted(&s->sources, source_order, source_key, n);
 }
 
 const rep_bucket_t *
 rep_summary_reporters(rep_summary_t *s, size_t *n)
 {
-	sorted(&s->reporters, bucket_order, bucket_key);
-	*n = s->reporters.k.n;
-	return s->reporters.k.v;
+	return sorted(&s->reporters, bucket_order, bucket_key, n);
 }
 
 const rep_bucket_t *
 rep_summary_days(rep_summary_t *s, size_t *n)
 {
-	sorted(&s->days, bucket_order, bucket_key);
-	*n = s->days.k.n;
-	return s->days.k.v;
+	return sorted(&s->days, bucket_order, bucket_key, n);
 }

@@ -278,3 +278,16 @@ world_start() {
 # batch_strip: a batch's JSON lines without what depends on the run (the
 # DNS counters), to compare two runs
 batch_strip() { sed -E 's/,"dns":\{[^}]*\}//'; }
+
+# batch_same REF_RC REF GOT: the last run exited REF_RC, its stripped lines
+# (GOT) are those of REF, and it counted no DNS failure; else false, with
+# why in WHY (on one line)
+batch_same() {
+	if [ "$RC" = "$1" ] && cmp -s "$2" "$3" &&
+	    printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
+		return 0
+	fi
+	WHY="exit $RC; $(diff "$2" "$3" | head -4 | cut -c1-400 | tr '\n' ' ')"
+	WHY="$WHY; $(printf '%s\n' "$ERR" | tail -2 | tr '\n' ' ')"
+	return 1
+}

@@ -1,6 +1,7 @@
 #include "util/name.h"
 
 #include <ctype.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +103,19 @@ util_name_related(const char *a, const char *b)
 		return util_name_related(b, a);
 	return strcasecmp(a + la - lb, b) == 0 && (la == lb ||
 	    a[la - lb - 1] == '.');
+}
+
+void
+util_name_reverse(int family, const uint8_t *ip, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (family == AF_INET) {
+		snprintf(out, outlen, "%u.%u.%u.%u.in-addr.arpa", ip[3], ip[2],
+		    ip[1], ip[0]);
+		return;
+	}
+	for (int i = 15; i >= 0 && o + 5 <= outlen; i--, o += 4)
+		snprintf(out + o, 5, "%x.%x.", ip[i] & 15, ip[i] >> 4);
+	snprintf(out + o, outlen - o, "ip6.arpa");
 }

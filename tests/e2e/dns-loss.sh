@@ -28,11 +28,10 @@ for loss in 5 30; do
 	run "$BIN/spf-lint" $S --batch gen/domains
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	printf '%s\n' "$OUT" | batch_strip >got.spf
-	if [ "$RC" = "$ref_rc" ] && cmp -s ref.spf got.spf &&
-	    printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
+	if batch_same "$ref_rc" ref.spf got.spf; then
 		t_ok "spf-lint --batch, $loss % of answers lost: every line as without loss ($ms ms)"
 	else
-		t_not_ok "spf-lint --batch, $loss % lost" "exit $RC; $(diff ref.spf got.spf | head -4); $ERR"
+		t_not_ok "spf-lint --batch, $loss % lost" "$WHY"
 	fi
 	if printf '%s\n' "$ERR" | grep -Eq 'dns: .* [1-9][0-9]* retries, [1-9][0-9]* timeouts'; then
 		t_ok "the summary counts the retries and timeouts of the loss"

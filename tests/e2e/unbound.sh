@@ -21,13 +21,10 @@ start=$(date +%s%N)
 run "$BIN/spf-lint" --server "127.0.0.1@$UNBOUND_PORT" --batch gen/domains
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 printf '%s\n' "$OUT" | batch_strip >got.spf
-if [ "$RC" = "$ref_rc" ] && cmp -s ref.spf got.spf &&
-    printf '%s\n' "$ERR" | grep -q ' 0 DNS failures'; then
+if batch_same "$ref_rc" ref.spf got.spf; then
 	t_ok "spf-lint --batch of 500 domains through a cold Unbound: every line as from NSD ($ms ms)"
 else
-	t_not_ok "spf-lint --batch through Unbound" "exit $RC" \
-	    "$(diff ref.spf got.spf | head -4 | cut -c1-400 | tr '\n' ' ')" \
-	    "$(printf '%s\n' "$ERR" | tail -2 | tr '\n' ' ')"
+	t_not_ok "spf-lint --batch through Unbound" "$WHY"
 fi
 D=$(cat gen/deep)
 run "$BIN/spf-eval" --json --server "127.0.0.1@$UNBOUND_PORT" --ip 192.0.2.1 --sender "postmaster@$D"
