@@ -82,14 +82,14 @@ eval_leave(void *arg, spf_frame_t *f)
 }
 
 static const spf_policy_t evaluator = {
-	.flags = SPF_P_CLIENT,
+	.flags = 0,
 	.enter = eval_enter,
 	.term = eval_term,
 	.leave = eval_leave,
 };
 
 static const spf_policy_t evaluator_ahead = {
-	.flags = SPF_P_CLIENT | SPF_P_AHEAD,
+	.flags = SPF_P_AHEAD,
 	.enter = eval_enter,
 	.term = eval_term,
 	.leave = eval_leave,

@@ -205,12 +205,12 @@ struct spf_interp {
 	struct names ahead;	/* names whose record was asked ahead */
 	char **queue;		/* those, in order; their terms not asked yet */
 	size_t nqueue;
-	struct client *c;	/* SPF_P_CLIENT */
+	struct client *c;	/* spf_interp_client's, or NULL */
 	char root[256];
 	const char *record;	/* the candidate record, or NULL */
 	size_t record_len;
 	unsigned lookups, voids;
-	bool missing, done, cut, nomem;
+	bool done, cut, nomem;
 	bool part;		/* the root is an include target */
 	spf_result_t result;
 	char *problem;
@@ -229,16 +229,6 @@ problem(spf_interp_t *in, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	in->problem = strdup(buf);
-}
-
-static const dns_answer_t *
-ask(spf_interp_t *in, const char *name, ldns_rr_type type)
-{
-	const dns_answer_t *a = dns_resolver_peek(in->r, name, type);
-
-	if (a == NULL)
-		in->missing = true;
-	return a;
 }
 
 /* RFC 7208 4.3: raw (a name as macros or the user give it) made a name to
@@ -441,7 +431,7 @@ client_names(spf_interp_t *in, const dns_answer_t **rev)
 	bool missing = false;
 
 	util_name_reverse(c->ctx.family, c->ctx.ip, name, sizeof(name));
-	if ((*rev = ask(in, name, LDNS_RR_TYPE_PTR)) == NULL)
+	if ((*rev = dns_resolver_peek(in->r, name, LDNS_RR_TYPE_PTR)) == NULL)
 		return 0;
 	for (size_t i = 0; (*rev)->result == DNS_OK &&
 	    i < ldns_rr_list_rr_count((*rev)->rrs) && n < SPF_PTR_LIMIT; i++) {
@@ -449,14 +439,16 @@ client_names(spf_interp_t *in, const dns_answer_t **rev)
 		    i), 0));
 
 		if (s && util_name_normalize(s, host[n], sizeof(host[n])) == 0)
-			missing |= ask(in, host[n++], client_type(c)) == NULL;
+			missing |= dns_resolver_peek(in->r, host[n++],
+			    client_type(c)) == NULL;
 		free(s);
 	}
 	if (missing)
 		return 0;
 	c->nvalid = 0;
 	for (size_t i = 0; i < n; i++) {
-		const dns_answer_t *b = ask(in, host[i], client_type(c));
+		const dns_answer_t *b = dns_resolver_peek(in->r, host[i],
+		    client_type(c));
 
 		if (b->result == DNS_OK && addr_match(c, b->rrs, -1))
 			memcpy(c->valid[c->nvalid++], host[i], 256);
@@ -729,9 +721,9 @@ fetch_text(spf_interp_t *in, spf_frame_t *f, char **text, size_t *len,
 		f->count = 1;
 		return (*text = strdup(over)) == NULL ? -1 : 1;
 	}
-	a = ask(in, f->name, LDNS_RR_TYPE_TXT);
+	a = dns_resolver_peek(in->r, f->name, LDNS_RR_TYPE_TXT);
 	if (f->parent == NULL && (in->pol->flags & SPF_P_TYPE99) &&
-	    (*type99 = ask(in, f->name, TYPE_SPF)) == NULL)
+	    (*type99 = dns_resolver_peek(in->r, f->name, TYPE_SPF)) == NULL)
 		return 0;
 	if (a == NULL)
 		return 0;
@@ -959,9 +951,9 @@ ask_a(spf_interp_t *in, spf_frame_t *f, const spf_term_t *t, spf_step_t *s)
 {
 	const struct client *c = in->c;
 	bool both = c == NULL || (in->pol->flags & SPF_P_BOTH);
-	const dns_answer_t *a = ask(in, f->target, c && !both ?
+	const dns_answer_t *a = dns_resolver_peek(in->r, f->target, c && !both ?
 	    client_type(c) : LDNS_RR_TYPE_A);
-	const dns_answer_t *b = both ? ask(in, f->target,
+	const dns_answer_t *b = both ? dns_resolver_peek(in->r, f->target,
 	    LDNS_RR_TYPE_AAAA) : NULL;
 
 	if (a == NULL || (both && b == NULL))
@@ -996,7 +988,8 @@ ask_mx(spf_interp_t *in, spf_frame_t *f, const spf_term_t *t, spf_step_t *s)
 {
 	const struct client *c = in->c;
 	bool both = in->pol->flags & SPF_P_BOTH;
-	const dns_answer_t *a = ask(in, f->target, LDNS_RR_TYPE_MX);
+	const dns_answer_t *a = dns_resolver_peek(in->r, f->target,
+	    LDNS_RR_TYPE_MX);
 	ldns_rr_type types[2] = { c && !both ? client_type(c) :
 	    LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
 	int ntypes = c && !both ? 1 : 2;
@@ -1030,7 +1023,8 @@ ask_mx(spf_interp_t *in, spf_frame_t *f, const spf_term_t *t, spf_step_t *s)
 
 			free(str);
 			for (int k = 0; ok && k < ntypes; k++) {
-				const dns_answer_t *b = ask(in, host, types[k]);
+				const dns_answer_t *b = dns_resolver_peek(in->r,
+				    host, types[k]);
 
 				if (b == NULL) {
 					missing = true;
@@ -1088,7 +1082,8 @@ term_ask(spf_interp_t *in, spf_frame_t *f, const spf_term_t *t,
 	case SPF_PTR:
 		return ask_ptr(in, f, s);
 	case SPF_EXISTS:
-		if ((a = ask(in, f->target, LDNS_RR_TYPE_A)) == NULL)
+		if ((a = dns_resolver_peek(in->r, f->target,
+		    LDNS_RR_TYPE_A)) == NULL)
 			return 0;
 		s->answer = a;
 		if (failed(in, s, a, ""))
@@ -1266,7 +1261,8 @@ phase_exp(spf_interp_t *in, spf_frame_t *f)
 	raw = spf_macro_domain(exp->domain, ctx);
 	ok = raw && domain_ok(raw, name, sizeof(name));
 	free(raw);
-	if (ok && (a = ask(in, name, LDNS_RR_TYPE_TXT)) == NULL)
+	if (ok && (a = dns_resolver_peek(in->r, name,
+	    LDNS_RR_TYPE_TXT)) == NULL)
 		return 0;
 	f->phase = PH_LEAVE;
 	if (!ok || a->result != DNS_OK || ldns_rr_list_rr_count(a->rrs) != 1 ||
@@ -1356,7 +1352,6 @@ spf_interp_step(spf_interp_t *in)
 	if (in->depth == 0 && frame_push(in, in->root, in->c ?
 	    in->c->sender_domain : in->root, NULL) == NULL)
 		return -1;
-	in->missing = false;
 	if (in->pol->flags & SPF_P_AHEAD)
 		ahead_drain(in);
 	while (!in->done) {

@@ -117,8 +117,8 @@ typedef struct spf_step {
 } spf_step_t;
 
 typedef struct spf_policy {
-	unsigned flags;
-#define SPF_P_CLIENT	1u	/* terms match against spf_interp_client */
+	unsigned flags;		/* terms match when spf_interp_client gave
+				 * a client, else only "all" matches */
 #define SPF_P_BOTH	2u	/* a and mx hosts: A and AAAA, not the
 				 * client's family */
 #define SPF_P_HOSTS	4u	/* ask the addresses of MX names */
@@ -175,7 +175,7 @@ const char *spf_interp_domain(const spf_interp_t *in);
 /** The checked domain as given (a client's: the sender's domain). */
 const char *spf_interp_given(const spf_interp_t *in);
 
-/** The client of an evaluation (SPF_P_CLIENT): -1 when req->ip is no
+/** The client of an evaluation: terms match against it.  -1 when req->ip is no
  * address.  The sender's domain becomes the checked domain. */
 int spf_interp_client(spf_interp_t *in, const spf_request_t *req);
 

@@ -299,7 +299,6 @@ spf_walk_start(spf_walk_t *w, dns_resolver_t *r, spf_store_t *store,
 int
 spf_walk_step(spf_walk_t *w)
 {
-	w->steps++;
 	return spf_interp_step(w->interp);
 }
 

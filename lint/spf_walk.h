@@ -50,7 +50,6 @@ typedef struct spf_walk {
 	unsigned lookups, voids;
 	bool complete;		/* no DNS failure and not cut short */
 	bool dns_failed;	/* a query failed */
-	unsigned steps;
 	lint_findings_t findings;
 	spf_interp_t *interp;	/* the walk's own */
 } spf_walk_t;
