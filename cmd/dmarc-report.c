@@ -133,7 +133,7 @@ main(int argc, char **argv)
 	};
 	struct run u = { .sum = rep_summary_new(), .tls = tls_summary_new() };
 	rep_input_ops_t ops = { document, tlsrpt, refused, &u };
-	bool csv = false, check = false;
+	bool csv = false, check = false, dns = false;
 	const char *html = NULL;
 	dns_resolver_t *r = NULL;
 	cmd_opts_t o;
@@ -151,6 +151,17 @@ main(int argc, char **argv)
 			html = optarg;
 		else if (!cmd_option(&o, c, optarg, usage))
 			usage(stderr, EXIT_USAGE);
+		else	/* the DNS options are --check's */
+			dns |= c >= OPT_OFFLINE && c <= OPT_DEADLINE &&
+			    c != OPT_RECORD;
+	if (dns && !check) {
+		cmd_error(&o, "--zone, --offline, --server, --timeout, --retries "
+		    "and --deadline go with --check");
+		rep_summary_free(u.sum);
+		tls_summary_free(u.tls);
+		cmd_opts_clear(&o);
+		return EXIT_USAGE;
+	}
 	if (optind == argc || (csv && (o.json || check)) || u.sum == NULL ||
 	    u.tls == NULL)
 		usage(stderr, EXIT_USAGE);

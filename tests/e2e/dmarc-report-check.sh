@@ -104,6 +104,8 @@ run "$BIN/dmarc-report" $S --timeout 500 --retries 1 --deadline 5000 --check --j
 expect "--check with --timeout, --retries and --deadline" 0
 expect_json "the same with the DNS options" \
     "($(src 198.51.100.9))['check']['spf_result']" pass
+run "$BIN/dmarc-report" $S --json in
+expect "--server without --check: usage, nothing asks DNS" 2
 run "$BIN/dmarc-report" --check --csv in
 expect "--check with --csv: usage" 2
 t_done
