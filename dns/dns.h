@@ -64,6 +64,9 @@ typedef struct dns_answer {
 	/* Size in bytes of a plain DNS response carrying these records (no
 	 * EDNS, no authority or additional data). */
 	size_t wire_size;
+	/* Tells this answer from any other of the process, even one made
+	 * later at the same address: 0 for the resolver's fixed answers */
+	unsigned long id;
 } dns_answer_t;
 
 typedef struct dns_options {

@@ -222,6 +222,9 @@ wire_size(const char *name, const ldns_rr_list *rrs)
 static void
 entry_finish(struct entry *e, dns_result_t res, ldns_rr_list *rrs)
 {
+	static unsigned long made;
+
+	e->ans.id = ++made;
 	e->state = E_DONE;
 	e->ready = true;
 	e->ans.result = res;

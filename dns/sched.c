@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dns/wire.h"
+#include "util/random.h"
 #include "util/time.h"
 
 #define RTO_FLOOR_US	50000		/* 50 ms */
@@ -21,6 +21,9 @@
 #define MAX_TRIES	16
 #define TCP_MAX		16		/* TCP exchanges a server at once */
 #define SERVFAIL_PAUSE_US 100000	/* before asking again, doubled */
+#define PACE_MIN_US	20		/* the finest spacing of sends */
+#define SOCKET_USES	16		/* queries a UDP socket asks, one after
+					 * the other, before it is closed */
 
 struct server {
 	dns_addr_t addr;
@@ -35,6 +38,13 @@ struct server {
 	bool limiting;		/* it truncated an answer that fits in a
 				 * datagram: a rate limit, which drops too;
 				 * a lost try goes over TCP */
+	/* UDP sockets connected to it, free: a socket whose query was
+	 * answered asks the next one (a fresh random ID each time), up to
+	 * SOCKET_USES, which spares a socket, connect and close a query;
+	 * its source port stays the kernel's random one (RFC 5452 9.2),
+	 * and one socket has one query in flight at a time */
+	struct idle { int fd; unsigned uses; } *idle;
+	size_t nidle, idle_cap;
 };
 
 /* a question, waiting or in flight */
@@ -51,6 +61,7 @@ struct flight {
 	uint64_t not_before;	/* held until then (us) */
 	uint16_t id;
 	int fd;			/* UDP; -1 when not in flight */
+	unsigned fd_uses;	/* queries fd asked, this one included */
 	int late_fd;		/* the try before, timed out but open: its
 				 * answer is taken if it comes late; -1 */
 	uint16_t late_id;
@@ -120,6 +131,13 @@ dns_sched_free(dns_sched_t *s)
 	for (size_t i = 0; i < s->nfly; i++) {
 		flight_close(s, &s->fly[i]);
 		late_close(&s->fly[i]);
+	}
+	for (size_t i = 0; i < s->nservers; i++) {
+		struct server *v = &s->servers[i];
+
+		for (size_t k = 0; k < v->nidle; k++)
+			close(v->idle[k].fd);
+		free(v->idle);
 	}
 	free(s->hold);
 	free(s->wait);
@@ -255,17 +273,49 @@ flight_close(dns_sched_t *s, struct flight *f)
 	}
 }
 
+/* f's query was answered: its UDP socket asks another, while it has
+ * uses left and there is room to keep it */
+static void
+flight_release(dns_sched_t *s, struct flight *f)
+{
+	struct server *v = &s->servers[f->server];
+
+	if (f->fd >= 0 && f->fd_uses < SOCKET_USES) {
+		if (v->nidle == v->idle_cap) {
+			size_t cap = v->idle_cap ? v->idle_cap * 2 : 16;
+			struct idle *n = realloc(v->idle, cap * sizeof(*n));
+
+			if (n != NULL) {
+				v->idle = n;
+				v->idle_cap = cap;
+			}
+		}
+		if (v->nidle < v->idle_cap) {
+			v->idle[v->nidle++] = (struct idle){ f->fd, f->fd_uses };
+			f->fd = -1;
+			v->inflight--;
+		}
+	}
+	flight_close(s, f);
+}
+
 /* Sends the next try of f over UDP; false when it could not be sent */
 static bool
 flight_send(dns_sched_t *s, struct flight *f, uint64_t now)
 {
 	struct server *v = &s->servers[f->server];
 
-	getrandom(&f->id, sizeof(f->id), 0);
+	f->id = util_random16();
 	if ((f->wlen = dns_query_wire(f->wire, f->name, f->type, f->id)) == 0)
 		return false;
-	if ((f->fd = dns_udp_open(&v->addr)) < 0)
+	if (v->nidle > 0) {
+		v->nidle--;
+		f->fd = v->idle[v->nidle].fd;
+		f->fd_uses = v->idle[v->nidle].uses + 1;
+	} else if ((f->fd = dns_udp_open(&v->addr)) < 0)
 		return false;
+	else
+		f->fd_uses = 1;
 	if (send(f->fd, f->wire, f->wlen, 0) != (ssize_t)f->wlen) {
 		close(f->fd);
 		f->fd = -1;
@@ -278,9 +328,12 @@ flight_send(dns_sched_t *s, struct flight *f, uint64_t now)
 		s->st.retries++;
 	f->sent = now;
 	f->expires = now + try_timeout(s, v, f->tries);
-	/* pace: a window's sends spread over one round trip */
-	v->next_send = now + (v->srtt > 0 ? (uint64_t)(v->srtt / v->cwnd) :
-	    0);
+	/* pace: a window's sends spread over one round trip; sends closer
+	 * than PACE_MIN_US go back to back, as no timer wakes that finely
+	 * (a poll's slack is 50 us) and waiting would only add a system call */
+	uint64_t pace = v->srtt > 0 ? (uint64_t)(v->srtt / v->cwnd) : 0;
+
+	v->next_send = pace >= PACE_MIN_US ? now + pace : 0;
 	s->st.queries++;
 	return true;
 }
@@ -294,7 +347,7 @@ tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
 
 	f->want_tcp = false;
 	if (f->wlen == 0) {	/* never sent over UDP: the query first */
-		getrandom(&f->id, sizeof(f->id), 0);
+		f->id = util_random16();
 		if ((f->wlen = dns_query_wire(f->wire, f->name, f->type,
 		    f->id)) == 0)
 			return false;
@@ -380,7 +433,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		/* truncated: the same server over TCP at once, or as soon as
 		 * one of its TCP slots is free */
 		ldns_pkt_free(p);
-		flight_close(s, f);
+		flight_release(s, f);
 		f->extra++;
 		s->st.truncated++;
 		f->truncated = f->want_tcp = true;
@@ -398,7 +451,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	if (f->tcp && f->truncated && len <= DNS_EDNS_SIZE)
 		v->limiting = true;
 	f->why = NULL;
-	flight_close(s, f);
+	flight_release(s, f);
 	late_close(f);
 	if (h->answer(h->arg, f->job, p, v->addr.text, f->extra)) {
 		s->done++;
@@ -511,6 +564,7 @@ late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	/* the late answer replaces the current try */
 	flight_close(s, f);
 	f->fd = f->late_fd;
+	f->fd_uses = SOCKET_USES;	/* not asked again */
 	f->late_fd = -1;
 	f->id = f->late_id;
 	f->wire[0] = buf[0];

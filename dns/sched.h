@@ -15,7 +15,10 @@
  * as much time has passed as a sequential client would have waited,
  * --timeout times the tries: a batch then reports no failure that such a
  * client would not see.  --concurrency is a ceiling on the queries in
- * flight over all servers, not a burst.
+ * flight over all servers, not a burst.  Each UDP query has a fresh random
+ * ID and a socket of its own while in flight, on a port the kernel picked
+ * at random (RFC 5452 9.2); a socket whose answer came asks up to 16
+ * queries, one after the other, before it is closed.
  *
  * The scheduler knows nothing of what an answer means: it hands each
  * well-formed answer to its question's owner, which says whether it is

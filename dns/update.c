@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "dns/transport.h"
 #include "util/file.h"
+#include "util/random.h"
 
 static const char *const algorithms[] = {
 	"hmac-md5.sig-alg.reg.int.", "hmac-sha1.", "hmac-sha224.",
@@ -125,7 +125,7 @@ update_pkt(const char *zone, const ldns_rr_list *del, const ldns_rr_list *add,
 		return NULL;
 	}
 	ldns_rr_list_deep_free(up);	/* the packet took copies */
-	getrandom(&id, sizeof(id), 0);
+	id = util_random16();
 	ldns_pkt_set_id(pkt, id);
 	if (tsig && ldns_pkt_tsig_sign(pkt, tsig->name, tsig->secret, 300,
 	    tsig->alg, NULL) != LDNS_STATUS_OK) {

@@ -45,7 +45,27 @@ struct entry {
 struct spf_store {
 	util_table_t *t;	/* "1name" (top) or "0name" */
 	struct entry *retired;
+	util_table_t *picks;	/* name -> struct pick */
 };
+
+/* The SPF record picked out of a TXT answer, kept with the answer's id: a
+ * provider's answer, met by every domain of a batch that includes it, is
+ * joined and searched once */
+struct pick {
+	unsigned long id;
+	char *text;		/* NULL when none or several */
+	size_t len, count;
+};
+
+static void
+pick_free(void *p)
+{
+	struct pick *k = p;
+
+	if (k)
+		free(k->text);
+	free(k);
+}
 
 static void
 entry_free(void *p)
@@ -66,7 +86,9 @@ spf_store_new(void)
 {
 	spf_store_t *s = calloc(1, sizeof(*s));
 
-	if (s && (s->t = util_table_new()) == NULL) {
+	if (s && ((s->t = util_table_new()) == NULL ||
+	    (s->picks = util_table_new()) == NULL)) {
+		util_table_free(s->t, NULL);
 		free(s);
 		s = NULL;
 	}
@@ -79,6 +101,7 @@ spf_store_free(spf_store_t *s)
 	if (s == NULL)
 		return;
 	util_table_free(s->t, entry_free);
+	util_table_free(s->picks, pick_free);
 	while (s->retired) {
 		struct entry *e = s->retired;
 
@@ -100,7 +123,7 @@ entry_new(const char *name, const char *text, size_t len, bool top)
 	memcpy(e->text, text, len);
 	e->text[len] = '\0';
 	e->len = len;
-	e->rec = spf_record_parse(text, len, *name ? name : NULL, &e->f);
+	e->rec = spf_record_parse(e->text, len, *name ? name : NULL, &e->f);
 	if (e->rec)
 		spf_record_check(e->rec, *name ? name : NULL, top, &e->f);
 	return e;
@@ -569,6 +592,39 @@ ahead_record(spf_interp_t *in, struct entry *e, const char *name)
 	}
 }
 
+/* The one SPF record of name's TXT answer a (*count found, *len bytes),
+ * or NULL: the store's when it picked from this very answer before, else
+ * picked now and kept there, or left in *owned for the caller to free */
+static const char *
+txt_pick(spf_interp_t *in, const char *name, const dns_answer_t *a,
+    size_t *count, size_t *len, char **owned)
+{
+	util_table_t *t = in->store ? in->store->picks : NULL;
+	struct pick *k = t && a->id ? util_table_get(t, name) : NULL;
+	char *text;
+
+	*owned = NULL;
+	if (k && k->id == a->id) {
+		*count = k->count;
+		*len = k->len;
+		return k->text;
+	}
+	text = spf_txt_select(a->rrs, count, len);
+	if (k == NULL && t && a->id && util_table_count(t) < STORE_CAP &&
+	    (k = calloc(1, sizeof(*k))) != NULL &&
+	    util_table_put(t, name, k) != 0) {
+		free(k);
+		k = NULL;
+	}
+	if (k == NULL || a->id == 0) {
+		*owned = text;
+		return text;
+	}
+	free(k->text);
+	*k = (struct pick){ a->id, text, *len, *count };
+	return text;
+}
+
 /* The records asked ahead that came: their own terms go out */
 static void
 ahead_drain(spf_interp_t *in)
@@ -579,14 +635,15 @@ ahead_drain(spf_interp_t *in)
 		const dns_answer_t *a = dns_resolver_peek(in->r, in->queue[i],
 		    LDNS_RR_TYPE_TXT);
 		size_t count, len;
-		char *text;
+		const char *text;
+		char *owned = NULL;
 
 		if (a == NULL) {
 			in->queue[kept++] = in->queue[i];
 			continue;
 		}
-		text = a->result == DNS_OK ? spf_txt_select(a->rrs, &count,
-		    &len) : NULL;
+		text = a->result == DNS_OK ? txt_pick(in, in->queue[i], a,
+		    &count, &len, &owned) : NULL;
 		if (text) {
 			struct entry *e = store_get(in->store, in->queue[i],
 			    text, len, false);
@@ -599,7 +656,7 @@ ahead_drain(spf_interp_t *in)
 				}
 			}
 		}
-		free(text);
+		free(owned);
 		free(in->queue[i]);
 	}
 	in->nqueue = kept;
@@ -702,24 +759,26 @@ hold(spf_interp_t *in, struct entry *e)
 /* The text of f's record: a candidate or an override, else the TXT
  * answer's one SPF record.  0 while the answer is missing. */
 static int
-fetch_text(spf_interp_t *in, spf_frame_t *f, char **text, size_t *len,
-    const dns_answer_t **type99)
+fetch_text(spf_interp_t *in, spf_frame_t *f, const char **text, size_t *len,
+    char **owned, const dns_answer_t **type99)
 {
 	const char *over = in->over ? util_table_get(in->over, f->name) : NULL;
 	const dns_answer_t *a;
 
 	*type99 = NULL;
+	*owned = NULL;
 	if (in->record && (f->parent == NULL || (in->c && *f->name &&
 	    strcmp(f->name, in->root) == 0))) {
+		*text = in->record;
 		*len = in->record_len;
 		f->count = 1;
-		return (*text = malloc(*len + 1)) == NULL ? -1 :
-		    (memcpy(*text, in->record, *len), (*text)[*len] = '\0', 1);
+		return 1;
 	}
 	if (over) {
+		*text = over;
 		*len = strlen(over);
 		f->count = 1;
-		return (*text = strdup(over)) == NULL ? -1 : 1;
+		return 1;
 	}
 	a = dns_resolver_peek(in->r, f->name, LDNS_RR_TYPE_TXT);
 	if (f->parent == NULL && (in->pol->flags & SPF_P_TYPE99) &&
@@ -731,8 +790,8 @@ fetch_text(spf_interp_t *in, spf_frame_t *f, char **text, size_t *len,
 	*text = NULL;
 	if (dns_result_is_failure(a->result))
 		f->fetch = SPF_FETCH_FAILED;
-	else if (a->result == DNS_OK &&
-	    (*text = spf_txt_select(a->rrs, &f->count, len)) != NULL)
+	else if (a->result == DNS_OK && (*text = txt_pick(in, f->name, a,
+	    &f->count, len, owned)) != NULL)
 		return 1;
 	else
 		f->fetch = f->count > 1 ? SPF_FETCH_MULTIPLE : SPF_FETCH_NONE;
@@ -768,17 +827,18 @@ phase_fetch(spf_interp_t *in, spf_frame_t *f)
 {
 	const dns_answer_t *type99 = NULL;
 	struct entry *e = NULL;
-	char *text = NULL;
+	const char *text = NULL;
+	char *owned = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (f->parent == NULL && in->c && in->root[0] == '\0')
 		f->fetch = SPF_FETCH_NOT_NAME;
-	else if ((rc = fetch_text(in, f, &text, &len, &type99)) <= 0)
+	else if ((rc = fetch_text(in, f, &text, &len, &owned, &type99)) <= 0)
 		return rc;
 	if (text) {
 		e = store_get(in->store, f->name, text, len, f->top);
-		free(text);
+		free(owned);
 		if (e == NULL)
 			return -1;
 		hold(in, e);

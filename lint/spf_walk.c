@@ -6,26 +6,12 @@
 
 #include "lint/spf_codes.h"
 
-static void
-node_free(spf_node_t *n)
-{
-	if (n == NULL)
-		return;
-	for (size_t i = 0; i < n->nitems; i++) {
-		node_free(n->items[i].child);
-		free(n->items[i].target);
-	}
-	free(n->items);
-	free(n->domain);
-	free(n);
-}
-
 void
 spf_walk_clear(spf_walk_t *w)
 {
-	node_free(w->root);
 	lint_findings_clear(&w->findings);
 	spf_interp_free(w->interp);
+	util_arena_clear(&w->arena);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -169,13 +155,12 @@ walk_enter(void *arg, spf_frame_t *f, const dns_answer_t *type99)
 
 	if (f->parent ? !target_checks(w, f, it) : !root_checks(w, f, type99))
 		return SPF_ENTER_SKIP;
-	if ((n = calloc(1, sizeof(*n))) == NULL ||
-	    (f->name[0] && (n->domain = strdup(f->name)) == NULL) ||
-	    (f->rec && (n->items = calloc(f->rec->nterms + 1,
-	    sizeof(*n->items))) == NULL)) {
-		node_free(n);
+	if ((n = util_arena_alloc(&w->arena, sizeof(*n))) == NULL ||
+	    (f->name[0] && (n->domain = util_arena_strdup(&w->arena,
+	    f->name)) == NULL) ||
+	    (f->rec && (n->items = util_arena_alloc(&w->arena,
+	    (f->rec->nterms + 1) * sizeof(*n->items))) == NULL))
 		return -1;
-	}
 	n->text = f->text;
 	n->rec = f->rec;
 	f->user = n;
@@ -262,7 +247,7 @@ walk_term(void *arg, spf_frame_t *f, const spf_term_t *t, const spf_step_t *s)
 		spf_finding(&w->findings, SPF_PTR_DEPRECATED, n->domain,
 		    (long)t->offset);
 	if (s->target && *s->target && it->target == NULL)
-		it->target = strdup(s->target);
+		it->target = util_arena_strdup(&w->arena, s->target);
 	term_notes(w, f, n, it, s);
 	return s->match;
 }

@@ -19,6 +19,7 @@
 #include "lint/finding.h"
 #include "lint/spf_interp.h"
 #include "lint/spf_record.h"
+#include "util/arena.h"
 
 typedef struct spf_node spf_node_t;
 
@@ -52,6 +53,7 @@ typedef struct spf_walk {
 	bool dns_failed;	/* a query failed */
 	lint_findings_t findings;
 	spf_interp_t *interp;	/* the walk's own */
+	util_arena_t arena;	/* the tree's nodes, items and names */
 } spf_walk_t;
 
 /* What spf_walk_start does besides walking */

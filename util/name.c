@@ -25,12 +25,55 @@ plain_name(const char *name)
 	return true;
 }
 
+/* A plain byte of a name, lowercased; 0 for any other */
+static const unsigned char plain[256] = {
+	['-'] = '-', ['_'] = '_', ['*'] = '*',
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c, [c - 32] = c
+	L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'),
+	L('i'), L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'),
+	L('q'), L('r'), L('s'), L('t'), L('u'), L('v'), L('w'), L('x'),
+	L('y'), L('z'),
+#undef L
+};
+
+/* The common case in one pass: plain bytes, labels of 1 to 63, 253 at
+ * most, one trailing dot allowed.  1 done, 0 not that case (the slow
+ * path decides), -1 bad. */
+static int
+plain_normalize(const char *name, char *out, size_t outlen)
+{
+	size_t n = strnlen(name, 256), start = 0;
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253 || n + 1 > outlen)
+		return 0;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (i == n || c == '.') {
+			if (i == start || i - start > 63)
+				return -1;
+			start = i + 1;
+			out[i] = '.';
+		} else if ((out[i] = (char)plain[c]) == 0)
+			return 0;
+	}
+	out[n] = '\0';
+	return 1;
+}
+
 int
 util_name_normalize(const char *name, char *out, size_t outlen)
 {
 	size_t n, label = 0;
 	char abs[1100], *printed = NULL;
+	int rc = plain_normalize(name, out, outlen);
 
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
 	if (!plain_name(name)) {
 		ldns_rdf *rdf;
 

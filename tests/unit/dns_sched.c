@@ -19,7 +19,7 @@
 #include "tests/unit/tap.h"
 #include "util/time.h"
 
-enum mode { DROP, HOLD, MUTE };
+enum mode { DROP, HOLD, MUTE, PORTS };
 
 struct held {
 	uint8_t q[512];
@@ -48,12 +48,15 @@ reply(int fd, struct held *h)
 
 /* DROP: answers at once but drops every seventh query; HOLD: holds what
  * comes until 20 ms pass without a query, then answers all, and reports
- * the most it held at once on its pipe; MUTE: never answers */
+ * the most it held at once on its pipe; MUTE: never answers; PORTS:
+ * answers at once, and after 20 ms without a query reports how many
+ * source ports asked and the most queries one of them asked */
 static void
 serve(int fd, enum mode mode, int report)
 {
 	static struct held h[1024];
-	size_t n = 0, most = 0;
+	static unsigned port_uses[65536];
+	size_t n = 0, most = 0, ports = 0;
 	unsigned long count = 0;
 
 	for (unsigned idle = 0; idle < 3000 && getppid() != 1;) {
@@ -73,13 +76,27 @@ serve(int fd, enum mode mode, int report)
 					reply(fd, &h[n]);
 				continue;
 			}
+			if (mode == PORTS) {
+				unsigned *u = &port_uses[ntohs(h[n].from.sin_port)];
+
+				ports += *u == 0;
+				most = ++*u > most ? *u : most;
+				reply(fd, &h[n]);
+				continue;
+			}
 			if (++n > most)
 				most = n;
 			if (n == 1024)
 				n--;
 			continue;
 		}
-		if (++idle >= 20 && n) {
+		if (++idle == 20 && mode == PORTS && ports) {
+			size_t r[2] = { ports, most };
+
+			if (write(report, r, sizeof(r)) < 0)
+				break;
+		}
+		if (idle >= 20 && n) {
 			for (size_t i = 0; i < n; i++)
 				reply(fd, &h[i]);
 			n = 0;
@@ -215,6 +232,30 @@ test_dns_sched(void)
 	tap_check(t.answered == 40 && most >= 1 && most <= 5, "scheduler: "
 	    "--concurrency 5 holds: at most %zu queries in flight, %u of 40 "
 	    "answered", most, t.answered);
+
+	/* sockets asked again: a few hundred queries, a socket asks 16 at
+	 * most, one after the other (the unit has no view of that: the server
+	 * counts the source ports) */
+	if ((pid = server(PORTS, &addr, &report)) < 0)
+		return;
+	o.ceiling = 32;
+	memset(&t, 0, sizeof(t));
+	s = dns_sched_new(&o);
+	ask(s, 400, "ports");
+	dns_sched_run(s, util_now_ms() + 20000, &h, 0);
+	size_t r[2] = { 0, 0 };
+	bool got = false;
+	for (int tries = 0; tries < 200 && !got; tries++) {
+		struct pollfd pf = { .fd = report, .events = POLLIN };
+
+		got = poll(&pf, 1, 10) > 0 &&
+		    read(report, r, sizeof(r)) == sizeof(r);
+	}
+	dns_sched_free(s);
+	stop(pid, report);
+	tap_check(t.answered == 400 && got && r[1] <= 16 && r[1] > 1 &&
+	    r[0] >= 400 / 16 && r[0] < 400, "scheduler: 400 queries from %zu "
+	    "source ports, at most %zu from one (16 allowed)", r[0], r[1]);
 
 	/* a mute server: every question fails by the deadline */
 	if ((pid = server(MUTE, &addr, &report)) < 0)

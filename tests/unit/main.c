@@ -48,6 +48,7 @@ main(void)
 	test_spf_interp();
 	test_dns_sched();
 	test_jsonw();
+	test_util();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -23,5 +23,6 @@ void test_dmarc(void);
 void test_spf_interp(void);
 void test_dns_sched(void);
 void test_jsonw(void);
+void test_util(void);
 
 #endif
