@@ -155,7 +155,9 @@ batch_step(void *arg, dns_resolver_t *r, const char *domain, void **state)
 	if (w == NULL) {
 		if ((w = malloc(sizeof(*w))) == NULL)
 			return -1;
-		if (spf_walk_start(w, r, b->memo, domain, NULL, 0, 0) != 0) {
+		/* the tree of -v is whole; the summaries leave it bare */
+		if (spf_walk_start(w, r, b->memo, domain, NULL, 0,
+		    b->o->verbose ? 0 : SPF_WALK_MEMO) != 0) {
 			free(w);
 			return -1;
 		}

@@ -46,6 +46,8 @@ struct spf_store {
 	util_table_t *t;	/* "1name" (top) or "0name" */
 	struct entry *retired;
 	util_table_t *picks;	/* name -> struct pick */
+	util_table_t *policy;	/* spf_store_table's */
+	void (*policy_free)(void *);
 };
 
 /* The SPF record picked out of a TXT answer, kept with the answer's id: a
@@ -102,6 +104,7 @@ spf_store_free(spf_store_t *s)
 		return;
 	util_table_free(s->t, entry_free);
 	util_table_free(s->picks, pick_free);
+	util_table_free(s->policy, s->policy_free);
 	while (s->retired) {
 		struct entry *e = s->retired;
 
@@ -109,6 +112,16 @@ spf_store_free(spf_store_t *s)
 		entry_free(e);
 	}
 	free(s);
+}
+
+util_table_t *
+spf_store_table(spf_store_t *s, void (*free_value)(void *))
+{
+	if (s->policy == NULL) {
+		s->policy = util_table_new();
+		s->policy_free = free_value;
+	}
+	return s->policy;
 }
 
 static struct entry *
@@ -530,6 +543,7 @@ ahead_name(spf_interp_t *in, const char *name)
 	char *copy, **q;
 
 	if (in->ahead.n >= AHEAD_CAP || names_has(&in->ahead, name) ||
+	    (in->pol->ahead && !in->pol->ahead(in->arg, name)) ||
 	    names_add(&in->ahead, name) != 0)
 		return;
 	if ((copy = strdup(name)) == NULL || (q = realloc(in->queue,
@@ -745,6 +759,37 @@ on_stack(const spf_interp_t *in, const char *name)
 		if (strcmp(in->frames[i]->name, name) == 0)
 			return true;
 	return false;
+}
+
+size_t
+spf_interp_depth(const spf_interp_t *in)
+{
+	return in->depth;
+}
+
+bool
+spf_interp_on_stack(const spf_interp_t *in, const char *name)
+{
+	return on_stack(in, name);
+}
+
+bool
+spf_interp_entered(const spf_interp_t *in, const char *name)
+{
+	return names_has(&in->seen, name);
+}
+
+int
+spf_interp_account(spf_interp_t *in, unsigned lookups, unsigned voids,
+    const char *const *names, size_t nnames)
+{
+	in->lookups += lookups;
+	in->voids += voids;
+	for (size_t i = 0; i < nnames; i++)
+		if (!names_has(&in->seen, names[i]) &&
+		    names_add(&in->seen, names[i]) != 0)
+			return -1;
+	return 0;
 }
 
 static void
@@ -1479,6 +1524,12 @@ unsigned
 spf_interp_voids(const spf_interp_t *in)
 {
 	return in->voids;
+}
+
+bool
+spf_interp_capped(const spf_interp_t *in)
+{
+	return in->cut;
 }
 
 bool

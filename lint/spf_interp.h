@@ -33,6 +33,7 @@
 #include "lint/spf_eval.h"
 #include "lint/spf_macro.h"
 #include "lint/spf_record.h"
+#include "util/table.h"
 
 #define SPF_LOOKUP_LIMIT	10
 #define SPF_VOID_LIMIT		2
@@ -148,6 +149,9 @@ typedef struct spf_policy {
 	    spf_frame_t *child, spf_match_t m);
 	/* The frame is left with f->result */
 	void (*leave)(void *arg, spf_frame_t *f);
+	/* Whether to ask name's record ahead (NULL: yes); a policy that
+	 * will not enter it says no */
+	bool (*ahead)(void *arg, const char *name);
 } spf_policy_t;
 
 /* Records parsed and checked once, for many runs over one resolver (a
@@ -157,6 +161,10 @@ typedef struct spf_store spf_store_t;
 
 spf_store_t *spf_store_new(void);
 void spf_store_free(spf_store_t *s);
+/** A table of the store for a policy's own use across runs (the walker's
+ * summaries of included trees), made at the first call; its values are
+ * freed with free_value when the store is.  NULL on no memory. */
+util_table_t *spf_store_table(spf_store_t *s, void (*free_value)(void *));
 
 typedef struct spf_interp spf_interp_t;
 
@@ -193,6 +201,18 @@ int spf_interp_run(spf_interp_t *in);
 spf_result_t spf_interp_result(const spf_interp_t *in);
 unsigned spf_interp_lookups(const spf_interp_t *in);
 unsigned spf_interp_voids(const spf_interp_t *in);
+/** Records on the stack now. */
+size_t spf_interp_depth(const spf_interp_t *in);
+/** Whether name's record is on the stack, or was entered in this run. */
+bool spf_interp_on_stack(const spf_interp_t *in, const char *name);
+bool spf_interp_entered(const spf_interp_t *in, const char *name);
+/** What a policy's summary of a subtree it did not follow stands for:
+ * its lookups and void lookups count, and its records were entered.
+ * -1 on no memory. */
+int spf_interp_account(spf_interp_t *in, unsigned lookups, unsigned voids,
+    const char *const *names, size_t nnames);
+/** True once a cap (SPF_MAX_LOOKUPS, the depth) cut the run, done or not. */
+bool spf_interp_capped(const spf_interp_t *in);
 /** True when the run was cut short (SPF_MAX_LOOKUPS, or a policy STOP). */
 bool spf_interp_cut(const spf_interp_t *in);
 /** Why a temperror or permerror, or NULL. */

@@ -12,7 +12,179 @@ spf_walk_clear(spf_walk_t *w)
 	lint_findings_clear(&w->findings);
 	spf_interp_free(w->interp);
 	util_arena_clear(&w->arena);
+	free(w->rec);
 	memset(w, 0, sizeof(*w));
+}
+
+/* ---- summaries of included trees (a batch) ----
+ *
+ * A batch meets the same providers' trees for domain after domain.  The
+ * first walk that enters an included record, and every record below it,
+ * for the first time records what the subtree came to: its lookups and
+ * void lookups, the records entered, the findings, and where each lookup
+ * and void lookup is.  A later walk that meets the include where the same
+ * subtree would be walked alike (none of its records entered before or on
+ * the stack, room under the depth and lookup caps) takes the summary
+ * instead: the same counts and findings, in the same order.  Nothing that
+ * depends on the walk around a subtree is recorded: a recording with a
+ * DNS failure, a loop, a cut or a record met before is dropped. */
+
+struct memo_loc {
+	size_t name;		/* in names */
+	long offset;
+};
+
+struct spf_walk_memo {
+	unsigned lookups, voids;
+	size_t depth;		/* records on the stack at its deepest */
+	char **names;		/* the records entered, in order */
+	size_t nnames;
+	lint_findings_t findings;
+	struct memo_loc *loc, *vloc;	/* lookups, void lookups: in order */
+};
+
+struct spf_walk_rec {
+	const spf_frame_t *parent;	/* the include is its term via */
+	const spf_term_t *via;
+	spf_item_t *item;
+	char name[256];
+	size_t base, deepest;	/* stack depths */
+	unsigned lookups, voids;	/* when it began */
+	size_t findings;
+	bool bad;
+};
+
+static void
+memo_free(void *p)
+{
+	spf_walk_memo_t *m = p;
+
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nnames; i++)
+		free(m->names[i]);
+	free(m->names);
+	lint_findings_clear(&m->findings);
+	free(m->loc);
+	free(m->vloc);
+	free(m);
+}
+
+static bool
+rec_begin(spf_walk_t *w, const spf_frame_t *f, spf_item_t *it)
+{
+	struct spf_walk_rec *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return false;
+	r->parent = f->parent;
+	r->via = f->via;
+	r->item = it;
+	snprintf(r->name, sizeof(r->name), "%s", f->name);
+	r->base = r->deepest = spf_interp_depth(w->interp);
+	r->lookups = spf_interp_lookups(w->interp);
+	r->voids = spf_interp_voids(w->interp);
+	r->findings = w->findings.n;
+	w->rec = r;
+	return true;
+}
+
+/* The names and the places of the lookups of the tree under n, in the
+ * order of evaluation; false when they do not add up */
+static bool
+memo_places(spf_walk_memo_t *m, const spf_node_t *n, unsigned *nl,
+    unsigned *nv)
+{
+	size_t name = m->nnames;
+
+	if (n->domain == NULL || m->nnames > m->lookups ||
+	    (m->names[m->nnames++] = strdup(n->domain)) == NULL)
+		return false;
+	for (size_t i = 0; i < n->nitems; i++) {
+		const spf_item_t *it = &n->items[i];
+
+		if (it->lookup > 0 && *nl < m->lookups)
+			m->loc[(*nl)++] = (struct memo_loc){ name,
+			    (long)it->term->offset };
+		else if (it->lookup > 0)
+			return false;
+		if (it->void_lookup && *nv < m->voids)
+			m->vloc[(*nv)++] = (struct memo_loc){ name,
+			    (long)it->term->offset };
+		else if (it->void_lookup)
+			return false;
+		if (it->memo || (it->child && !memo_places(m, it->child, nl,
+		    nv)))
+			return false;
+	}
+	return true;
+}
+
+/* The include's subtree is done: its summary goes to the store */
+static void
+rec_end(spf_walk_t *w)
+{
+	struct spf_walk_rec *r = w->rec;
+	spf_walk_memo_t *m = calloc(1, sizeof(*m));
+	lint_findings_t part;
+	unsigned nl = 0, nv = 0;
+
+	w->rec = NULL;
+	if (m == NULL || r->bad || spf_interp_capped(w->interp) ||
+	    r->item->child == NULL || util_table_get(w->memos, r->name))
+		goto drop;
+	m->lookups = spf_interp_lookups(w->interp) - r->lookups;
+	m->voids = spf_interp_voids(w->interp) - r->voids;
+	m->depth = r->deepest - r->base + 1;
+	/* a node a record, each below the first reached by a lookup */
+	if ((m->names = calloc(m->lookups + 1, sizeof(*m->names))) == NULL ||
+	    (m->loc = calloc(m->lookups + 1, sizeof(*m->loc))) == NULL ||
+	    (m->vloc = calloc(m->voids + 1, sizeof(*m->vloc))) == NULL ||
+	    !memo_places(m, r->item->child, &nl, &nv) || nl != m->lookups ||
+	    nv != m->voids)
+		goto drop;
+	part.v = w->findings.v + r->findings;
+	part.n = part.cap = w->findings.n - r->findings;
+	if (lint_findings_append(&m->findings, &part) != 0 ||
+	    util_table_put(w->memos, r->name, m) != 0)
+		goto drop;
+	free(r);
+	return;
+drop:
+	memo_free(m);
+	free(r);
+}
+
+/* An include of target: its summary instead, when one is kept and holds
+ * here */
+static bool
+walk_follow(void *arg, spf_frame_t *f, const spf_term_t *t,
+    const char *target)
+{
+	spf_walk_t *w = arg;
+	const spf_walk_memo_t *m;
+
+	(void)f;
+	if (w->memos == NULL || w->rec || t->kind != SPF_INCLUDE ||
+	    (m = util_table_get(w->memos, target)) == NULL ||
+	    spf_interp_lookups(w->interp) + m->lookups >= SPF_MAX_LOOKUPS ||
+	    spf_interp_depth(w->interp) + m->depth >= SPF_MAX_DEPTH)
+		return true;
+	for (size_t i = 0; i < m->nnames; i++)
+		if (spf_interp_entered(w->interp, m->names[i]) ||
+		    spf_interp_on_stack(w->interp, m->names[i]))
+			return true;
+	w->replay = m;
+	return false;
+}
+
+/* A summarized record is not asked ahead: it will not be entered */
+static bool
+walk_ahead(void *arg, const char *name)
+{
+	spf_walk_t *w = arg;
+
+	return w->memos == NULL || util_table_get(w->memos, name) == NULL;
 }
 
 static const char *
@@ -31,6 +203,8 @@ dns_failure(spf_walk_t *w, const char *name, ldns_rr_type type,
 		return;
 	w->complete = false;
 	w->dns_failed = true;
+	if (w->rec)
+		w->rec->bad = true;
 	spf_finding(&w->findings, SPF_DNS_FAILURE, name, -1L, name,
 	    type_str(type), dns_result_str(a->result), a->source);
 }
@@ -153,8 +327,18 @@ walk_enter(void *arg, spf_frame_t *f, const dns_answer_t *type99)
 	    node_item(f->parent->user, f->via) : NULL;
 	spf_node_t *n;
 
+	if (w->rec) {	/* a record in the subtree being summarized */
+		size_t d = spf_interp_depth(w->interp);
+
+		w->rec->deepest = d > w->rec->deepest ? d : w->rec->deepest;
+		w->rec->bad |= f->text && !f->first;
+	}
 	if (f->parent ? !target_checks(w, f, it) : !root_checks(w, f, type99))
 		return SPF_ENTER_SKIP;
+	if (w->memos && w->rec == NULL && it && f->via->kind == SPF_INCLUDE &&
+	    f->first && f->rec && !util_table_get(w->memos, f->name) &&
+	    !rec_begin(w, f, it))
+		return -1;
 	if ((n = util_arena_alloc(&w->arena, sizeof(*n))) == NULL ||
 	    (f->name[0] && (n->domain = util_arena_strdup(&w->arena,
 	    f->name)) == NULL) ||
@@ -209,11 +393,15 @@ term_notes(spf_walk_t *w, const spf_frame_t *f, const spf_node_t *n,
 		dns_failure(w, s->target, LDNS_RR_TYPE_AAAA, s->answer6);
 		break;
 	case SPF_EV_LOOP:
+		if (w->rec)	/* onto the stack above it, maybe */
+			w->rec->bad = true;
 		it->note = "loop";
 		spf_finding(&w->findings, SPF_INCLUDE_LOOP, n->domain,
 		    (long)t->offset, n->domain, s->target);
 		break;
 	case SPF_EV_TOO_DEEP:
+		if (w->rec)
+			w->rec->bad = true;
 		it->note = "too deep";
 		break;
 	default:
@@ -248,7 +436,21 @@ walk_term(void *arg, spf_frame_t *f, const spf_term_t *t, const spf_step_t *s)
 		    (long)t->offset);
 	if (s->target && *s->target && it->target == NULL)
 		it->target = util_arena_strdup(&w->arena, s->target);
+	if (s->event == SPF_EV_NOT_FOLLOWED && w->replay) {
+		/* the summary of the include's tree stands for it */
+		const spf_walk_memo_t *m = w->replay;
+
+		w->replay = NULL;
+		it->memo = m;
+		if (lint_findings_append(&w->findings, &m->findings) != 0 ||
+		    spf_interp_account(w->interp, m->lookups, m->voids,
+		    (const char *const *)m->names, m->nnames) != 0)
+			return SPF_STOP;
+		return s->match;
+	}
 	term_notes(w, f, n, it, s);
+	if (w->rec && f == w->rec->parent && t == w->rec->via)
+		rec_end(w);
 	return s->match;
 }
 
@@ -256,12 +458,16 @@ static const spf_policy_t walker = {
 	.flags = SPF_P_AHEAD | SPF_P_LOOPS,
 	.enter = walk_enter,
 	.term = walk_term,
+	.follow = walk_follow,
+	.ahead = walk_ahead,
 };
 
 static const spf_policy_t walker99 = {
 	.flags = SPF_P_AHEAD | SPF_P_LOOPS | SPF_P_TYPE99,
 	.enter = walk_enter,
 	.term = walk_term,
+	.follow = walk_follow,
+	.ahead = walk_ahead,
 };
 
 /* ---- the walk ---- */
@@ -274,6 +480,9 @@ spf_walk_start(spf_walk_t *w, dns_resolver_t *r, spf_store_t *store,
 	w->complete = true;
 	w->record = record;
 	w->record_len = len;
+	if ((flags & SPF_WALK_MEMO) && store &&
+	    (w->memos = spf_store_table(store, memo_free)) == NULL)
+		return -1;
 	w->interp = spf_interp_new(r, store, flags & SPF_WALK_TYPE99 ?
 	    &walker99 : &walker, w, domain, record, len);
 	if (w->interp && (flags & SPF_WALK_PART))
@@ -288,36 +497,49 @@ spf_walk_step(spf_walk_t *w)
 }
 
 /* Where the n-th lookup (or void lookup) of the tree is, for the finding */
-static const spf_node_t *
+struct where {
+	const char *domain;
+	long offset;
+};
+
+static bool
 find_nth(const spf_node_t *n, unsigned nth, bool voids, unsigned *seen,
-    const spf_item_t **at)
+    struct where *at)
 {
 	for (size_t i = 0; n && i < n->nitems; i++) {
 		const spf_item_t *it = &n->items[i];
-		const spf_node_t *found;
+		const spf_walk_memo_t *m = it->memo;
 
 		if ((voids ? it->void_lookup : it->lookup > 0) &&
 		    ++*seen == nth) {
-			*at = it;
-			return n;
+			*at = (struct where){ n->domain, (long)it->term->offset };
+			return true;
 		}
-		if ((found = find_nth(it->child, nth, voids, seen, at)))
-			return found;
+		if (m && nth - *seen <= (voids ? m->voids : m->lookups)) {
+			const struct memo_loc *l = (voids ? m->vloc : m->loc) +
+			    (nth - *seen - 1);
+
+			*at = (struct where){ m->names[l->name], l->offset };
+			return true;
+		}
+		if (m)
+			*seen += voids ? m->voids : m->lookups;
+		if (find_nth(it->child, nth, voids, seen, at))
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 static void
 limit_finding(spf_walk_t *w, spf_code_t code, unsigned count, bool voids)
 {
-	const spf_item_t *it = NULL;
+	struct where at = { w->root->domain, -1L };
 	unsigned seen = 0;
 	unsigned nth = (voids ? SPF_VOID_LIMIT : SPF_LOOKUP_LIMIT) + 1;
-	const spf_node_t *n = find_nth(w->root, nth, voids, &seen, &it);
 
-	spf_finding(&w->findings, code, n ? n->domain : w->root->domain,
-	    n ? (long)it->term->offset : -1L, w->complete ? "" : "at least ",
-	    count);
+	find_nth(w->root, nth, voids, &seen, &at);
+	spf_finding(&w->findings, code, at.domain, at.offset,
+	    w->complete ? "" : "at least ", count);
 }
 
 void

@@ -22,6 +22,8 @@
 #include "util/arena.h"
 
 typedef struct spf_node spf_node_t;
+/* A summary of an included tree, taken instead of walking it (a batch) */
+typedef struct spf_walk_memo spf_walk_memo_t;
 
 typedef struct spf_item {
 	const spf_term_t *term;	/* in the node's record */
@@ -33,6 +35,7 @@ typedef struct spf_item {
 	char *target;		/* the name it queries, when known */
 	size_t mx_names;
 	spf_node_t *child;	/* include and redirect */
+	const spf_walk_memo_t *memo;	/* an include summarized, no child */
 } spf_item_t;
 
 struct spf_node {
@@ -54,6 +57,9 @@ typedef struct spf_walk {
 	lint_findings_t findings;
 	spf_interp_t *interp;	/* the walk's own */
 	util_arena_t arena;	/* the tree's nodes, items and names */
+	util_table_t *memos;	/* the store's summaries (SPF_WALK_MEMO) */
+	struct spf_walk_rec *rec;	/* a subtree being summarized */
+	const spf_walk_memo_t *replay;	/* the summary a follow chose */
 } spf_walk_t;
 
 /* What spf_walk_start does besides walking */
@@ -67,6 +73,10 @@ typedef struct spf_walk {
 				 * of one domain (check_host never reads
 				 * them, RFC 7208 3.1); it goes out with the
 				 * TXT query and costs no round trip */
+#define SPF_WALK_MEMO	4u	/* a batch: an included tree walked once
+				 * is summarized in the store, and later
+				 * walks take the summary where it holds
+				 * (the tree then has no node below it) */
 
 /** Starts a walk of domain's SPF, or of record (len bytes) as if published
  * at domain (which may then be NULL).  store (may be NULL) keeps parsed

@@ -74,6 +74,35 @@ static const char zone[] =
     "w2.wide A 10.3.0.1\n"
     "w3.wide TXT \"v=spf1 -ip4:10.1.2.0/24 ip4:10.1.0.0/16 -all\"\n";
 
+/* Providers and customers for the walker's summaries (a batch): shared
+ * trees, void lookups, a limit passed inside a summarized tree, a record
+ * met twice, loops through a customer.  c5's 11th lookup and c7's third
+ * void lookup are inside p1's tree, summarized by then */
+static const char memo_zone[] =
+    "$ORIGIN m.test.\n$TTL 300\n"
+    "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 192.0.2.53\n"
+    "p1 TXT \"v=spf1 include:p1a.m.test include:p1b.m.test ~all\"\n"
+    "p1a TXT \"v=spf1 a:h1.m.test mx:nxmx.m.test ip4:10.0.0.0/8 ptr -all\"\n"
+    "h1 A 10.1.1.1\n"
+    "p1b TXT \"v=spf1 exists:nx.m.test a:h2.m.test -all\"\nh2 A 10.1.1.2\n"
+    "p2 TXT \"v=spf1 a:x1.m.test a:x2.m.test a:x3.m.test a:x4.m.test "
+    "a:x5.m.test -all\"\n"
+    "x1 A 10.2.0.1\nx2 A 10.2.0.2\nx3 A 10.2.0.3\nx4 A 10.2.0.4\n"
+    "x5 A 10.2.0.5\n"
+    "p2dup TXT \"v=spf1 include:p2.m.test -all\"\n"
+    "p1x TXT \"v=spf1 include:p1a.m.test -all\"\n"
+    "p3 TXT \"v=spf1 include:c3.m.test -all\"\n"
+    "c1 TXT \"v=spf1 include:p1.m.test -all\"\n"
+    "c2 TXT \"v=spf1 include:p1.m.test include:p2.m.test a:y.m.test "
+    "-all\"\ny A 10.3.0.1\n"
+    "c4 TXT \"v=spf1 include:p2.m.test include:p2dup.m.test -all\"\n"
+    "c5 TXT \"v=spf1 a:y.m.test a:y.m.test a:y.m.test "
+    "include:p2.m.test include:p1.m.test -all\"\n"
+    "c6 TXT \"v=spf1 include:p1x.m.test include:p1.m.test -all\"\n"
+    "c7 TXT \"v=spf1 exists:none.m.test include:p1.m.test -all\"\n"
+    "c3 TXT \"v=spf1 include:p3.m.test -all\"\n"
+    "c8 TXT \"v=spf1 include:p3.m.test -all\"\n";
+
 static const char reverse[] =
     "$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 300\n"
     "@ SOA ns.t.test. hostmaster.t.test. 1 3600 600 86400 300\n"
@@ -384,6 +413,67 @@ counts_agree(dns_resolver_t *r)
 	}
 }
 
+/* Summaries taken, at the top of a tree */
+static size_t
+replays(const spf_walk_t *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; w->root && i < w->root->nitems; i++)
+		n += w->root->items[i].memo != NULL;
+	return n;
+}
+
+static bool
+same_findings(const lint_findings_t *a, const lint_findings_t *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].code != b->v[i].code || a->v[i].offset !=
+		    b->v[i].offset || !same(a->v[i].domain, b->v[i].domain) ||
+		    strcmp(a->v[i].message, b->v[i].message) != 0)
+			return false;
+	return true;
+}
+
+/* A batch's walks with summaries (one store, SPF_WALK_MEMO) give what
+ * walks without give, domain by domain: counts, completeness, and every
+ * finding in order, the limits' places among them */
+static void
+memo_cases(dns_resolver_t *r, const char *how)
+{
+	static const char *const domains[] = { "c1", "c2", "c4", "c5", "c6",
+	    "c7", "c3", "c8", "c1", "c5", "c7", "c2", "c6" };
+	spf_store_t *store = spf_store_new();
+	size_t agree = 0, taken = 0, n = sizeof(domains) / sizeof(domains[0]);
+
+	for (size_t i = 0; store && i < n; i++) {
+		char name[64];
+		spf_walk_t a, b;
+
+		snprintf(name, sizeof(name), "%s.m.test", domains[i]);
+		if (spf_walk_run(&a, r, store, name, NULL, 0, SPF_WALK_MEMO) ||
+		    spf_walk_run(&b, r, NULL, name, NULL, 0, 0))
+			break;
+		taken += replays(&a);
+		if (a.lookups == b.lookups && a.voids == b.voids &&
+		    a.complete == b.complete && a.dns_failed == b.dns_failed &&
+		    same_findings(&a.findings, &b.findings))
+			agree++;
+		else
+			tap_diag("%s: %u/%u lookups, %u/%u void, %zu/%zu "
+			    "findings", name, a.lookups, b.lookups, a.voids,
+			    b.voids, a.findings.n, b.findings.n);
+		spf_walk_clear(&a);
+		spf_walk_clear(&b);
+	}
+	spf_store_free(store);
+	/* c2 (p1), c5 (p2, p1), c7 (p1), c1, c5, c7, c2 (p1, p2) again */
+	tap_check(agree == n && taken >= 8, "%s: %zu of %zu walks with "
+	    "summaries as without, %zu summaries taken", how, agree, n, taken);
+}
+
 static void
 flatten_cases(dns_resolver_t *r, const char *how)
 {
@@ -428,13 +518,17 @@ void
 test_spf_interp(void)
 {
 	char *z1 = write_zone("t.test", zone), *z2 = write_zone("rev", reverse);
+	char *z3 = write_zone("m.test", memo_zone);
 	dns_resolver_t *zr = zone_resolver(z1, z2);
+	char err[256];
 
-	if (!tap_check(zr != NULL, "the test zones load"))
+	if (!tap_check(zr != NULL && dns_resolver_zone_load(zr, z3, err,
+	    sizeof(err)) == 0, "the test zones load"))
 		return;
 	eval_cases(zr, "zone");
 	walk_cases(zr, "zone");
 	counts_agree(zr);
+	memo_cases(zr, "zone");
 	flatten_cases(zr, "zone");
 	for (unsigned seed = 1; seed <= 3; seed++) {
 		char addr[64], how[64];
@@ -445,6 +539,7 @@ test_spf_interp(void)
 		if (tap_check(r != NULL, "%s: a server runs", how)) {
 			eval_cases(r, how);
 			walk_cases(r, how);
+			memo_cases(r, how);
 			flatten_cases(r, how);
 		}
 		dns_resolver_free(r);
@@ -456,6 +551,8 @@ test_spf_interp(void)
 	dns_resolver_free(zr);
 	unlink(z1);
 	unlink(z2);
+	unlink(z3);
 	free(z1);
 	free(z2);
+	free(z3);
 }
