@@ -68,6 +68,19 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The bytes that go out as they are: printable ASCII but '"' and '\\' */
+static const bool plain[256] = {
+#define R8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, \
+	[c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+	[0x20] = 1, [0x21] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1,
+	[0x26] = 1, [0x27] = 1,				/* not '"' */
+	R8(0x28), R8(0x30), R8(0x38), R8(0x40), R8(0x48), R8(0x50),
+	[0x58] = 1, [0x59] = 1, [0x5a] = 1, [0x5b] = 1,	/* not '\\' */
+	[0x5d] = 1, [0x5e] = 1, [0x5f] = 1,
+	R8(0x60), R8(0x68), R8(0x70), R8(0x78),
+#undef R8
+};
+
 static void
 quoted(jw_t *w, const char *str)
 {
@@ -78,10 +91,10 @@ quoted(jw_t *w, const char *str)
 		char esc[8];
 		size_t n;
 
-		if (*s >= 0x20 && *s != '"' && *s != '\\' && *s < 0x80) {
+		while (plain[*s])
 			s++;
-			continue;
-		}
+		if (*s == '\0')
+			break;
 		if (*s >= 0x80 && (n = utf8_len(s)) > 0) {
 			s += n;
 			continue;
@@ -164,11 +177,17 @@ jw_string(jw_t *w, const char *key, const char *s)
 void
 jw_int(jw_t *w, const char *key, long long v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", v);
+	char num[24], *p = num + sizeof(num);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
 
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
 	member(w, key);
-	put(w, num, (size_t)n);
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void

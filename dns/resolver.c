@@ -236,8 +236,12 @@ entry_finish(struct entry *e, dns_result_t res, ldns_rr_list *rrs)
 static void
 entry_source(struct entry *e, const char *server, const char *why)
 {
-	snprintf(e->source, sizeof(e->source), "%s%s%s", server,
-	    why ? ", " : "", why ? why : "");
+	size_t n = strnlen(server, sizeof(e->source) - 1);
+
+	memcpy(e->source, server, n);	/* once an answer: no printf */
+	e->source[n] = '\0';
+	if (why)
+		snprintf(e->source + n, sizeof(e->source) - n, ", %s", why);
 }
 
 static struct entry *entry_submit(dns_resolver_t *r, const char *name,
@@ -322,9 +326,13 @@ entry_submit(dns_resolver_t *r, const char *name, ldns_rr_type type,
 {
 	char norm[256];
 	struct entry *e;
-	bool bad = util_name_normalize(name, norm, sizeof(norm)) != 0;
+	bool bad;
 
-	if (bad)	/* cached under what it was */
+	/* a name asked before is normal already, mostly: the cache first */
+	if ((e = dns_cache_get(r->cache, name, type)) != NULL)
+		return e;
+	if ((bad = util_name_normalize(name, norm, sizeof(norm)) != 0))
+		/* cached under what it was */
 		snprintf(norm, sizeof(norm), "%.250s", name);
 	if ((e = dns_cache_get(r->cache, norm, type)) != NULL)
 		return e;
@@ -360,15 +368,45 @@ dns_resolver_submit(dns_resolver_t *r, const char *name, ldns_rr_type type)
 
 /* ---- what an answer means ---- */
 
+/* The records of out move from p's answer section to out (the packet's
+ * copies are not cloned and freed: the records an answer is kept for);
+ * false on no memory, with out freed */
+static bool
+take(ldns_pkt *p, ldns_rr_list *out)
+{
+	ldns_rr_list *an = ldns_pkt_answer(p), *rest = ldns_rr_list_new();
+	size_t k = 0, nout = ldns_rr_list_rr_count(out);
+
+	if (rest == NULL) {
+		ldns_rr_list_free(out);
+		return false;
+	}
+	/* out's records are in the order of the section */
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(an, i);
+
+		if (k < nout && rr == ldns_rr_list_rr(out, k))
+			k++;
+		else if (!ldns_rr_list_push_rr(rest, rr)) {
+			ldns_rr_list_free(rest);
+			ldns_rr_list_free(out);
+			return false;
+		}
+	}
+	ldns_rr_list_free(an);
+	ldns_pkt_set_answer(p, rest);
+	return true;
+}
+
 /* Records of the asked type at the end of the CNAME chain in the answer
  * section; *end is the chain's last name when it differs from qname.
  * *loop says why when the chain comes back to a name it passed or is
  * longer than MAX_CNAME_HOPS: a DNS failure, never "no records". */
 static ldns_rr_list *
-answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
+answer_chain(ldns_pkt *p, const char *qname, ldns_rr_type type,
     char *end, size_t endlen, const char **loop)
 {
-	const ldns_rr_list *an = ldns_pkt_answer(p);
+	ldns_rr_list *an = ldns_pkt_answer(p);
 	ldns_rr_list *out = ldns_rr_list_new();
 	char cur[256], seen[MAX_CNAME_HOPS + 1][256];
 	ldns_rdf *want = NULL;
@@ -389,7 +427,7 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 			    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 				continue;
 			if (ldns_rr_get_type(rr) == type)
-				ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+				ldns_rr_list_push_rr(out, (ldns_rr *)rr);
 			else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME)
 				cname = rr;
 		}
@@ -415,10 +453,10 @@ answer_chain(const ldns_pkt *p, const char *qname, ldns_rr_type type,
 	ldns_rdf_deep_free(want);
 	snprintf(end, endlen, "%s", strcmp(cur, qname) ? cur : "");
 	if (*loop || ldns_rr_list_rr_count(out) == 0) {
-		ldns_rr_list_deep_free(out);
+		ldns_rr_list_free(out);		/* the packet's records */
 		return NULL;
 	}
-	return out;
+	return take(p, out) ? out : NULL;
 }
 
 /* The round an answer came in: one deeper than the run's start at least,

@@ -411,7 +411,9 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
     size_t len, uint64_t now, bool *tcp, const dns_sched_handler_t *h)
 {
 	struct server *v = &s->servers[f->server];
-	dns_wire_status_t st = dns_wire_check(buf, len);
+	size_t alen = 0;
+	dns_wire_status_t st = dns_wire_check_answers(buf, len, &alen);
+	uint8_t head[65536];
 	ldns_pkt *p = NULL;
 
 	*tcp = false;
@@ -422,7 +424,14 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		s->st.refused++;
 		return flight_next(s, f, now, DNS_NETERROR, h);
 	}
-	if (st != DNS_WIRE_OK || ldns_wire2pkt(&p, buf, len) !=
+	/* the header, the question and the answers: nothing here reads the
+	 * authority and additional sections, and libldns would build every
+	 * record of them */
+	if (st == DNS_WIRE_OK) {
+		memcpy(head, buf, alen);
+		memset(head + 8, 0, 4);		/* NSCOUNT, ARCOUNT */
+	}
+	if (st != DNS_WIRE_OK || ldns_wire2pkt(&p, head, alen) !=
 	    LDNS_STATUS_OK) {
 		f->why = st != DNS_WIRE_OK ? dns_wire_status_str(st) :
 		    "an answer libldns cannot parse";

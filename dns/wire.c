@@ -76,6 +76,14 @@ txt_check(const uint8_t *rd, size_t len)
 dns_wire_status_t
 dns_wire_check(const uint8_t *buf, size_t len)
 {
+	size_t answers;
+
+	return dns_wire_check_answers(buf, len, &answers);
+}
+
+dns_wire_status_t
+dns_wire_check_answers(const uint8_t *buf, size_t len, size_t *answers)
+{
 	struct reader r = { buf, len, HEADER };
 	unsigned qd, an, ns, ar, type, class, rdlen, ttl_hi, ttl_lo;
 	dns_wire_status_t st;
@@ -95,6 +103,8 @@ dns_wire_check(const uint8_t *buf, size_t len)
 	if (u16(&r, &type) || u16(&r, &class))
 		return DNS_WIRE_SHORT;
 	for (unsigned i = 0; i < an + ns + ar; i++) {
+		if (i == an)
+			*answers = r.pos;
 		if ((st = name_skip(&r)) != DNS_WIRE_OK)
 			return st;
 		if (u16(&r, &type) || u16(&r, &class) || u16(&r, &ttl_hi) ||
@@ -110,6 +120,8 @@ dns_wire_check(const uint8_t *buf, size_t len)
 			return st;
 		r.pos += rdlen;
 	}
+	if (ns + ar == 0)
+		*answers = r.pos;
 	return DNS_WIRE_OK;	/* bytes after the records are ignored */
 }
 

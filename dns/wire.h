@@ -33,6 +33,10 @@ typedef enum dns_wire_status {
 /** DNS_WIRE_OK when the message in buf[0..len) is whole and within the
  * limits above; otherwise what is wrong (dns_wire_status_str says it). */
 dns_wire_status_t dns_wire_check(const uint8_t *buf, size_t len);
+/** dns_wire_check, and where the answer section ends (*answers: the
+ * offset after its last record): what a reader of answers parses. */
+dns_wire_status_t dns_wire_check_answers(const uint8_t *buf, size_t len,
+    size_t *answers);
 
 /** A short phrase for a status: "a TXT record of over 128 strings". */
 const char *dns_wire_status_str(dns_wire_status_t st);

@@ -14,6 +14,8 @@ void
 lint_findings_clear(lint_findings_t *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
+		if (f->v[i].borrowed)
+			continue;
 		free(f->v[i].message);
 		free(f->v[i].domain);
 	}
@@ -39,6 +41,7 @@ lint_findings_vadd(lint_findings_t *f, const lint_code_t *code,
 	}
 	vsnprintf(buf, sizeof(buf), code->format, ap);
 	x = &f->v[f->n];
+	x->borrowed = false;
 	x->code = code;
 	x->offset = offset;
 	x->message = strdup(buf);
@@ -65,8 +68,8 @@ lint_findings_add(lint_findings_t *f, const lint_code_t *code,
 	return rc;
 }
 
-int
-lint_findings_append(lint_findings_t *dst, const lint_findings_t *src)
+static int
+room(lint_findings_t *dst, const lint_findings_t *src)
 {
 	if (dst->cap < dst->n + src->n) {
 		size_t cap = dst->n + src->n + 8;
@@ -77,11 +80,32 @@ lint_findings_append(lint_findings_t *dst, const lint_findings_t *src)
 		dst->v = v;
 		dst->cap = cap;
 	}
+	return 0;
+}
+
+int
+lint_findings_share(lint_findings_t *dst, const lint_findings_t *src)
+{
+	if (room(dst, src) != 0)
+		return -1;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[dst->n] = src->v[i];
+		dst->v[dst->n++].borrowed = true;
+	}
+	return 0;
+}
+
+int
+lint_findings_append(lint_findings_t *dst, const lint_findings_t *src)
+{
+	if (room(dst, src) != 0)
+		return -1;
 	for (size_t i = 0; i < src->n; i++) {
 		const lint_finding_t *s = &src->v[i];
 		lint_finding_t *x = &dst->v[dst->n];
 
 		*x = *s;
+		x->borrowed = false;
 		x->message = strdup(s->message);
 		x->domain = s->domain ? strdup(s->domain) : NULL;
 		if (x->message == NULL || (s->domain && x->domain == NULL)) {

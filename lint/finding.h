@@ -8,6 +8,7 @@
 #define AUTHZONE_LINT_FINDING_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum lint_severity {
@@ -29,6 +30,7 @@ typedef struct lint_finding {
 	char *message;
 	char *domain;		/* where: the domain, or NULL */
 	long offset;		/* byte offset in that domain's record, or -1 */
+	bool borrowed;		/* message and domain are another list's */
 } lint_finding_t;
 
 typedef struct lint_findings {
@@ -48,6 +50,9 @@ int lint_findings_vadd(lint_findings_t *f, const lint_code_t *code,
     const char *domain, long offset, va_list ap);
 /** Appends copies of src's findings to dst; -1 on no memory. */
 int lint_findings_append(lint_findings_t *dst, const lint_findings_t *src);
+/** Appends src's findings to dst without copying their text: src must
+ * outlive dst (a walker's summary, kept by the batch); -1 on no memory. */
+int lint_findings_share(lint_findings_t *dst, const lint_findings_t *src);
 /** How many findings have exactly this severity. */
 size_t lint_findings_count(const lint_findings_t *f, lint_severity_t sev);
 /** True when a finding with this code is in the list. */

@@ -442,7 +442,7 @@ walk_term(void *arg, spf_frame_t *f, const spf_term_t *t, const spf_step_t *s)
 
 		w->replay = NULL;
 		it->memo = m;
-		if (lint_findings_append(&w->findings, &m->findings) != 0 ||
+		if (lint_findings_share(&w->findings, &m->findings) != 0 ||
 		    spf_interp_account(w->interp, m->lookups, m->voids,
 		    (const char *const *)m->names, m->nnames) != 0)
 			return SPF_STOP;
