@@ -307,6 +307,16 @@ dmarc_fo_ok(const char *v)
 	return colon_list_ok(v, fo_item);
 }
 
+bool
+dmarc_uri_ok(const char *uri)
+{
+	dmarc_uri_t u;
+	int rc = dmarc_uri_parse(uri, strlen(uri), &u);
+
+	dmarc_uri_clear(&u);
+	return rc == 0;
+}
+
 /* rf: a Keyword, of the registered formats only: afrf (RFC 7489 6.3,
  * the IANA registry) */
 static size_t

@@ -92,6 +92,8 @@ void dmarc_pct_explain(const dmarc_record_t *r, dmarc_policy_t applied,
 /** True for a valid fo= value: ("0" / "1" / "d" / "s") *(*WSP ":" *WSP
  * ("0" / "1" / "d" / "s")), any case. */
 bool dmarc_fo_ok(const char *v);
+/** True for one report URI that dmarc_uri_parse takes. */
+bool dmarc_uri_ok(const char *uri);
 
 /** Parses one report URI of a rua= or ruf= list (RFC 3986, RFC 6068 for
  * mailto:, an optional "!size" suffix).  0 with *u filled (the caller

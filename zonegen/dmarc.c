@@ -33,3 +33,23 @@ zg_dmarc_authorizations(zg_set_t *set, const char *domain,
 		dmarc_uri_clear(&u);
 	}
 }
+
+int
+zg_dmarc_set(zg_set_t *set, const char *domain, const zg_dmarc_t *d,
+    uint32_t ttl, const char *note, char **record)
+{
+	char owner[300];
+	const char *uris[2 * 64];
+	size_t n = 0;
+
+	if ((*record = zg_dmarc_record(d)) == NULL)
+		return -1;
+	snprintf(owner, sizeof(owner), "_dmarc.%s", domain);
+	zg_set_add(set, owner, ttl, "TXT", *record, note);
+	for (size_t i = 0; i < d->nrua && n < 64; i++)
+		uris[n++] = d->rua[i];
+	for (size_t i = 0; i < d->nruf && n < 128; i++)
+		uris[n++] = d->ruf[i];
+	zg_dmarc_authorizations(set, domain, uris, n, ttl);
+	return 0;
+}
