@@ -90,6 +90,16 @@ cmd_warn(const cmd_opts_t *o, const char *fmt, ...)
 }
 
 void
+cmd_note(const cmd_opts_t *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(o->prog, "note", fmt, ap);
+	va_end(ap);
+}
+
+void
 cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out)
 {
 	if (util_name_normalize(arg, out, 256) != 0) {

@@ -133,6 +133,9 @@ void cmd_error(const cmd_opts_t *o, const char *fmt, ...)
 /** The same for a warning: "prog: warning: ...". */
 void cmd_warn(const cmd_opts_t *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/** And for a note: "prog: note: ...". */
+void cmd_note(const cmd_opts_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /** Writes the domain name arg, normalized, into out (256 bytes); exits 2
  * with a message when it is not a domain name. */
