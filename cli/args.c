@@ -17,8 +17,9 @@ row_help(FILE *fp, const cmd_arg_t *a)
 	const char *h = a->help, *nl;
 	int n;
 
-	n = snprintf(opt, sizeof(opt), "      --%s%s%s", a->name,
-	    a->meta ? " " : "", a->meta ? a->meta : "");
+	n = snprintf(opt, sizeof(opt), "      --%s%s%s%s", a->name,
+	    a->meta ? a->optional ? "[=" : " " : "", a->meta ? a->meta : "",
+	    a->meta && a->optional ? "]" : "");
 	if (n <= HELP_COLUMN - 2)
 		fprintf(fp, "%-*s", HELP_COLUMN, opt);
 	else	/* too long for the column: two spaces after it */
@@ -136,6 +137,15 @@ take(const cmd_opts_t *o, const cmd_arg_t *a, void *opts, const char *v)
 		if (a->ok && !a->ok(v))
 			bad(o, a, v);
 		break;
+	case CMD_ARG_CALL: {
+		const char *why = a->call(opts, a->name, v);
+
+		if (why) {
+			cmd_error(o, "%s", why);
+			exit(EXIT_USAGE);
+		}
+		return;
+	}
 	}
 	*(const char **)at = v;
 }
@@ -157,6 +167,7 @@ cmd_args_parse(const cmd_tool_t *t, void *opts, cmd_opts_t *o,
 	for (size_t i = 0; i < t->nargs && i < MAX_ROWS; i++)
 		longopts[n++] = (struct option){ t->args[i].name,
 		    t->args[i].kind == CMD_ARG_FLAG ? no_argument :
+		    t->args[i].optional ? optional_argument :
 		    required_argument, NULL, OPT_TOOL_BASE + (int)i };
 	for (size_t i = 0; t->gen && i < CMD_NARGS(gen); i++)
 		longopts[n++] = gen[i];

@@ -22,6 +22,8 @@ typedef enum cmd_arg_kind {
 	CMD_ARG_UINT,		/* const char *: a decimal from min to max */
 	CMD_ARG_LIST,		/* const char *[max] and a size_t count:
 				 * repeatable, each ok() */
+	CMD_ARG_CALL,		/* the tool's call(opts, name, value) takes it:
+				 * NULL, or what is wrong (exit 2) */
 } cmd_arg_kind_t;
 
 typedef struct cmd_arg {
@@ -36,6 +38,8 @@ typedef struct cmd_arg {
 	unsigned min, max;	/* UINT; LIST: how many at most (max) */
 	size_t count;		/* LIST: offsetof its size_t count */
 	const char *want;	/* what a bad value is told: "want ..." */
+	bool optional;		/* --name[=META]: the value may be left out */
+	const char *(*call)(void *opts, const char *name, const char *v);
 } cmd_arg_t;
 
 /* The rows, written briefly: T is the tool's struct, f its member */
@@ -50,6 +54,11 @@ typedef struct cmd_arg {
 #define CMD_UINT(n, T, f, m, lo, hi, w, h) \
 	{ .name = n, .kind = CMD_ARG_UINT, .off = offsetof(T, f), .meta = m, \
 	  .min = lo, .max = hi, .want = w, .help = h }
+#define CMD_CALL(n, m, fn, h) \
+	{ .name = n, .kind = CMD_ARG_CALL, .meta = m, .call = fn, .help = h }
+#define CMD_CALL_OPT(n, m, fn, h) \
+	{ .name = n, .kind = CMD_ARG_CALL, .meta = m, .call = fn, .help = h, \
+	  .optional = true }
 #define CMD_LIST(n, T, f, cnt, m, ok_, w, h) \
 	{ .name = n, .kind = CMD_ARG_LIST, .off = offsetof(T, f), .meta = m, \
 	  .ok = ok_, .max = sizeof(((T *)0)->f) / sizeof(((T *)0)->f[0]), \

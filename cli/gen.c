@@ -1,5 +1,8 @@
 #include "cli/gen.h"
 
+#include "lint/spf_codes.h"
+#include "lint/spf_walk.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,4 +160,40 @@ cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra)
 		break;
 	}
 	json_decref(extra);
+}
+
+int
+cmd_gen_spf(const cmd_opts_t *o, const gen_opts_t *g, const char *domain,
+    const char *record)
+{
+	dns_resolver_t *r = cmd_resolver(o);
+	char count[160];
+	zg_set_t set;
+	spf_walk_t w;
+	int status;
+
+	if (record == NULL || spf_walk_run(&w, r, NULL, domain, record,
+	    strlen(record), 0)) {
+		cmd_error(o, "out of memory");
+		dns_resolver_free(r);
+		return EXIT_USAGE;
+	}
+	snprintf(count, sizeof(count), "lookups %s%u/%d, void %s%u/%d%s",
+	    w.complete ? "" : "at least ", w.lookups, SPF_LOOKUP_LIMIT,
+	    w.complete ? "" : "at least ", w.voids, SPF_VOID_LIMIT,
+	    w.dns_failed ? " (some names not resolved)" : "");
+	zg_set_init(&set);
+	zg_set_add(&set, domain, g->ttl, "TXT", record, g->format == GEN_ZONE ?
+	    count : NULL);
+	if (g->format == GEN_TXT)
+		fprintf(stderr, "%s: %s\n", o->prog, count);
+	status = cmd_gen_emit(o, g, &set, &w.findings,
+	    &spf_codes[SPF_DNS_FAILURE], record, json_pack("{s:s, s:s, s:b, "
+	    "s:i, s:i}", "domain", domain, "record", record, "complete",
+	    w.complete, "lookups", (int)w.lookups, "void_lookups",
+	    (int)w.voids));
+	zg_set_clear(&set);
+	spf_walk_clear(&w);
+	dns_resolver_free(r);
+	return status;
 }

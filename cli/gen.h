@@ -59,4 +59,11 @@ int cmd_gen_record(const cmd_opts_t *o, const gen_opts_t *g,
  * JSON object {"records": [...]} merged into extra (which it takes). */
 void cmd_gen_print(const gen_opts_t *g, const zg_set_t *set, json_t *extra);
 
+/** spf-gen's end: record walked as if published at domain (names it
+ * cannot resolve leave the count incomplete, they do not stop it), its
+ * lookup count with it, printed as cmd_gen_emit does (record NULL: no
+ * memory was left to build it).  The exit status. */
+int cmd_gen_spf(const cmd_opts_t *o, const gen_opts_t *g,
+    const char *domain, const char *record);
+
 #endif

@@ -663,3 +663,28 @@ spf_record_free(spf_record_t *r)
 		free(r->terms);
 	free(r);
 }
+
+int
+spf_term_check(const char *name, const char *value, bool modifier,
+    char *why, size_t len)
+{
+	lint_findings_t f;
+	char rec[1100];
+	spf_record_t *r;
+	int n = snprintf(rec, sizeof(rec), "v=spf1 %s%s%s", name, value ?
+	    modifier ? "=" : ":" : "", value ? value : "");
+	bool ok;
+
+	if (n < 0 || (size_t)n >= sizeof(rec) - 100) {
+		snprintf(why, len, "too long");
+		return -1;
+	}
+	lint_findings_init(&f);
+	r = spf_record_parse(rec, (size_t)n, NULL, &f);
+	ok = r && !r->bad;
+	if (!ok)
+		snprintf(why, len, "%s", f.n ? f.v[0].message : "not a term");
+	spf_record_free(r);
+	lint_findings_clear(&f);
+	return ok ? 0 : -1;
+}

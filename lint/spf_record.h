@@ -78,4 +78,10 @@ int spf_domain_spec_check(const char *s, size_t len, bool *has_macro,
 int spf_macro_string_check(const char *s, size_t len, bool exp_text,
     bool *has_macro, size_t *at, const char **why);
 
+/** Whether NAME[:VALUE] (or NAME=VALUE, a modifier; NAME alone when
+ * value is NULL) is one valid term: 0, or -1 with the parser's message in
+ * why (len bytes). */
+int spf_term_check(const char *name, const char *value, bool modifier,
+    char *why, size_t len);
+
 #endif
