@@ -223,6 +223,7 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 		    o->prog, o->prog);
 		exit(EXIT_USAGE);
 	}
+	o->given |= group;
 	switch (c) {
 	case 'h':
 		usage(stdout, EXIT_CLEAN);

@@ -53,6 +53,7 @@ enum {
 typedef struct cmd_opts {
 	const char *prog;
 	unsigned accepts;	/* CMD_RECORD, ... */
+	unsigned given;		/* the groups of the options given */
 	bool json, strict, offline, color;
 	int verbose;
 	char *record;		/* --record, read from stdin for "-" */
