@@ -36,6 +36,10 @@ struct job {
 };
 
 /* The long options of spf-flatten; a --config key is one of their names */
+/* the common options spf-flatten implements */
+#define FLATTEN_ACCEPTS	(CMD_RECORD | CMD_ZONE | CMD_DNS | CMD_JSON | \
+	CMD_VERBOSE)
+
 extern const struct option flatten_longopts[];
 
 void flatten_job_init(struct job *j);
@@ -49,5 +53,10 @@ int flatten_config_jobs(const cmd_opts_t *o, const char *path,
 /** One domain of the run: lock, state, flatten, publish; its exit
  * status. */
 int flatten_job_run(const cmd_opts_t *o, dns_resolver_t *r, struct job *j);
+
+/** The help on stdout (status 0) or the usage lines on stderr; exits. */
+void flatten_usage(FILE *fp, int status);
+/** Runs the n jobs over one resolver: the worst exit status. */
+int flatten_jobs_run(const cmd_opts_t *o, struct job *jobs, size_t n);
 
 #endif
