@@ -1,10 +1,8 @@
 /* mtasts-lint: check both halves of MTA-STS (RFC 8461), the _mta-sts
  * record and the policy served over HTTPS, and that the policy covers
  * every MX host. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/reclint.h"
 #include "util/file.h"
