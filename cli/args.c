@@ -49,6 +49,8 @@ cmd_args_usage(const cmd_tool_t *t, FILE *fp, int status)
 		for (size_t i = 0; i < t->nargs; i++)
 			if (t->args[i].help)
 				row_help(fp, &t->args[i]);
+		if (t->https)
+			cmd_https_help(fp);
 		if (t->gen)
 			cmd_gen_help(fp, t->gen == CMD_GEN_FORCE);
 		cmd_common_help(fp, t->accepts);
@@ -155,8 +157,10 @@ cmd_args_parse(const cmd_tool_t *t, void *opts, cmd_opts_t *o,
     gen_opts_t *g, int argc, char **argv)
 {
 	static const struct option gen[] = { CMD_GEN_LONGOPTS },
+	    https[] = { CMD_HTTPS_LONGOPTS },
 	    common[] = { CMD_COMMON_LONGOPTS };
-	struct option longopts[MAX_ROWS + CMD_NARGS(gen) + CMD_NARGS(common)];
+	struct option longopts[MAX_ROWS + CMD_NARGS(gen) + CMD_NARGS(https) +
+	    CMD_NARGS(common)];
 	size_t n = 0;
 	int c;
 
@@ -171,14 +175,26 @@ cmd_args_parse(const cmd_tool_t *t, void *opts, cmd_opts_t *o,
 		    required_argument, NULL, OPT_TOOL_BASE + (int)i };
 	for (size_t i = 0; t->gen && i < CMD_NARGS(gen); i++)
 		longopts[n++] = gen[i];
+	for (size_t i = 0; t->https && i < CMD_NARGS(https); i++)
+		longopts[n++] = https[i];
 	memcpy(longopts + n, common, sizeof(common));
 	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (c >= OPT_TOOL_BASE && c < OPT_TOOL_BASE + (int)t->nargs)
 			take(o, &t->args[c - OPT_TOOL_BASE], opts, optarg);
 		else if (!(t->gen && cmd_gen_option(o, g, c, optarg)) &&
+		    !(t->https && cmd_https_option(o, t->https, c, optarg)) &&
 		    !cmd_option(o, c, optarg, usage_running))
 			cmd_args_usage(t, stderr, EXIT_USAGE);
 	}
 	return optind;
+}
+
+void
+cmd_args_domain(const cmd_tool_t *t, const cmd_opts_t *o, int i, int argc,
+    char **argv, char *domain)
+{
+	if (argc - i != 1)
+		cmd_args_usage(t, stderr, EXIT_USAGE);
+	cmd_domain_arg(o, argv[i], domain);
 }

@@ -76,6 +76,8 @@ typedef struct cmd_tool {
 				 * and --force */
 	const cmd_arg_t *args;
 	size_t nargs;
+	cmd_https_t *https;	/* --ca-file and --connect-to go here, or
+				 * NULL: the tool fetches nothing */
 } cmd_tool_t;
 
 #define CMD_GEN		1
@@ -89,6 +91,11 @@ typedef struct cmd_tool {
  * index of the first operand. */
 int cmd_args_parse(const cmd_tool_t *t, void *opts, cmd_opts_t *o,
     gen_opts_t *g, int argc, char **argv);
+/** The one operand of a tool of one DOMAIN, after cmd_args_parse
+ * returned i: normalized into domain (256 bytes); the usage and exit 2
+ * when there is not exactly one, or it is no domain name. */
+void cmd_args_domain(const cmd_tool_t *t, const cmd_opts_t *o, int i,
+    int argc, char **argv, char *domain);
 /** The help on stdout (status 0) or the usage lines on stderr; exits. */
 void cmd_args_usage(const cmd_tool_t *t, FILE *fp, int status)
     __attribute__((noreturn));

@@ -315,8 +315,10 @@ audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,
 		cmd_error(o, "more than %d selectors", AUDIT_MAX_SELECTORS);
 		return false;
 	}
-	if (!cmd_selector_ok(o, arg))
+	if (!cmd_is_name(arg)) {
+		cmd_error(o, "bad selector '%s'", arg);
 		return false;
+	}
 	if (bimi)
 		ao->bimi_selector = arg;
 	else

@@ -109,14 +109,17 @@ cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out)
 }
 
 bool
-cmd_selector_ok(const cmd_opts_t *o, const char *arg)
+cmd_is_name(const char *s)
 {
 	char norm[256];
 
-	if (util_name_normalize(arg, norm, sizeof(norm)) == 0)
-		return true;
-	cmd_error(o, "bad selector '%s'", arg);
-	return false;
+	return util_name_normalize(s, norm, sizeof(norm)) == 0;
+}
+
+bool
+cmd_is_selector(const char *s)
+{
+	return cmd_is_name(s) && !strpbrk(s, "\\ *");
 }
 
 int

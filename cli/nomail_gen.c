@@ -145,8 +145,8 @@ check(const zg_set_t *set, lint_findings_t *f)
 		spf_record_t *spf;
 
 		if (strncmp(r->value, "v=spf1", 6) == 0 &&
-		    (spf = spf_record_parse(r->value, strlen(r->value), r->owner,
-		    f)) != NULL) {
+		    (spf = spf_record_parse(r->value, strlen(r->value),
+		    r->owner, f)) != NULL) {
 			spf_record_check(spf, r->owner, true, f);
 			spf_record_free(spf);
 		} else if (strncmp(r->value, "v=DMARC1", 8) == 0 &&

@@ -68,8 +68,8 @@ cmd_spf_eval_print(const cmd_opts_t *o, dns_resolver_t *r,
 		    "domain", json_string(out->domain),
 		    "mechanism", out->mechanism ? json_string(out->mechanism) :
 		    json_null(),
-		    "decided_by", out->decided_by ? json_string(out->decided_by) :
-		    json_null(),
+		    "decided_by", out->decided_by ?
+		    json_string(out->decided_by) : json_null(),
 		    "explanation", out->explanation ?
 		    json_string(out->explanation) : json_null(),
 		    "problem", out->problem ? json_string(out->problem) :

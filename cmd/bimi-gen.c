@@ -20,15 +20,6 @@ https_ok(const char *url)
 	    == 0 && strchr(url + 8, '/') != NULL && strchr(url, ';') == NULL;
 }
 
-static bool
-selector_ok(const char *s)
-{
-	char norm[256];
-
-	return util_name_normalize(s, norm, sizeof(norm)) == 0 &&
-	    !strpbrk(s, "\\ ");
-}
-
 /* local-part selectors: labels, comma-separated */
 static bool
 lps_ok(const char *s)
@@ -44,8 +35,8 @@ static const cmd_arg_t rows[] = {
 	    "the SVG Tiny PS logo, https"),
 	CMD_TEXT("cert", struct args, cert, "URL", https_ok, HTTPS,
 	    "the PEM certificate (VMC or CMC), https"),
-	CMD_TEXT("selector", struct args, selector, "NAME", selector_ok, NULL,
-	    "default: default"),
+	CMD_TEXT("selector", struct args, selector, "NAME", cmd_is_selector,
+	    NULL, "default: default"),
 	CMD_TEXT("lps", struct args, lps, "PREFIX", lps_ok, NULL,
 	    "local-part selectors (comma-separated)"),
 	CMD_CHOICE("avp", struct args, avp, "VALUE", "brand|personal",
@@ -59,7 +50,7 @@ static const cmd_tool_t tool = {
 	"bimi-gen [options] --decline DOMAIN",
 	"Compose the BIMI assertion record of DOMAIN at SELECTOR._bimi.DOMAIN.",
 	"Exit status: 0 printed, 2 usage or bad value.",
-	CMD_JSON, CMD_GEN, rows, CMD_NARGS(rows),
+	CMD_JSON, CMD_GEN, rows, CMD_NARGS(rows), NULL,
 };
 
 int

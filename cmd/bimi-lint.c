@@ -1,77 +1,51 @@
 /* bimi-lint: check a domain's BIMI assertion record and its DMARC
  * prerequisite. */
 #include <stdlib.h>
+#include <string.h>
 
+#include "cli/args.h"
 #include "cli/reclint.h"
 #include "lint/bimi_files.h"
 
-enum {
-	OPT_SELECTOR = OPT_TOOL_BASE, OPT_FETCH,
+struct args {
+	const char *selector;
+	bool fetch;
 };
 
-/* the common options it implements */
-#define ACCEPTS (CMD_LINTER)
+static const cmd_arg_t rows[] = {
+	CMD_TEXT("selector", struct args, selector, "S", cmd_is_name, NULL,
+	    "default: default"),
+	CMD_FLAG("fetch", struct args, fetch, "fetch the logo and the "
+	    "certificate over HTTPS and\ncheck them: SVG Tiny PS, validity, "
+	    "names, logotype"),
+};
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: bimi-lint [options] [--selector S] DOMAIN\n");
-	if (fp == stdout) {
-		fputs("\nCheck the BIMI assertion record at "
-		    "S._bimi.DOMAIN (falling back to the\norganizational "
-		    "domain), and that DMARC asks for quarantine or reject.\n\n"
-		    "      --selector S     default: default\n"
-		    "      --fetch          fetch the logo and the certificate "
-		    "over HTTPS and\n"
-		    "                       check them: SVG Tiny PS, validity, "
-		    "names, logotype\n", fp);
-		cmd_https_help(fp);
-		cmd_common_help(fp, ACCEPTS);
-		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
-		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
-	}
-	exit(status);
-}
+static cmd_https_t https;
+
+static const cmd_tool_t tool = {
+	"bimi-lint", "bimi-lint [options] [--selector S] DOMAIN", "Check the "
+	"BIMI assertion record at S._bimi.DOMAIN (falling back to the\n"
+	"organizational domain), and that DMARC asks for quarantine or reject.",
+	"Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage,"
+	"\n3 DNS failure.", CMD_LINTER, 0, rows, CMD_NARGS(rows), &https,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "selector", required_argument, NULL, OPT_SELECTOR },
-		{ "fetch", no_argument, NULL, OPT_FETCH },
-		CMD_HTTPS_LONGOPTS
-		CMD_COMMON_LONGOPTS
-	};
-	const char *sel = "default";
-	cmd_https_t https = { 0 };
-	bool fetch = false;
+	struct args a = { .selector = "default" };
 	char domain[256];
 	lint_report_t rp;
 	dmarc_found_t d;
 	cmd_opts_t o;
-	int c, status;
+	dns_resolver_t *r;
+	int i = cmd_args_parse(&tool, &a, &o, NULL, argc, argv), status;
 
-	cmd_opts_init(&o, "bimi-lint", ACCEPTS);
-	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (c == OPT_SELECTOR) {
-			if (!cmd_selector_ok(&o, optarg))
-				return EXIT_USAGE;
-			sel = optarg;
-		} else if (c == OPT_FETCH)
-			fetch = true;
-		else if (!cmd_https_option(&o, &https, c, optarg) &&
-		    !cmd_option(&o, c, optarg, usage))
-			usage(stderr, EXIT_USAGE);
-	}
-	if (argc - optind != 1)
-		usage(stderr, EXIT_USAGE);
-	cmd_domain_arg(&o, argv[optind], domain);
-	dns_resolver_t *r = cmd_resolver(&o);
-
+	cmd_args_domain(&tool, &o, i, argc, argv, domain);
+	r = cmd_resolver(&o);
 	lint_report_init(&rp);
-	bimi_domain_check(r, domain, sel, o.record, &rp, &d);
-	if (fetch && rp.record) {
+	bimi_domain_check(r, domain, a.selector, o.record, &rp, &d);
+	if (a.fetch && rp.record) {
 		/* the certificate names the domain whose record it is */
 		const char *owner_domain = strstr(rp.owner, "._bimi.");
 

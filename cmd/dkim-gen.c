@@ -4,17 +4,6 @@
 
 #include "cli/args.h"
 #include "cli/dkim_gen.h"
-#include "util/name.h"
-
-/* a name's labels, nothing a zone file would need escaped, no wildcard */
-static bool
-selector_ok(const char *s)
-{
-	char norm[256];
-
-	return util_name_normalize(s, norm, sizeof(norm)) == 0 &&
-	    !strpbrk(s, "\\ *");
-}
 
 /* tag-value of RFC 6376 3.2: visible ASCII but ';', no spaces at the ends */
 static bool
@@ -30,8 +19,8 @@ tag_value_ok(const char *s)
 #define TAG	"visible ASCII but ';'"
 
 static const cmd_arg_t rows[] = {
-	CMD_TEXT("selector", dkim_gen_t, selector, "NAME", selector_ok, SEL,
-	    "default: s and this year and month, e.g. s202611"),
+	CMD_TEXT("selector", dkim_gen_t, selector, "NAME", cmd_is_selector,
+	    SEL, "default: s and this year and month, e.g. s202611"),
 	CMD_CHOICE("type", dkim_gen_t, type, "TYPE", "rsa|ed25519",
 	    "rsa (default) or ed25519 (RFC 8463)"),
 	CMD_UINT("bits", dkim_gen_t, bits, "N", 1024, 4096, "1024 to 4096",
@@ -40,8 +29,8 @@ static const cmd_arg_t rows[] = {
 	    "private key, PEM, mode 0600; never replaced\nwithout --force"),
 	CMD_TEXT("from-key", dkim_gen_t, from, "FILE", NULL, NULL,
 	    "the record of this existing private key"),
-	CMD_TEXT("revoke", dkim_gen_t, revoke, "SELECTOR", selector_ok, SEL,
-	    "the revocation record (p= empty)"),
+	CMD_TEXT("revoke", dkim_gen_t, revoke, "SELECTOR", cmd_is_selector,
+	    SEL, "the revocation record (p= empty)"),
 	CMD_TEXT("h", dkim_gen_t, h, "ALGS", tag_value_ok, TAG,
 	    "h=: hash algorithms, e.g. sha256"),
 	CMD_TEXT("s", dkim_gen_t, s, "TYPES", tag_value_ok, TAG,
@@ -58,7 +47,7 @@ static const cmd_tool_t tool = {
 	"pair, write the private key, and print the TXT record\nat "
 	"SELECTOR._domainkey.DOMAIN.", "Exit status: 0 printed, 2 usage, bad "
 	"value or a key not written.", CMD_JSON | CMD_STRICT, CMD_GEN_FORCE,
-	rows, CMD_NARGS(rows),
+	rows, CMD_NARGS(rows), NULL,
 };
 
 int

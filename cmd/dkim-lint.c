@@ -1,81 +1,50 @@
 /* dkim-lint: check the DKIM key records of a domain's selectors. */
-#include <stdlib.h>
-#include <string.h>
-
+#include "cli/args.h"
 #include "cli/reclint.h"
-#include "lint/tagrec.h"
 #include "zonegen/dkim.h"
 
-enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_KEY };
+struct args {
+	const char *sel[32], *key;
+	size_t nsel;
+};
 
-/* the common options it implements */
-#define ACCEPTS (CMD_LINTER)
+static const cmd_arg_t rows[] = {
+	CMD_LIST("selector", struct args, sel, nsel, "S", cmd_is_name,
+	    "a name's labels (at most 32)",
+	    "a selector (repeatable, at least one)"),
+	CMD_TEXT("key", struct args, key, "FILE", NULL, NULL, "check that the "
+	    "record is the public half of this private\nkey (PEM, RSA or "
+	    "Ed25519; one selector)"),
+};
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: dkim-lint [options] --selector S... DOMAIN\n");
-	if (fp == stdout) {
-		fputs("\nCheck the DKIM key record at S._domainkey.DOMAIN for "
-		    "every selector S: its\nsyntax, its key (type, size, "
-		    "encoding) and its flags.\n\n"
-		    "      --selector S     a selector (repeatable, at least "
-		    "one)\n"
-		    "      --key FILE       check that the record is the public "
-		    "half of this private\n"
-		    "                       key (PEM, RSA or Ed25519; one "
-		    "selector)\n", fp);
-		cmd_common_help(fp, ACCEPTS);
-		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
-		    "--strict), 2 usage,\n3 DNS failure.\n", fp);
-	}
-	exit(status);
-}
+static const cmd_tool_t tool = {
+	"dkim-lint", "dkim-lint [options] --selector S... DOMAIN", "Check the "
+	"DKIM key record at S._domainkey.DOMAIN for every selector S: its\n"
+	"syntax, its key (type, size, encoding) and its flags.", "Exit status: "
+	"0 clean, 1 errors (or warnings with --strict), 2 usage,\n3 DNS "
+	"failure.", CMD_LINTER, 0, rows, CMD_NARGS(rows), NULL,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "selector", required_argument, NULL, OPT_SELECTOR },
-		{ "key", required_argument, NULL, OPT_KEY },
-		CMD_COMMON_LONGOPTS
-	};
-	const char *sel[32];
-	size_t nsel = 0;
+	struct args a = { .nsel = 0 };
 	char domain[256], err[600];
-	const char *keyfile = NULL;
 	EVP_PKEY *key = NULL;
 	cmd_opts_t o;
-	int c, status = EXIT_CLEAN;
+	dns_resolver_t *r;
+	int i = cmd_args_parse(&tool, &a, &o, NULL, argc, argv), status;
 
-	cmd_opts_init(&o, "dkim-lint", ACCEPTS);
-	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (c == OPT_SELECTOR) {
-			if (nsel == 32) {
-				cmd_error(&o, "more than 32 selectors");
-				return EXIT_USAGE;
-			}
-			if (!cmd_selector_ok(&o, optarg))
-				return EXIT_USAGE;
-			sel[nsel++] = optarg;
-		} else if (c == OPT_KEY)
-			keyfile = optarg;
-		else if (!cmd_option(&o, c, optarg, usage))
-			usage(stderr, EXIT_USAGE);
-	}
-	if (argc - optind != 1 || nsel == 0 || (o.record && nsel > 1) ||
-	    (keyfile && nsel > 1))
-		usage(stderr, EXIT_USAGE);
-	if (keyfile && (key = zg_dkim_key_load(keyfile, err,
-	    sizeof(err))) == NULL) {
+	if (a.nsel == 0 || (a.nsel > 1 && (o.record || a.key)))
+		cmd_args_usage(&tool, stderr, EXIT_USAGE);
+	cmd_args_domain(&tool, &o, i, argc, argv, domain);
+	if (a.key && (key = zg_dkim_key_load(a.key, err, sizeof(err))) ==
+	    NULL) {
 		cmd_error(&o, "--key: %s", err);
 		return EXIT_USAGE;
 	}
-	cmd_domain_arg(&o, argv[optind], domain);
-	dns_resolver_t *r = cmd_resolver(&o);
-
-	status = cmd_dkim_selectors(&o, r, domain, sel, nsel, key, keyfile);
+	r = cmd_resolver(&o);
+	status = cmd_dkim_selectors(&o, r, domain, a.sel, a.nsel, key, a.key);
 	EVP_PKEY_free(key);
 	dns_resolver_free(r);
 	cmd_opts_clear(&o);

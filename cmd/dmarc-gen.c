@@ -11,40 +11,40 @@
 #define POLICY	"none|quarantine|reject"
 #define URIS	"mailto:address or https://host/path (at most 8)"
 
-struct args {
+typedef struct args {
 	zg_dmarc_t d;		/* the record's tags */
 	const char *stage, *rua[8], *ruf[8];
 	bool rfc7489;
-};
+} args_t;
 
 static const cmd_arg_t rows[] = {
-	CMD_CHOICE("p", struct args, d.p, "POLICY", POLICY,
+	CMD_CHOICE("p", args_t, d.p, "POLICY", POLICY,
 	    "none, quarantine or reject"),
-	CMD_CHOICE("stage", struct args, stage, "STAGE",
+	CMD_CHOICE("stage", args_t, stage, "STAGE",
 	    "monitor|quarantine|reject", "monitor (p=none), quarantine or "
 	    "reject: the rollout steps"),
-	CMD_CHOICE("sp", struct args, d.sp, "POLICY", POLICY, "for subdomains"),
-	CMD_CHOICE("np", struct args, d.np, "POLICY", POLICY,
-	    "for subdomains that do not exist"),
-	CMD_CHOICE("psd", struct args, d.psd, "y|n|u", "y|n|u",
-	    "a public suffix domain"),
-	CMD_CHOICE("t", struct args, d.t, "y|n", "y|n", "testing mode"),
-	CMD_CHOICE("adkim", struct args, d.adkim, "r|s", "r|s",
+	CMD_CHOICE("sp", args_t, d.sp, "POLICY", POLICY, "for subdomains"),
+	CMD_CHOICE("np", args_t, d.np, "POLICY", POLICY, "for subdomains that "
+	    "do not exist"),
+	CMD_CHOICE("psd", args_t, d.psd, "y|n|u", "y|n|u", "a public suffix "
+	    "domain"),
+	CMD_CHOICE("t", args_t, d.t, "y|n", "y|n", "testing mode"),
+	CMD_CHOICE("adkim", args_t, d.adkim, "r|s", "r|s",
 	    "DKIM alignment, relaxed or strict"),
-	CMD_CHOICE("aspf", struct args, d.aspf, "r|s", "r|s",
+	CMD_CHOICE("aspf", args_t, d.aspf, "r|s", "r|s",
 	    "SPF alignment, relaxed or strict"),
-	CMD_LIST("rua", struct args, rua, d.nrua, "URI", dmarc_uri_ok, URIS,
+	CMD_LIST("rua", args_t, rua, d.nrua, "URI", dmarc_uri_ok, URIS,
 	    "aggregate reports to mailto: or https: (repeatable)"),
-	CMD_LIST("ruf", struct args, ruf, d.nruf, "URI", dmarc_uri_ok, URIS,
+	CMD_LIST("ruf", args_t, ruf, d.nruf, "URI", dmarc_uri_ok, URIS,
 	    "failure reports to mailto: or https: (repeatable)"),
-	CMD_TEXT("fo", struct args, d.fo, "OPTIONS", dmarc_fo_ok,
+	CMD_TEXT("fo", args_t, d.fo, "OPTIONS", dmarc_fo_ok,
 	    "0, 1, d or s, colon-separated",
 	    "failure report options: 0, 1, d, s, colon-separated"),
-	CMD_FLAG("rfc7489", struct args, rfc7489,
+	CMD_FLAG("rfc7489", args_t, rfc7489,
 	    "allow --pct 0-100, --rf afrf, --ri SECONDS"),
-	CMD_UINT("pct", struct args, d.pct, NULL, 0, 100, "0 to 100", NULL),
-	CMD_CHOICE("rf", struct args, d.rf, NULL, "afrf", NULL),
-	CMD_UINT("ri", struct args, d.ri, NULL, 1, 2147483647u, "seconds", NULL),
+	CMD_UINT("pct", args_t, d.pct, NULL, 0, 100, "0 to 100", NULL),
+	CMD_CHOICE("rf", args_t, d.rf, NULL, "afrf", NULL),
+	CMD_UINT("ri", args_t, d.ri, NULL, 1, 2147483647u, "seconds", NULL),
 };
 
 static const cmd_tool_t tool = {
@@ -52,7 +52,7 @@ static const cmd_tool_t tool = {
 	"Compose the _dmarc record of DOMAIN (RFC 9989; --rfc7489 for the "
 	"older tags),\nand the record each external report destination must "
 	"publish.", "Exit status: 0 printed, 2 usage or bad value.",
-	CMD_JSON | CMD_STRICT, CMD_GEN_FORCE, rows, CMD_NARGS(rows),
+	CMD_JSON | CMD_STRICT, CMD_GEN_FORCE, rows, CMD_NARGS(rows), NULL,
 };
 
 int

@@ -23,7 +23,7 @@ static const cmd_tool_t tool = {
 	"many pass\nDMARC, and the TLS sessions by policy and failure.",
 	"Exit status: 0 every file read, 2 usage, or a file refused (it is "
 	"named\nwith the reason; the other files are read and reported).",
-	CMD_JSON | CMD_DNS | CMD_ZONE, 0, rows, CMD_NARGS(rows),
+	CMD_JSON | CMD_DNS | CMD_ZONE, 0, rows, CMD_NARGS(rows), NULL,
 };
 
 int
@@ -34,8 +34,8 @@ main(int argc, char **argv)
 	int i = cmd_args_parse(&tool, &j, &o, NULL, argc, argv), status;
 
 	if ((o.given & (CMD_DNS | CMD_ZONE)) && !j.check) {
-		cmd_error(&o, "--zone, --offline, --server, --timeout, --retries "
-		    "and --deadline go with --check");
+		cmd_error(&o, "--zone, --offline, --server, --timeout, "
+		    "--retries and --deadline go with --check");
 		cmd_opts_clear(&o);
 		return EXIT_USAGE;
 	}

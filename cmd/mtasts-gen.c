@@ -42,7 +42,7 @@ static const cmd_tool_t tool = {
 	"record, whose id is\nderived from the policy, so it changes exactly "
 	"when the policy does.", "Exit status: 0 printed, 2 usage, bad value "
 	"or a file not written,\n3 the MX records could not be looked up.",
-	CMD_ZONE | CMD_DNS | CMD_JSON, CMD_GEN, rows, CMD_NARGS(rows),
+	CMD_ZONE | CMD_DNS | CMD_JSON, CMD_GEN, rows, CMD_NARGS(rows), NULL,
 };
 
 int

@@ -4,42 +4,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/reclint.h"
 #include "util/file.h"
 
-enum { OPT_POLICY = OPT_TOOL_BASE };
+struct args {
+	const char *policy;
+};
 
-/* the common options it implements */
-#define ACCEPTS (CMD_LINTER)
+static const cmd_arg_t rows[] = {
+	CMD_TEXT("policy", struct args, policy, "FILE", NULL, NULL,
+	    "read the policy from FILE instead"),
+};
 
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: mtasts-lint [options] DOMAIN\n");
-	if (fp == stdout) {
-		fputs("\nCheck the _mta-sts record of DOMAIN, the policy at "
-		    "https://mta-sts.DOMAIN/\n.well-known/mta-sts.txt (the "
-		    "certificate verified, no redirect followed,\ntext/plain), "
-		    "and that its mx patterns cover every MX host.\n\n"
-		    "      --policy FILE    read the policy from FILE instead\n", fp);
-		cmd_https_help(fp);
-		cmd_common_help(fp, ACCEPTS);
-		fputs("\nExit status: 0 clean, 1 errors (or warnings with "
-		    "--strict), 2 usage,\n3 DNS or network failure.\n", fp);
-	}
-	exit(status);
-}
+static cmd_https_t https;
+
+static const cmd_tool_t tool = {
+	"mtasts-lint", "mtasts-lint [options] DOMAIN", "Check the _mta-sts "
+	"record of DOMAIN, the policy at https://mta-sts.DOMAIN/\n.well-known/"
+	"mta-sts.txt (the certificate verified, no redirect followed,\n"
+	"text/plain), and that its mx patterns cover every MX host.",
+	"Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage,"
+	"\n3 DNS or network failure.", CMD_LINTER, 0, rows, CMD_NARGS(rows),
+	&https,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, OPT_POLICY },
-		CMD_HTTPS_LONGOPTS
-		CMD_COMMON_LONGOPTS
-	};
-	const char *policy_file = NULL;
-	cmd_https_t https = { 0 };
+	struct args a = { NULL };
 	mtasts_source_t src = { 0 };
 	char domain[256], *policy = NULL;
 	const char *text;
@@ -47,26 +40,13 @@ main(int argc, char **argv)
 	mtasts_policy_t pol;
 	lint_report_t rp;
 	cmd_opts_t o;
-	int c, status;
+	int i = cmd_args_parse(&tool, &a, &o, NULL, argc, argv), status;
 
-	cmd_opts_init(&o, "mtasts-lint", ACCEPTS);
-	while ((c = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case OPT_POLICY: policy_file = optarg; break;
-		default:
-			if (!cmd_https_option(&o, &https, c, optarg) &&
-			    !cmd_option(&o, c, optarg, usage))
-				usage(stderr, EXIT_USAGE);
-		}
-	}
-	if (argc - optind != 1)
-		usage(stderr, EXIT_USAGE);
-	cmd_domain_arg(&o, argv[optind], domain);
-	if (policy_file) {
+	cmd_args_domain(&tool, &o, i, argc, argv, domain);
+	if (a.policy) {
 		char err[600];
 
-		if ((policy = util_file_read(policy_file, 65536, &src.len, NULL,
+		if ((policy = util_file_read(a.policy, 65536, &src.len, NULL,
 		    err, sizeof(err))) == NULL) {
 			cmd_error(&o, "%s", err);
 			return EXIT_USAGE;

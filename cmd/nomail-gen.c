@@ -26,7 +26,7 @@ static const cmd_tool_t tool = {
 	"neither MX nor SPF and is no MX's target.",
 	"Exit status: 0 printed, 2 usage or bad value.",
 	CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT, CMD_GEN_FORCE, rows,
-	CMD_NARGS(rows),
+	CMD_NARGS(rows), NULL,
 };
 
 int

@@ -28,6 +28,7 @@ static const cmd_tool_t tool = {
 	"that decided, the explanation of a fail and a Received-SPF header.",
 	"Exit status: 0 a result was reached (whatever it is), 2 usage error.",
 	CMD_RECORD | CMD_ZONE | CMD_DNS | CMD_JSON, 0, rows, CMD_NARGS(rows),
+	NULL,
 };
 
 int

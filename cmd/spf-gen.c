@@ -65,7 +65,7 @@ static const cmd_tool_t tool = {
 	"Exit status: 0 printed, 1 the record has errors (not printed "
 	"without\n--force), 2 usage or bad value.",
 	CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT, CMD_GEN_FORCE, rows,
-	CMD_NARGS(rows),
+	CMD_NARGS(rows), NULL,
 };
 
 int
