@@ -32,11 +32,21 @@ flatten_job_init(struct job *j)
 }
 
 /* One setting, from the command line or the config file; -1 with err */
+/* --prefix: a label that makes names (PREFIX1.DOMAIN) */
+static bool
+prefix_ok(const char *arg)
+{
+	char test[300], norm[256];
+
+	snprintf(test, sizeof(test), "%s1.example", arg);
+	return util_name_normalize(test, norm, sizeof(norm)) == 0 &&
+	    !strchr(arg, '.') && !strpbrk(arg, "\\ ");
+}
+
 int
 flatten_job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 {
 	unsigned v;
-	char test[300], norm[256];
 
 	if (c >= OPT_JSON && (size_t)(c - OPT_JSON) < sizeof(j->set))
 		j->set[c - OPT_JSON] = true;
@@ -58,9 +68,7 @@ flatten_job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		return cmd_parse_uint(arg, 1, 10, &j->opt.max_lookups) ?
 		    (snprintf(err, len, "want 1 to 10"), -1) : 0;
 	case OPT_PREFIX:
-		snprintf(test, sizeof(test), "%s1.example", arg);
-		if (util_name_normalize(test, norm, sizeof(norm)) != 0 ||
-		    strchr(arg, '.') || strpbrk(arg, "\\ "))
+		if (!prefix_ok(arg))
 			break;
 		j->opt.prefix = arg;
 		return 0;
@@ -101,15 +109,13 @@ flatten_job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		j->ttl_given = true;
 		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "zone") == 0)
-			j->format = GEN_ZONE;
-		else if (strcmp(arg, "txt") == 0)
-			j->format = GEN_TXT;
-		else if (strcmp(arg, "json") == 0)
-			j->format = GEN_JSON;
-		else
-			break;
-		return 0;
+		for (int f = GEN_ZONE; f <= GEN_JSON; f++)
+			if (strcmp(arg, (const char *[]){ "zone", "txt",
+			    "json" }[f]) == 0) {
+				j->format = (gen_format_t)f;
+				return 0;
+			}
+		break;
 	}
 	snprintf(err, len, "bad value '%s'", arg);
 	return -1;

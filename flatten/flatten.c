@@ -414,12 +414,47 @@ join(char **terms, size_t n, const char *head, const char *tail)
 
 /* Packs the terms: all in the published record when they fit, else the
  * address terms in <prefix>N records that the published record includes */
+/* The addresses in records of max bytes at most, at PREFIX1.domain,
+ * PREFIX2.domain, ...: -1 when one does not fit in a record (said) */
+static int
+split(struct ctx *c, const char *domain, char **ips, size_t nips,
+    char ***recs, size_t *nrecs, char ***names, size_t *nnames)
+{
+	size_t max = c->opt->max_record_bytes, i = 0;
+	char owner[300];
+
+	while (i < nips) {
+		size_t len = strlen("v=spf1"), first = i;
+		char **r;
+
+		while (i < nips && len + 1 + strlen(ips[i]) <= max)
+			len += 1 + strlen(ips[i++]);
+		if (i == first || (r = realloc(*recs, (*nrecs + 1) *
+		    sizeof(*r))) == NULL) {
+			if (i == first)
+				fail(c, C_CANNOT, "--max-record-bytes %zu is too "
+				    "small for %s", max, ips[i]);
+			else
+				fail(c, C_CANNOT, "out of memory");
+			fl_terms_free(*recs, *nrecs);
+			fl_terms_free(*names, *nnames);
+			return -1;
+		}
+		*recs = r;
+		r[(*nrecs)++] = join(ips + first, i - first, "v=spf1", "");
+		snprintf(owner, sizeof(owner), "%s%zu.%s", c->opt->prefix,
+		    *nrecs, domain);
+		push_str(names, nnames, owner);
+	}
+	return 0;
+}
+
 static fl_status_t
 pack(struct ctx *c, const char *domain, char **ips, size_t nips)
 {
 	fl_result_t *o = c->out;
 	size_t max = c->opt->max_record_bytes;
-	char tail[1200] = "", all[8] = "", owner[300];
+	char tail[1200] = "", all[8] = "";
 	char **head = NULL;
 	size_t nhead = 0;
 
@@ -443,26 +478,10 @@ pack(struct ctx *c, const char *domain, char **ips, size_t nips)
 	free(one);
 	/* address records first, so the published one can name them */
 	char **recs = NULL, **names = NULL;
-	size_t nrecs = 0, nnames = 0, i = 0;
+	size_t nrecs = 0, nnames = 0;
 
-	while (i < nips) {
-		size_t len = strlen("v=spf1"), first = i;
-
-		while (i < nips && len + 1 + strlen(ips[i]) <= max)
-			len += 1 + strlen(ips[i++]);
-		if (i == first) {
-			fail(c, C_CANNOT, "--max-record-bytes %zu is too small for %s", max,
-			    ips[i]);
-			return FL_CANNOT;
-		}
-		char *r = join(ips + first, i - first, "v=spf1", "");
-
-		snprintf(owner, sizeof(owner), "%s%zu.%s", c->opt->prefix,
-		    nrecs + 1, domain);
-		push_str(&names, &nnames, owner);
-		recs = realloc(recs, (nrecs + 1) * sizeof(*recs));
-		recs[nrecs++] = r;
-	}
+	if (split(c, domain, ips, nips, &recs, &nrecs, &names, &nnames) != 0)
+		return FL_CANNOT;
 	head = NULL;
 	nhead = 0;
 	for (size_t k = 0; k < o->nkept; k++)
