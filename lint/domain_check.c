@@ -722,21 +722,12 @@ mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 
 /* ---- a domain that takes and sends no mail ---- */
 
-void
-parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
+/* The null MX of RFC 7505: one MX, to "." */
+static void
+parked_mx(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 {
-	const dns_answer_t *mx, *txt, *dk;
-	char dkim[300];
-	dmarc_found_t d;
-	lint_findings_t scratch;
+	const dns_answer_t *mx = dns_resolver_get(r, domain, LDNS_RR_TYPE_MX);
 
-	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
-	snprintf(dkim, sizeof(dkim), "*._domainkey.%s", domain);
-	dns_resolver_peek(r, domain, LDNS_RR_TYPE_MX);
-	dns_resolver_peek(r, domain, LDNS_RR_TYPE_TXT);
-	dns_resolver_peek(r, dkim, LDNS_RR_TYPE_TXT);
-
-	mx = dns_resolver_get(r, domain, LDNS_RR_TYPE_MX);
 	if (dns_result_is_failure(mx->result))
 		lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_MX, mx);
 	else if (mx->result != DNS_OK)
@@ -746,28 +737,42 @@ parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 	    ldns_rdf_size(ldns_rr_rdf(ldns_rr_list_rr(mx->rrs, 0), 1)) != 1)
 		lint_findings_add(&rp->f, &parked_codes[PARKED_MX], domain, -1L,
 		    domain, "mail hosts");
+}
 
-	txt = dns_resolver_get(r, domain, LDNS_RR_TYPE_TXT);
-	if (dns_result_is_failure(txt->result))
+/* The null SPF: v=spf1 -all */
+static void
+parked_spf(dns_resolver_t *r, const char *domain, lint_report_t *rp)
+{
+	const dns_answer_t *txt = dns_resolver_get(r, domain,
+	    LDNS_RR_TYPE_TXT);
+	size_t count = 0, len;
+	char *spf, quoted[300];
+
+	if (dns_result_is_failure(txt->result)) {
 		lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_TXT, txt);
-	else {
-		size_t count = 0, len;
-		char *spf = txt->result == DNS_OK ?
-		    spf_txt_select(txt->rrs, &count, &len) : NULL;
-		char quoted[300];
-
-		if (spf)
-			snprintf(quoted, sizeof(quoted), "\"%s\"", spf);
-		if (spf == NULL || strcasecmp(spf, "v=spf1 -all"))
-			lint_findings_add(&rp->f, &parked_codes[PARKED_SPF],
-			    domain, -1L, domain, spf ? quoted : count > 1 ?
-			    "several SPF records" : "no SPF record");
-		free(spf);
+		return;
 	}
+	spf = txt->result == DNS_OK ? spf_txt_select(txt->rrs, &count, &len) :
+	    NULL;
+	if (spf)
+		snprintf(quoted, sizeof(quoted), "\"%s\"", spf);
+	if (spf == NULL || strcasecmp(spf, "v=spf1 -all"))
+		lint_findings_add(&rp->f, &parked_codes[PARKED_SPF], domain, -1L,
+		    domain, spf ? quoted : count > 1 ? "several SPF records" :
+		    "no SPF record");
+	free(spf);
+}
+
+/* DMARC at p=reject for the domain */
+static void
+parked_dmarc(dns_resolver_t *r, const char *domain, lint_report_t *rp)
+{
+	lint_findings_t scratch;
+	dmarc_found_t d;
+	int rc;
 
 	lint_findings_init(&scratch);
-	int rc = dmarc_discover(r, domain, NULL, &d, &scratch);
-
+	rc = dmarc_discover(r, domain, NULL, &d, &scratch);
 	lint_findings_clear(&scratch);
 	if (rc < 0) {
 		if (!rp->dns_failed)
@@ -785,28 +790,49 @@ parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
 		dmarc_record_clear(&rec);
 	}
 	free(d.record);
+}
 
-	dk = dns_resolver_get(r, dkim, LDNS_RR_TYPE_TXT);
-	if (dns_result_is_failure(dk->result))
+/* A revoked key (p= empty) at *._domainkey */
+static void
+parked_dkim(dns_resolver_t *r, const char *dkim, lint_report_t *rp)
+{
+	const dns_answer_t *dk = dns_resolver_get(r, dkim, LDNS_RR_TYPE_TXT);
+	char **texts;
+	size_t n, revoked = 0;
+
+	if (dns_result_is_failure(dk->result)) {
 		lint_report_dns_fail(rp, dkim, LDNS_RR_TYPE_TXT, dk);
-	else {
-		char **texts;
-		size_t n, revoked = 0;
-
-		texts = util_txt_join(dk->result == DNS_OK ? dk->rrs : NULL, &n);
-		for (size_t i = 0; i < n; i++) {
-			lint_taglist_t t;
-			size_t at;
-			const lint_tag_t *p;
-
-			lint_taglist_parse(texts[i], strlen(texts[i]), &t, &at);
-			p = lint_taglist_get(&t, "p");
-			revoked += p && p->value[0] == '\0';
-			lint_taglist_clear(&t);
-		}
-		if (revoked == 0)
-			lint_findings_add(&rp->f, &parked_codes[PARKED_DKIM],
-			    dkim, -1L, dkim);
-		util_txt_free(texts, n);
+		return;
 	}
+	texts = util_txt_join(dk->result == DNS_OK ? dk->rrs : NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		lint_taglist_t t;
+		size_t at;
+		const lint_tag_t *p;
+
+		lint_taglist_parse(texts[i], strlen(texts[i]), &t, &at);
+		p = lint_taglist_get(&t, "p");
+		revoked += p && p->value[0] == '\0';
+		lint_taglist_clear(&t);
+	}
+	if (revoked == 0)
+		lint_findings_add(&rp->f, &parked_codes[PARKED_DKIM], dkim, -1L,
+		    dkim);
+	util_txt_free(texts, n);
+}
+
+void
+parked_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp)
+{
+	char dkim[300];
+
+	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
+	snprintf(dkim, sizeof(dkim), "*._domainkey.%s", domain);
+	dns_resolver_peek(r, domain, LDNS_RR_TYPE_MX);
+	dns_resolver_peek(r, domain, LDNS_RR_TYPE_TXT);
+	dns_resolver_peek(r, dkim, LDNS_RR_TYPE_TXT);
+	parked_mx(r, domain, rp);
+	parked_spf(r, domain, rp);
+	parked_dmarc(r, domain, rp);
+	parked_dkim(r, dkim, rp);
 }
