@@ -613,13 +613,98 @@ mx_text(const ldns_rr_list *rrs)
 	return s;
 }
 
+/* No MX: mail goes to the domain's addresses (RFC 5321 5.1), if any */
+static void
+mx_none(dns_resolver_t *r, const char *domain, lint_report_t *rp)
+{
+	const dns_answer_t *v4, *v6;
+
+	rp->absent = true;
+	dns_resolver_peek(r, domain, LDNS_RR_TYPE_AAAA);
+	v4 = dns_resolver_get(r, domain, LDNS_RR_TYPE_A);
+	v6 = dns_resolver_get(r, domain, LDNS_RR_TYPE_AAAA);
+	if (dns_result_is_failure(v4->result))
+		lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_A, v4);
+	else if (dns_result_is_failure(v6->result))
+		lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_AAAA, v6);
+	else if (v4->result == DNS_OK || v6->result == DNS_OK)
+		lint_findings_add(&rp->f, &mx_codes[MX_NONE], domain, -1L,
+		    domain);
+	else
+		lint_findings_add(&rp->f, &mx_codes[MX_NONE_NO_ADDRESS], domain,
+		    -1L, domain);
+}
+
+/* The null MX of RFC 7505 among the records: true when it is the only one
+ * (nothing more to check) */
+static bool
+mx_null(const ldns_rr_list *rrs, const char *domain, lint_report_t *rp,
+    bool *null_mx)
+{
+	size_t n = ldns_rr_list_rr_count(rrs);
+
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		unsigned pref = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+
+		if (ldns_rdf_size(ldns_rr_rdf(rr, 1)) != 1)
+			continue;
+		*null_mx = true;
+		if (n > 1)
+			lint_findings_add(&rp->f, &mx_codes[MX_NULL_MIXED], domain,
+			    -1L, n - 1);
+		if (pref != 0)
+			lint_findings_add(&rp->f, &mx_codes[MX_NULL_PREFERENCE],
+			    domain, -1L, pref);
+		if (n == 1) {
+			lint_findings_add(&rp->f, &mx_codes[MX_NULL], domain, -1L,
+			    domain);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One mail host: an address where a name belongs, no address, an alias */
+static void
+mx_host(dns_resolver_t *r, const char *domain, const char *host,
+    lint_report_t *rp)
+{
+	struct in6_addr ip;
+	const dns_answer_t *v4, *v6;
+	const char *canon;
+
+	if (inet_pton(AF_INET, host, &ip) == 1 ||
+	    inet_pton(AF_INET6, host, &ip) == 1) {
+		lint_findings_add(&rp->f, &mx_codes[MX_HOST_ADDRESS], domain,
+		    -1L, host);
+		return;
+	}
+	v4 = dns_resolver_get(r, host, LDNS_RR_TYPE_A);
+	v6 = dns_resolver_get(r, host, LDNS_RR_TYPE_AAAA);
+	if (dns_result_is_failure(v4->result) &&
+	    dns_result_is_failure(v6->result)) {
+		lint_report_dns_fail(rp, host, LDNS_RR_TYPE_A, v4);
+		return;
+	}
+	if (v4->result != DNS_OK && v6->result != DNS_OK &&
+	    !dns_result_is_failure(v4->result) &&
+	    !dns_result_is_failure(v6->result))
+		lint_findings_add(&rp->f, &mx_codes[MX_HOST_NO_ADDRESS], domain,
+		    -1L, host);
+	canon = v4->canonical ? v4->canonical : v6->canonical;
+	if (canon)
+		lint_findings_add(&rp->f, &mx_codes[MX_HOST_ALIAS], domain, -1L,
+		    host, canon);
+}
+
 void
 mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
     bool *null_mx)
 {
 	const dns_answer_t *a = dns_resolver_get(r, domain, LDNS_RR_TYPE_MX);
-	size_t n;
-	char list[600] = "";
+	char list[600] = "", names[32][256];
+	size_t nh = 0, listed = 0;
 
 	*null_mx = false;
 	snprintf(rp->owner, sizeof(rp->owner), "%s", domain);
@@ -628,58 +713,19 @@ mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 		return;
 	}
 	if (a->result != DNS_OK) {
-		const dns_answer_t *v4, *v6;
-
-		rp->absent = true;
-		dns_resolver_peek(r, domain, LDNS_RR_TYPE_AAAA);
-		v4 = dns_resolver_get(r, domain, LDNS_RR_TYPE_A);
-		v6 = dns_resolver_get(r, domain, LDNS_RR_TYPE_AAAA);
-		if (dns_result_is_failure(v4->result))
-			lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_A, v4);
-		else if (dns_result_is_failure(v6->result))
-			lint_report_dns_fail(rp, domain, LDNS_RR_TYPE_AAAA, v6);
-		else if (v4->result == DNS_OK || v6->result == DNS_OK)
-			lint_findings_add(&rp->f, &mx_codes[MX_NONE], domain, -1L,
-			    domain);
-		else
-			lint_findings_add(&rp->f, &mx_codes[MX_NONE_NO_ADDRESS],
-			    domain, -1L, domain);
+		mx_none(r, domain, rp);
 		return;
 	}
-	n = ldns_rr_list_rr_count(a->rrs);
 	rp->record = mx_text(a->rrs);
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(a->rrs, i);
-		const ldns_rdf *host = ldns_rr_rdf(rr, 1);
-
-		if (ldns_rdf_size(host) != 1)
-			continue;
-		*null_mx = true;
-		if (n > 1)
-			lint_findings_add(&rp->f, &mx_codes[MX_NULL_MIXED], domain,
-			    -1L, n - 1);
-		if (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != 0)
-			lint_findings_add(&rp->f, &mx_codes[MX_NULL_PREFERENCE],
-			    domain, -1L,
-			    (unsigned)ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)));
-		if (n == 1) {
-			lint_findings_add(&rp->f, &mx_codes[MX_NULL], domain, -1L,
-			    domain);
-			return;
-		}
-	}
+	if (mx_null(a->rrs, domain, rp, null_mx))
+		return;
 	/* every host's addresses, asked for together */
-	char names[32][256];
-	size_t nh = 0, listed = 0;
-
 	mx_hosts(r, domain, names, 32, &nh, rp);
 	for (size_t i = 0; i < nh; i++) {
 		dns_resolver_peek(r, names[i], LDNS_RR_TYPE_A);
 		dns_resolver_peek(r, names[i], LDNS_RR_TYPE_AAAA);
 	}
 	for (size_t i = 0; i < nh; i++) {
-		struct in6_addr ip;
-		const dns_answer_t *v4, *v6;
 		size_t len = strlen(list);
 
 		if (names[i][0] == '\0')
@@ -690,30 +736,7 @@ mx_domain_check(dns_resolver_t *r, const char *domain, lint_report_t *rp,
 			strcat(list, names[i]);
 		}
 		listed++;
-		if (inet_pton(AF_INET, names[i], &ip) == 1 ||
-		    inet_pton(AF_INET6, names[i], &ip) == 1) {
-			lint_findings_add(&rp->f, &mx_codes[MX_HOST_ADDRESS],
-			    domain, -1L, names[i]);
-			continue;
-		}
-		v4 = dns_resolver_get(r, names[i], LDNS_RR_TYPE_A);
-		v6 = dns_resolver_get(r, names[i], LDNS_RR_TYPE_AAAA);
-		if (dns_result_is_failure(v4->result) &&
-		    dns_result_is_failure(v6->result)) {
-			lint_report_dns_fail(rp, names[i], LDNS_RR_TYPE_A, v4);
-			continue;
-		}
-		if (v4->result != DNS_OK && v6->result != DNS_OK &&
-		    !dns_result_is_failure(v4->result) &&
-		    !dns_result_is_failure(v6->result))
-			lint_findings_add(&rp->f, &mx_codes[MX_HOST_NO_ADDRESS],
-			    domain, -1L, names[i]);
-		const char *canon = v4->canonical ? v4->canonical :
-		    v6->canonical;
-
-		if (canon)
-			lint_findings_add(&rp->f, &mx_codes[MX_HOST_ALIAS], domain,
-			    -1L, names[i], canon);
+		mx_host(r, domain, names[i], rp);
 	}
 	if (listed)
 		lint_findings_add(&rp->f, &mx_codes[MX_HOSTS], domain, -1L,
