@@ -69,9 +69,8 @@ const lint_code_t dkim_codes[DKIM_ROWS] = {
 /* The p= value of a key record decoded; NULL when there is none (absent,
  * empty: revoked, or not base64).  The caller frees it. */
 static unsigned char *
-p_decode(const lint_taglist_t *t, size_t *dlen)
+p_decode(const lint_tag_t *p, size_t *dlen)
 {
-	const lint_tag_t *p = lint_taglist_get(t, "p");
 	char *b64;
 	unsigned char *der;
 	size_t n = 0;
@@ -112,7 +111,7 @@ dkim_record_key_check(const char *text, const char *where, const void *priv,
 	const char *why = "";
 
 	lint_taglist_parse(text, strlen(text), &t, &at);
-	if ((der = p_decode(&t, &dlen)) == NULL)
+	if ((der = p_decode(lint_taglist_get(&t, "p"), &dlen)) == NULL)
 		why = " (the record has no usable key)";
 	else if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
 		match = dlen == 32 && EVP_PKEY_get_raw_public_key(key, raw,
@@ -132,75 +131,61 @@ dkim_record_key_check(const char *text, const char *where, const void *priv,
 	lint_taglist_clear(&t);
 }
 
-void
-dkim_record_check(const char *text, const char *where, lint_findings_t *f)
+/* The flags and the hash, service and key type tags */
+static void
+tag_checks(const lint_taglist_t *t, const char *where, lint_findings_t *f)
 {
-	lint_taglist_t t;
-	const lint_tag_t *p, *k, *g;
-	unsigned char *der = NULL;
-	size_t n = 0, dlen;
-	EVP_PKEY *key = NULL;
+	const lint_tag_t *k = lint_taglist_get(t, "k"), *g;
 
-	/* v= is optional in a key record (RFC 6376 3.6.1) */
-	if (lint_tagrec_open(text, where, "DKIM1", true, dkim_codes, &t,
-	    f) != 0)
-		return;
-	k = lint_taglist_get(&t, "k");
 	if (k && strcmp(k->value, "rsa") && strcmp(k->value, "ed25519"))
 		lint_findings_add(f, &dkim_codes[DKIM_UNKNOWN_K], where,
 		    (long)k->value_offset, k->value);
-	if ((g = lint_taglist_get(&t, "t")) && strchr(g->value, 'y'))
+	if ((g = lint_taglist_get(t, "t")) && strchr(g->value, 'y'))
 		lint_findings_add(f, &dkim_codes[DKIM_TESTING], where,
 		    (long)g->offset);
-	if ((g = lint_taglist_get(&t, "h")) && strstr(g->value, "sha1"))
+	if ((g = lint_taglist_get(t, "h")) && strstr(g->value, "sha1"))
 		lint_findings_add(f, &dkim_codes[DKIM_SHA1], where, (long)g->offset);
-	if ((g = lint_taglist_get(&t, "s")) && !strstr(g->value, "email") &&
+	if ((g = lint_taglist_get(t, "s")) && !strstr(g->value, "email") &&
 	    !strchr(g->value, '*'))
 		lint_findings_add(f, &dkim_codes[DKIM_SERVICE], where,
 		    (long)g->offset, g->value);
-	if ((p = lint_taglist_get(&t, "p")) == NULL) {
-		lint_findings_add(f, &dkim_codes[DKIM_NO_KEY], where, -1L);
-		goto out;
-	}
-	/* the base64 may hold whitespace (RFC 6376 3.6.1) */
-	char *b64 = malloc(strlen(p->value) + 1);
+}
 
-	for (const char *s = p->value; b64 && *s; s++)
-		if (!strchr(" \t\r\n", *s))
-			b64[n++] = *s;
-	if (b64 == NULL)
-		goto out;
-	b64[n] = '\0';
-	if (n == 0) {
+/* p='s bytes (*dlen), or NULL: revoked (empty) or not base64, said */
+static unsigned char *
+p_checked(const lint_tag_t *p, const char *where, lint_findings_t *f,
+    size_t *dlen)
+{
+	unsigned char *der;
+
+	if (p->value[strspn(p->value, " \t\r\n")] == '\0') {
 		lint_findings_add(f, &dkim_codes[DKIM_REVOKED], where,
 		    (long)p->offset);
-		free(b64);
-		goto out;
+		return NULL;
 	}
-	der = malloc(n);
-	int dl = (n % 4 == 0 && der && strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/=") == n) ?
-	    EVP_DecodeBlock(der, (unsigned char *)b64, (int)n) : -1;
-	if (dl < 0) {
+	if ((der = p_decode(p, dlen)) == NULL)
 		lint_findings_add(f, &dkim_codes[DKIM_BAD_BASE64], where,
 		    (long)p->value_offset);
-		free(b64);
-		goto out;
-	}
-	/* EVP_DecodeBlock counts the padding as data */
-	dlen = (size_t)dl - (b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
-	free(b64);
-	bool ed = k && strcmp(k->value, "ed25519") == 0;
-	const unsigned char *q = der;
+	return der;
+}
 
-	if (ed) {
+/* The key in der: Ed25519's length, or an RSA key and its size */
+static void
+key_check(const unsigned char *der, size_t dlen, const lint_tag_t *p,
+    const lint_tag_t *k, const char *where, lint_findings_t *f)
+{
+	const unsigned char *q = der;
+	EVP_PKEY *key;
+	int bits;
+
+	if (k && strcmp(k->value, "ed25519") == 0) {
 		if (dlen != 32)
 			lint_findings_add(f, &dkim_codes[DKIM_ED25519_LENGTH], where,
 			    (long)p->value_offset, dlen);
 		else
 			lint_findings_add(f, &dkim_codes[DKIM_KEY], where, -1L,
 			    "ed25519", 256);
-		goto out;
+		return;
 	}
 	if ((key = d2i_PUBKEY(NULL, &q, (long)dlen)) == NULL) {
 		q = der;
@@ -212,16 +197,16 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 	if (key == NULL) {
 		lint_findings_add(f, &dkim_codes[DKIM_BAD_KEY], where,
 		    (long)p->value_offset);
-		goto out;
+		return;
 	}
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
 		lint_findings_add(f, &dkim_codes[DKIM_KEY_TYPE], where,
 		    (long)p->value_offset, k ? k->value : "rsa",
 		    "another kind of key");
-		goto out;
+		EVP_PKEY_free(key);
+		return;
 	}
-	int bits = EVP_PKEY_get_bits(key);
-
+	bits = EVP_PKEY_get_bits(key);
 	lint_findings_add(f, &dkim_codes[DKIM_KEY], where, -1L, "rsa", bits);
 	if (bits < 1024)
 		lint_findings_add(f, &dkim_codes[DKIM_RSA_TOO_SMALL], where,
@@ -232,8 +217,27 @@ dkim_record_check(const char *text, const char *where, lint_findings_t *f)
 	else if (bits > 4096)
 		lint_findings_add(f, &dkim_codes[DKIM_RSA_LARGE], where,
 		    (long)p->value_offset, bits);
-out:
 	EVP_PKEY_free(key);
-	free(der);
+}
+
+void
+dkim_record_check(const char *text, const char *where, lint_findings_t *f)
+{
+	lint_taglist_t t;
+	const lint_tag_t *p;
+	unsigned char *der;
+	size_t dlen = 0;
+
+	/* v= is optional in a key record (RFC 6376 3.6.1) */
+	if (lint_tagrec_open(text, where, "DKIM1", true, dkim_codes, &t,
+	    f) != 0)
+		return;
+	tag_checks(&t, where, f);
+	if ((p = lint_taglist_get(&t, "p")) == NULL)
+		lint_findings_add(f, &dkim_codes[DKIM_NO_KEY], where, -1L);
+	else if ((der = p_checked(p, where, f, &dlen)) != NULL) {
+		key_check(der, dlen, p, lint_taglist_get(&t, "k"), where, f);
+		free(der);
+	}
 	lint_taglist_clear(&t);
 }
