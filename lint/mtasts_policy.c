@@ -91,114 +91,121 @@ mtasts_mx_match(const char *pattern, const char *host)
 	return dot && dot != host && strcasecmp(dot + 1, pattern + 2) == 0;
 }
 
+/* What a policy's lines said so far */
+struct seen {
+	bool version, mode, age;
+};
+
+/* One key: value pair; at is the line's offset, v the value's in it */
+static void
+pair(struct seen *sn, const char *key, const char *val, size_t at,
+    size_t v, const char *where, mtasts_policy_t *p, lint_findings_t *f)
+{
+	const lint_code_t *c = mtasts_policy_codes;
+	char *e, **m;
+	long age;
+
+	if (strcmp(key, "version") == 0)
+		sn->version = strcmp(val, "STSv1") == 0;
+	else if (strcmp(key, "mode") == 0) {
+		if (sn->mode)
+			lint_findings_add(f, &c[MP_DUPLICATE], where, (long)at,
+			    "mode");
+		sn->mode = true;
+		snprintf(p->mode, sizeof(p->mode), "%.15s", val);
+		if (strcmp(val, "enforce") && strcmp(val, "testing") &&
+		    strcmp(val, "none"))
+			lint_findings_add(f, &c[MP_MODE], where, (long)(at + v),
+			    val);
+	} else if (strcmp(key, "max_age") == 0) {
+		if (sn->age)
+			lint_findings_add(f, &c[MP_DUPLICATE], where, (long)at,
+			    "max_age");
+		sn->age = true;
+		age = strtol(val, &e, 10);
+		if (!*val || *e || age < 0 || age > 31557600 ||
+		    strspn(val, "0123456789") != strlen(val))
+			lint_findings_add(f, &c[MP_MAX_AGE], where,
+			    (long)(at + v), val);
+		else if ((p->max_age = age) < 86400)
+			lint_findings_add(f, &c[MP_MAX_AGE_SHORT], where,
+			    (long)(at + v), age);
+	} else if (strcmp(key, "mx") == 0) {
+		if (!mtasts_pattern_ok(val))
+			lint_findings_add(f, &c[MP_BAD_MX], where,
+			    (long)(at + v), val);
+		if ((m = realloc(p->mx, (p->nmx + 1) * sizeof(*m))) != NULL) {
+			p->mx = m;
+			p->mx[p->nmx++] = strdup(val);
+		}
+	}
+	/* other keys are extensions (RFC 8461 3.2) */
+}
+
+/* Line number line, n bytes at text + at (its line end cut off) */
+static void
+policy_line(struct seen *sn, const char *text, size_t at, size_t n,
+    size_t line, const char *where, mtasts_policy_t *p, lint_findings_t *f)
+{
+	const char *s = text + at, *colon = memchr(s, ':', n);
+	char key[64], val[512];
+	size_t kl, vs;
+
+	if (memchr(s, '\0', n) != NULL) {
+		lint_findings_add(f, &mtasts_policy_codes[MP_NUL], where,
+		    (long)at, line);
+		return;
+	}
+	if (n > MAX_POLICY_LINE) {
+		lint_findings_add(f, &mtasts_policy_codes[MP_LONG_LINE], where,
+		    (long)at, line, n, MAX_POLICY_LINE);
+		return;
+	}
+	if (n == 0)
+		return;
+	if (colon == NULL || colon == s) {
+		lint_findings_add(f, &mtasts_policy_codes[MP_SYNTAX], where,
+		    (long)at, line);
+		return;
+	}
+	kl = (size_t)(colon - s);
+	for (vs = kl + 1; vs < n && (s[vs] == ' ' || s[vs] == '\t'); vs++)
+		;
+	snprintf(key, sizeof(key), "%.*s", (int)(kl > 63 ? 63 : kl), s);
+	snprintf(val, sizeof(val), "%.*s", (int)(n - vs > 511 ? 511 : n - vs),
+	    s + vs);
+	for (size_t k = strlen(val); k > 0 && (val[k - 1] == ' ' ||
+	    val[k - 1] == '\t'); k--)
+		val[k - 1] = '\0';
+	pair(sn, key, val, at, vs, where, p, f);
+}
+
 void
 mtasts_policy_check(const char *text, size_t len, const char *where,
     mtasts_policy_t *p, lint_findings_t *f)
 {
-	bool version = false, seen_mode = false, seen_age = false;
+	struct seen sn = { false, false, false };
 	size_t line = 0, i = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->max_age = -1;
 	while (i < len) {
 		size_t end = i, n;
-		char key[64], val[512];
 
 		while (end < len && text[end] != '\n')
 			end++;
 		n = end - i;
 		if (n > 0 && text[i + n - 1] == '\r')
 			n--;
-		line++;
-		const char *colon = memchr(text + i, ':', n);
-
-		if (memchr(text + i, '\0', n) != NULL) {
-			lint_findings_add(f, &mtasts_policy_codes[MP_NUL], where,
-			    (long)i, line);
-			i = end + 1;
-			continue;
-		}
-		if (n > MAX_POLICY_LINE) {
-			lint_findings_add(f, &mtasts_policy_codes[MP_LONG_LINE],
-			    where, (long)i, line, n, MAX_POLICY_LINE);
-			i = end + 1;
-			continue;
-		}
-		if (n == 0) {
-			i = end + 1;
-			continue;
-		}
-		if (colon == NULL || colon == text + i) {
-			lint_findings_add(f, &mtasts_policy_codes[MP_SYNTAX], where,
-			    (long)i, line);
-			i = end + 1;
-			continue;
-		}
-		size_t kl = (size_t)(colon - (text + i)), vs = kl + 1;
-
-		while (vs < n && (text[i + vs] == ' ' || text[i + vs] == '\t'))
-			vs++;
-		snprintf(key, sizeof(key), "%.*s", (int)(kl > 63 ? 63 : kl),
-		    text + i);
-		snprintf(val, sizeof(val), "%.*s", (int)(n - vs > 511 ? 511 :
-		    n - vs), text + i + vs);
-		for (size_t k = strlen(val); k > 0 && (val[k - 1] == ' ' ||
-		    val[k - 1] == '\t'); k--)
-			val[k - 1] = '\0';
-		if (strcmp(key, "version") == 0) {
-			version = strcmp(val, "STSv1") == 0;
-		} else if (strcmp(key, "mode") == 0) {
-			if (seen_mode)
-				lint_findings_add(f,
-				    &mtasts_policy_codes[MP_DUPLICATE], where,
-				    (long)i, "mode");
-			seen_mode = true;
-			snprintf(p->mode, sizeof(p->mode), "%.15s", val);
-			if (strcmp(val, "enforce") && strcmp(val, "testing") &&
-			    strcmp(val, "none"))
-				lint_findings_add(f, &mtasts_policy_codes[MP_MODE],
-				    where, (long)(i + vs), val);
-		} else if (strcmp(key, "max_age") == 0) {
-			char *e;
-			long v = strtol(val, &e, 10);
-
-			if (seen_age)
-				lint_findings_add(f,
-				    &mtasts_policy_codes[MP_DUPLICATE], where,
-				    (long)i, "max_age");
-			seen_age = true;
-			if (!*val || *e || v < 0 || v > 31557600 ||
-			    strspn(val, "0123456789") != strlen(val))
-				lint_findings_add(f,
-				    &mtasts_policy_codes[MP_MAX_AGE], where,
-				    (long)(i + vs), val);
-			else {
-				p->max_age = v;
-				if (v < 86400)
-					lint_findings_add(f,
-					    &mtasts_policy_codes[MP_MAX_AGE_SHORT],
-					    where, (long)(i + vs), v);
-			}
-		} else if (strcmp(key, "mx") == 0) {
-			char **m = realloc(p->mx, (p->nmx + 1) * sizeof(*m));
-
-			if (!mtasts_pattern_ok(val))
-				lint_findings_add(f, &mtasts_policy_codes[MP_BAD_MX],
-				    where, (long)(i + vs), val);
-			if (m) {
-				p->mx = m;
-				p->mx[p->nmx++] = strdup(val);
-			}
-		}
-		/* other keys are extensions (RFC 8461 3.2) */
+		policy_line(&sn, text, i, n, ++line, where, p, f);
 		i = end + 1;
 	}
-	if (!version)
+	if (!sn.version)
 		lint_findings_add(f, &mtasts_policy_codes[MP_VERSION], where, 0L);
-	if (!seen_mode)
+	if (!sn.mode)
 		lint_findings_add(f, &mtasts_policy_codes[MP_MODE], where, -1L,
 		    "");
-	if (!seen_age)
+	if (!sn.age)
 		lint_findings_add(f, &mtasts_policy_codes[MP_MAX_AGE], where, -1L,
 		    "");
 	if (p->nmx == 0 && strcmp(p->mode, "none") != 0)
