@@ -152,6 +152,58 @@ url_escape(const char *s, size_t n, struct buf *out)
 	}
 }
 
+/* The macro %{...} whose letter is at text[*i], expanded into out; *i
+ * moves past its '}'.  -1 when it is malformed. */
+static int
+macro_expr(const char *text, size_t len, size_t *at,
+    const spf_macro_ctx_t *ctx, bool exp_text, struct buf *out)
+{
+	struct buf val = { 0 }, tr = { 0 };
+	size_t i = *at, nd = 0;
+	unsigned keep = 0;
+	bool reverse = false;
+	char letter, delims[8] = "";
+
+	if (i >= len || !strchr("slodiphcrtvSLODIPHCRTV", text[i]) ||
+	    text[i] == '\0' || (!exp_text && strchr("crtCRT", text[i])))
+		return -1;
+	letter = text[i++];
+	/* any nonzero number (RFC 7208 7.3): past the number of parts, all
+	 * of them */
+	while (i < len && isdigit((unsigned char)text[i])) {
+		keep = keep * 10 + (unsigned)(text[i++] - '0');
+		if (keep > 1000)
+			keep = 1000;
+	}
+	if (i > 0 && isdigit((unsigned char)text[i - 1]) && keep == 0)
+		return -1;
+	if (i < len && (text[i] == 'r' || text[i] == 'R')) {
+		reverse = true;
+		i++;
+	}
+	while (i < len && text[i] && strchr(".-+,/_=", text[i])) {
+		if (nd < sizeof(delims) - 1 && !strchr(delims, text[i]))
+			delims[nd++] = text[i];
+		delims[nd] = '\0';
+		i++;
+	}
+	if (i >= len || text[i] != '}')
+		return -1;
+	*at = i + 1;
+	put(&val, "", 0);
+	put(&tr, "", 0);
+	letter_value(ctx, letter, &val);
+	transform(val.s ? val.s : "", nd ? delims : ".", reverse, keep, &tr);
+	if (isupper((unsigned char)letter))
+		url_escape(tr.s ? tr.s : "", tr.n, out);
+	else
+		put(out, tr.s ? tr.s : "", tr.n);
+	out->bad |= val.bad || tr.bad;
+	free(val.s);
+	free(tr.s);
+	return 0;
+}
+
 char *
 spf_macro_expand(const char *text, size_t len, const spf_macro_ctx_t *ctx,
     bool exp_text)
@@ -162,6 +214,7 @@ spf_macro_expand(const char *text, size_t len, const spf_macro_ctx_t *ctx,
 	put(&out, "", 0);
 	while (i < len && !out.bad) {
 		unsigned char ch = (unsigned char)text[i];
+		const char *lit;
 
 		if (ch != '%') {
 			if ((ch < 0x21 && !(exp_text && ch == ' ')) || ch > 0x7e)
@@ -171,71 +224,14 @@ spf_macro_expand(const char *text, size_t len, const spf_macro_ctx_t *ctx,
 		}
 		if (i + 1 >= len)
 			goto bad;
-		switch (text[i + 1]) {
-		case '%':
-			put(&out, "%", 1);
-			i += 2;
-			continue;
-		case '_':
-			put(&out, " ", 1);
-			i += 2;
-			continue;
-		case '-':
-			put(&out, "%20", 3);
-			i += 2;
-			continue;
-		case '{':
-			break;
-		default:
-			goto bad;
-		}
+		lit = text[i + 1] == '%' ? "%" : text[i + 1] == '_' ? " " :
+		    text[i + 1] == '-' ? "%20" : NULL;
 		i += 2;
-		if (i >= len || !strchr("slodiphcrtvSLODIPHCRTV", text[i]) ||
-		    text[i] == '\0' ||
-		    (!exp_text && strchr("crtCRT", text[i])))
+		if (lit)
+			put(&out, lit, strlen(lit));
+		else if (text[i - 1] != '{' || macro_expr(text, len, &i, ctx,
+		    exp_text, &out) != 0)
 			goto bad;
-		char letter = text[i++];
-		unsigned keep = 0;
-		bool reverse = false;
-		char delims[8] = "";
-		size_t nd = 0;
-
-		/* any nonzero number (RFC 7208 7.3): past the number of
-		 * parts, all of them */
-		while (i < len && isdigit((unsigned char)text[i])) {
-			keep = keep * 10 + (unsigned)(text[i++] - '0');
-			if (keep > 1000)
-				keep = 1000;
-		}
-		if (i > 0 && isdigit((unsigned char)text[i - 1]) && keep == 0)
-			goto bad;
-		if (i < len && (text[i] == 'r' || text[i] == 'R')) {
-			reverse = true;
-			i++;
-		}
-		while (i < len && text[i] && strchr(".-+,/_=", text[i])) {
-			if (nd < sizeof(delims) - 1 && !strchr(delims, text[i]))
-				delims[nd++] = text[i];
-			delims[nd] = '\0';
-			i++;
-		}
-		if (i >= len || text[i] != '}')
-			goto bad;
-		i++;
-		struct buf val = { 0 }, tr = { 0 };
-
-		put(&val, "", 0);
-		put(&tr, "", 0);
-		letter_value(ctx, letter, &val);
-		transform(val.s ? val.s : "", nd ? delims : ".", reverse, keep,
-		    &tr);
-		if (isupper((unsigned char)letter))
-			url_escape(tr.s ? tr.s : "", tr.n, &out);
-		else
-			put(&out, tr.s ? tr.s : "", tr.n);
-		out.bad |= val.bad || tr.bad;
-		free(val.s);
-		free(tr.s);
 	}
 	if (out.bad)
 		goto bad;
