@@ -113,13 +113,14 @@ cmd_is_name(const char *s)
 {
 	char norm[256];
 
-	return util_name_normalize(s, norm, sizeof(norm)) == 0;
+	return util_name_normalize(s, norm, sizeof(norm)) == 0 &&
+	    !strpbrk(s, "\\ ");
 }
 
 bool
 cmd_is_selector(const char *s)
 {
-	return cmd_is_name(s) && !strpbrk(s, "\\ *");
+	return cmd_is_name(s) && !strchr(s, '*');
 }
 
 int

@@ -142,10 +142,10 @@ void cmd_note(const cmd_opts_t *o, const char *fmt, ...)
  * with a message when it is not a domain name. */
 void cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out);
 
-/** True when s is a name's labels: a selector (DKIM, BIMI) to look up. */
+/** True when s is a name's labels, nothing a zone file would need
+ * escaped: a selector (DKIM, BIMI) to look up. */
 bool cmd_is_name(const char *s);
-/** And one to publish a record at: nothing a zone file would need
- * escaped, no wildcard. */
+/** And one to publish a record at: no wildcard either. */
 bool cmd_is_selector(const char *s);
 
 /** Parses a decimal in [min, max]; -1 when it is not one. */

@@ -561,6 +561,48 @@ inline_terms(spf_record_t *r)
 	return (spf_term_t *)(r + 1);
 }
 
+/* Room for twice the terms: the first move leaves the inline block */
+static int
+grow(spf_record_t *r, size_t *cap)
+{
+	spf_term_t *v, *old = r->terms;
+
+	*cap *= 2;
+	v = old == inline_terms(r) ? malloc(*cap * sizeof(*v)) :
+	    realloc(old, *cap * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	if (old == inline_terms(r))
+		memcpy(v, old, r->nterms * sizeof(*v));
+	r->terms = v;
+	return 0;
+}
+
+/* Where "all", redirect= and exp= are; a modifier given twice is an error
+ * (RFC 7208 6) */
+static void
+places(struct parser *p)
+{
+	spf_record_t *r = p->r;
+
+	for (size_t i = 0; i < r->nterms; i++) {
+		spf_term_t *t = &r->terms[i];
+		int *slot = t->kind == SPF_REDIRECT ? &r->redirect :
+		    t->kind == SPF_EXP ? &r->exp : NULL;
+
+		if (t->kind == SPF_ALL && r->all < 0 && !t->bad)
+			r->all = (int)i;
+		if (slot == NULL)
+			continue;
+		if (*slot >= 0) {
+			p->t = t;
+			term_error(p, SPF_DUPLICATE_MODIFIER, t->offset,
+			    spf_kind_str(t->kind));
+		} else
+			*slot = (int)i;
+	}
+}
+
 spf_record_t *
 spf_record_parse(const char *text, size_t len, const char *domain,
     lint_findings_t *f)
@@ -609,19 +651,9 @@ spf_record_parse(const char *text, size_t len, const char *domain,
 			if (bad == 0)
 				bad = i + 1;
 		}
-		if (r->nterms == cap) {
-			spf_term_t *v, *old = r->terms;
-
-			cap *= 2;
-			v = old == inline_terms(r) ? malloc(cap * sizeof(*v)) :
-			    realloc(old, cap * sizeof(*v));
-			if (v == NULL) {
-				spf_record_free(r);
-				return NULL;
-			}
-			if (old == inline_terms(r))
-				memcpy(v, old, r->nterms * sizeof(*v));
-			r->terms = v;
+		if (r->nterms == cap && grow(r, &cap) != 0) {
+			spf_record_free(r);
+			return NULL;
 		}
 		p.t = &r->terms[r->nterms++];
 		memset(p.t, 0, sizeof(*p.t));
@@ -635,22 +667,7 @@ spf_record_parse(const char *text, size_t len, const char *domain,
 		} else
 			parse_term(&p, start, i - start);
 	}
-	for (i = 0; i < r->nterms; i++) {
-		spf_term_t *t = &r->terms[i];
-		int *slot = t->kind == SPF_REDIRECT ? &r->redirect :
-		    t->kind == SPF_EXP ? &r->exp : NULL;
-
-		if (t->kind == SPF_ALL && r->all < 0 && !t->bad)
-			r->all = (int)i;
-		if (slot == NULL)
-			continue;
-		if (*slot >= 0) {
-			p.t = t;
-			term_error(&p, SPF_DUPLICATE_MODIFIER, t->offset,
-			    spf_kind_str(t->kind));
-		} else
-			*slot = (int)i;
-	}
+	places(&p);
 	return r;
 }
 

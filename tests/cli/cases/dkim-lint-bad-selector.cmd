@@ -1,0 +1,1 @@
+dkim-lint --selector "a b" --selector s2 example.com

@@ -1,0 +1,1 @@
+dmarc-gen --p nope example.com
