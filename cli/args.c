@@ -42,7 +42,8 @@ cmd_args_usage(const cmd_tool_t *t, FILE *fp, int status)
 		fprintf(fp, "%s%.*s\n", first ? "usage: " : "       ",
 		    nl ? (int)(nl - s) : (int)strlen(s), s);
 		first = false;
-		s = nl + 1;
+		if (nl)
+			s = nl + 1;
 	} while (nl);
 	if (fp == stdout) {
 		fprintf(fp, "\n%s\n\n", t->about);

@@ -143,8 +143,8 @@ rec_end(spf_walk_t *w)
 	    !memo_places(m, r->item->child, &nl, &nv) || nl != m->lookups ||
 	    nv != m->voids)
 		goto drop;
-	part.v = w->findings.v + r->findings;
 	part.n = part.cap = w->findings.n - r->findings;
+	part.v = part.n ? w->findings.v + r->findings : NULL;
 	if (lint_findings_append(&m->findings, &part) != 0 ||
 	    util_table_put(w->memos, r->name, m) != 0)
 		goto drop;
