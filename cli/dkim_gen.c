@@ -33,14 +33,17 @@ key_get(const cmd_opts_t *o, const gen_opts_t *g, const dkim_gen_t *d,
 	    0 ? 0 : bits)) == NULL || (pem = zg_dkim_key_pem(*key, &len)) ==
 	    NULL) {
 		cmd_error(o, "cannot generate the key");
+		EVP_PKEY_free(*key);
 		return false;
 	}
 	rc = util_file_write(d->key_out, pem, len, 0600, g->force, err,
 	    sizeof(err));
 	OPENSSL_cleanse(pem, len);
 	free(pem);
-	if (rc != 0)
+	if (rc != 0) {
 		cmd_error(o, "%s", err);
+		EVP_PKEY_free(*key);
+	}
 	return rc == 0;
 }
 
