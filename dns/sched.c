@@ -21,6 +21,8 @@
 #define MAX_TRIES	16
 #define TCP_MAX		16		/* TCP exchanges a server at once */
 #define SERVFAIL_PAUSE_US 100000	/* before asking again, doubled */
+#define LAST_TRY_US	500000		/* the last try's time before the
+					 * budget ends, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
 #define SOCKET_USES	16		/* queries a UDP socket asks, one after
 					 * the other, before it is closed */
@@ -469,16 +471,24 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	/* SERVFAIL or REFUSED: the next server while tries remain.  A
 	 * recursive server's SERVFAIL is often its own timeout, under the
 	 * load of the batch: the question waits, longer each time, and is
-	 * asked again while a sequential client would still be waiting. */
+	 * asked again while a sequential client would still be waiting.
+	 * Such a server keeps its failure a while (RFC 9520 3.2: at least a
+	 * second, Unbound some seconds) and answers the same to a try soon
+	 * after: where the next pause would overrun the budget, one last try
+	 * goes just before it ends. */
 	uint64_t budget = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
 	uint64_t pause = SERVFAIL_PAUSE_US << (f->tries < 8 ? f->tries - 1 : 7);
+	uint64_t margin = budget / (s->retries + 1) < LAST_TRY_US ?
+	    budget / (s->retries + 1) : LAST_TRY_US;
+	uint64_t last = f->first + budget - margin;
 
 	f->why = "SERVFAIL or REFUSED";
 	if (f->tries < MAX_TRIES && (f->tries <= s->retries ||
-	    now + pause - f->first < budget)) {
+	    now + pause - f->first < budget || now + SERVFAIL_PAUSE_US < last)) {
 		f->server = (f->server + 1) % s->nservers;
 		f->extra++;
-		f->not_before = f->tries > s->retries ? now + pause : 0;
+		f->not_before = f->tries <= s->retries ? 0 :
+		    now + pause - f->first < budget ? now + pause : last;
 		return true;
 	}
 	job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,

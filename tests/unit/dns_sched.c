@@ -19,7 +19,7 @@
 #include "tests/unit/tap.h"
 #include "util/time.h"
 
-enum mode { DROP, HOLD, MUTE, PORTS };
+enum mode { DROP, HOLD, MUTE, PORTS, FAILING };
 
 struct held {
 	uint8_t q[512];
@@ -28,7 +28,16 @@ struct held {
 };
 
 static void
+reply_rcode(int fd, struct held *h, ldns_pkt_rcode rcode);
+
+static void
 reply(int fd, struct held *h)
+{
+	reply_rcode(fd, h, LDNS_RCODE_NXDOMAIN);
+}
+
+static void
+reply_rcode(int fd, struct held *h, ldns_pkt_rcode rcode)
 {
 	ldns_pkt *qp = NULL;
 	uint8_t *wire = NULL;
@@ -38,7 +47,7 @@ reply(int fd, struct held *h)
 		return;
 	ldns_pkt_set_qr(qp, true);
 	ldns_pkt_set_aa(qp, true);
-	ldns_pkt_set_rcode(qp, LDNS_RCODE_NXDOMAIN);
+	ldns_pkt_set_rcode(qp, rcode);
 	if (ldns_pkt2wire(&wire, qp, &wlen) == LDNS_STATUS_OK)
 		sendto(fd, wire, wlen, 0, (struct sockaddr *)&h->from,
 		    sizeof(h->from));
@@ -50,7 +59,9 @@ reply(int fd, struct held *h)
  * comes until 20 ms pass without a query, then answers all, and reports
  * the most it held at once on its pipe; MUTE: never answers; PORTS:
  * answers at once, and after 20 ms without a query reports how many
- * source ports asked and the most queries one of them asked */
+ * source ports asked and the most queries one of them asked; FAILING:
+ * SERVFAIL for 3 s from the first query (a recursive server keeping its
+ * failure), then answers */
 static void
 serve(int fd, enum mode mode, int report)
 {
@@ -74,6 +85,15 @@ serve(int fd, enum mode mode, int report)
 			if (mode == DROP) {
 				if (++count % 7)
 					reply(fd, &h[n]);
+				continue;
+			}
+			if (mode == FAILING) {
+				static uint64_t first;
+
+				if (first == 0)
+					first = util_now_ms();
+				reply_rcode(fd, &h[n], util_now_ms() - first < 3000 ?
+				    LDNS_RCODE_SERVFAIL : LDNS_RCODE_NXDOMAIN);
 				continue;
 			}
 			if (mode == PORTS) {
@@ -141,12 +161,14 @@ struct tally {
 static bool
 on_answer(void *arg, void *job, ldns_pkt *p, const char *srv, unsigned extra)
 {
+	bool final = ldns_pkt_get_rcode(p) != LDNS_RCODE_SERVFAIL;
+
 	(void)job;
 	(void)srv;
 	(void)extra;
-	((struct tally *)arg)->answered++;
+	((struct tally *)arg)->answered += final;	/* as the resolver */
 	ldns_pkt_free(p);
-	return true;
+	return final;
 }
 
 static void
@@ -256,6 +278,24 @@ test_dns_sched(void)
 	tap_check(t.answered == 400 && got && r[1] <= 16 && r[1] > 1 &&
 	    r[0] >= 400 / 16 && r[0] < 400, "scheduler: 400 queries from %zu "
 	    "source ports, at most %zu from one (16 allowed)", r[0], r[1]);
+
+	/* a server that answers SERVFAIL for 3 s: the last try comes just
+	 * before the budget (1 s x 4 tries) ends, and is answered */
+	if ((pid = server(FAILING, &addr, &report)) < 0)
+		return;
+	o.timeout_ms = 1000;
+	o.retries = 3;
+	memset(&t, 0, sizeof(t));
+	s = dns_sched_new(&o);
+	ask(s, 1, "failing");
+	t0 = util_now_ms();
+	dns_sched_run(s, t0 + 20000, &h, 0);
+	t0 = util_now_ms() - t0;
+	dns_sched_free(s);
+	stop(pid, report);
+	tap_check(t.answered == 1 && t0 >= 3000 && t0 < 4000, "scheduler: "
+	    "SERVFAIL for 3 s, answered by the last try within the 4 s a "
+	    "sequential client waits (after %lu ms)", (unsigned long)t0);
 
 	/* a mute server: every question fails by the deadline */
 	if ((pid = server(MUTE, &addr, &report)) < 0)
