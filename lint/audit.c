@@ -56,7 +56,10 @@ spf_walk_on(dns_resolver_t *r, spf_store_t *memo, const char *domain,
 	int rc = 0;
 
 	if (!st->walking) {
-		if (spf_walk_start(&st->walk, r, memo, domain, NULL, 0, 0) != 0)
+		/* the report keeps the counts and findings, not the tree:
+		 * included trees are summarized across the domains */
+		if (spf_walk_start(&st->walk, r, memo, domain, NULL, 0,
+		    SPF_WALK_MEMO) != 0)
 			return -1;
 		st->walking = true;
 	}
