@@ -81,7 +81,7 @@ choice_ok(const char *choices, const char *v)
 }
 
 /* A bad value: the message, and exit 2 */
-static void
+static void __attribute__((noreturn))
 bad(const cmd_opts_t *o, const cmd_arg_t *a, const char *v)
 {
 	char choices[128] = "";
@@ -103,10 +103,8 @@ bad(const cmd_opts_t *o, const cmd_arg_t *a, const char *v)
 		}
 		choices[k] = '\0';
 	}
-	cmd_error(o, "bad value '%s' for --%s%s%s", v, a->name,
-	    a->want || *choices ? ": want " : "", a->want ? a->want :
-	    choices);
-	exit(EXIT_USAGE);
+	cmd_bad_value(o, a->name, v, a->want ? a->want : *choices ? choices :
+	    NULL);
 }
 
 /* The value of row a into opts */

@@ -188,11 +188,12 @@ read_stdin(const cmd_opts_t *o)
 	return buf;
 }
 
-static void
-bad_value(const cmd_opts_t *o, const char *opt, const char *arg,
+void
+cmd_bad_value(const cmd_opts_t *o, const char *opt, const char *arg,
     const char *want)
 {
-	cmd_error(o, "bad value '%s' for --%s: want %s", arg, opt, want);
+	cmd_error(o, "bad value '%s' for --%s%s%s", arg, opt, want ?
+	    ": want " : "", want ? want : "");
 	exit(EXIT_USAGE);
 }
 
@@ -257,25 +258,25 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 		return 1;
 	case OPT_ZONE:
 		if (o->nzones == CMD_MAX_ZONES)
-			bad_value(o, "zone", arg, "at most 64 zone files");
+			cmd_bad_value(o, "zone", arg, "at most 64 zone files");
 		o->zones[o->nzones++] = arg;
 		return 1;
 	case OPT_SERVER:
 		if (o->nservers == CMD_MAX_SERVERS)
-			bad_value(o, "server", arg, "at most 8 servers");
+			cmd_bad_value(o, "server", arg, "at most 8 servers");
 		o->servers[o->nservers++] = arg;
 		return 1;
 	case OPT_TIMEOUT:
 		if (cmd_parse_uint(arg, 1, 600000, &o->timeout_ms) != 0)
-			bad_value(o, "timeout", arg, "milliseconds, 1 to 600000");
+			cmd_bad_value(o, "timeout", arg, "milliseconds, 1 to 600000");
 		return 1;
 	case OPT_RETRIES:
 		if (cmd_parse_uint(arg, 0, 10, &o->retries) != 0)
-			bad_value(o, "retries", arg, "0 to 10");
+			cmd_bad_value(o, "retries", arg, "0 to 10");
 		return 1;
 	case OPT_DEADLINE:
 		if (cmd_parse_uint(arg, 1, 3600000, &o->deadline_ms) != 0)
-			bad_value(o, "deadline", arg,
+			cmd_bad_value(o, "deadline", arg,
 			    "milliseconds, 1 to 3600000");
 		return 1;
 	case '?':

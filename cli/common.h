@@ -138,6 +138,11 @@ void cmd_warn(const cmd_opts_t *o, const char *fmt, ...)
 void cmd_note(const cmd_opts_t *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** "prog: error: bad value 'arg' for --opt: want WANT" (no want: NULL),
+ * then exit 2. */
+void cmd_bad_value(const cmd_opts_t *o, const char *opt, const char *arg,
+    const char *want) __attribute__((noreturn));
+
 /** Writes the domain name arg, normalized, into out (256 bytes); exits 2
  * with a message when it is not a domain name. */
 void cmd_domain_arg(const cmd_opts_t *o, const char *arg, char *out);

@@ -16,34 +16,36 @@ cmd_gen_init(gen_opts_t *g, bool force_ok)
 }
 
 int
+cmd_gen_format(const char *arg, gen_format_t *f)
+{
+	static const char *const names[] = { [GEN_ZONE] = "zone",
+	    [GEN_TXT] = "txt", [GEN_JSON] = "json" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*f = (gen_format_t)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
 cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c, const char *arg)
 {
 	unsigned v;
 
 	switch (c) {
 	case OPT_FORMAT:
-		if (strcmp(arg, "zone") == 0)
-			g->format = GEN_ZONE;
-		else if (strcmp(arg, "txt") == 0)
-			g->format = GEN_TXT;
-		else if (strcmp(arg, "json") == 0)
-			g->format = GEN_JSON;
-		else {
-			cmd_error(o, "bad value '%s' for --format: want zone, "
-			    "txt or json", arg);
-			exit(EXIT_USAGE);
-		}
+		if (cmd_gen_format(arg, &g->format) != 0)
+			cmd_bad_value(o, "format", arg, "zone, txt or json");
 		return 1;
 	case OPT_JSON:
 		g->format = GEN_JSON;
 		return 1;
 	case OPT_TTL:
 		/* RFC 2181 8: 0 to 2^31 - 1 */
-		if (cmd_parse_uint(arg, 0, 2147483647u, &v) != 0) {
-			cmd_error(o, "bad value '%s' for --ttl: want seconds, 0 "
-			    "to 2147483647", arg);
-			exit(EXIT_USAGE);
-		}
+		if (cmd_parse_uint(arg, 0, 2147483647u, &v) != 0)
+			cmd_bad_value(o, "ttl", arg, "seconds, 0 to 2147483647");
 		g->ttl = v;
 		return 1;
 	case OPT_FORCE:

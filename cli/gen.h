@@ -28,6 +28,8 @@ typedef struct gen_opts {
  * errors (or warnings, for --strict), so --force means something; else
  * --force is refused and not listed. */
 void cmd_gen_init(gen_opts_t *g, bool force_ok);
+/** --format's value (zone, txt, json) into f; -1 for any other. */
+int cmd_gen_format(const char *arg, gen_format_t *f);
 /** Handles --format, --ttl, --force (and --json as --format json); 1 when
  * handled, 0 when not, exits 2 on a bad value. */
 int cmd_gen_option(const cmd_opts_t *o, gen_opts_t *g, int c,

@@ -109,13 +109,9 @@ flatten_job_option(struct job *j, int c, const char *arg, char *err, size_t len)
 		j->ttl_given = true;
 		return 0;
 	case OPT_FORMAT:
-		for (int f = GEN_ZONE; f <= GEN_JSON; f++)
-			if (strcmp(arg, (const char *[]){ "zone", "txt",
-			    "json" }[f]) == 0) {
-				j->format = (gen_format_t)f;
-				return 0;
-			}
-		break;
+		if (cmd_gen_format(arg, &j->format) != 0)
+			break;
+		return 0;
 	}
 	snprintf(err, len, "bad value '%s'", arg);
 	return -1;
