@@ -334,7 +334,8 @@ entry_submit(dns_resolver_t *r, const char *name, ldns_rr_type type,
 	if ((bad = util_name_normalize(name, norm, sizeof(norm)) != 0))
 		/* cached under what it was */
 		snprintf(norm, sizeof(norm), "%.250s", name);
-	if ((e = dns_cache_get(r->cache, norm, type)) != NULL)
+	if (strcmp(norm, name) != 0 && (e = dns_cache_get(r->cache, norm,
+	    type)) != NULL)
 		return e;
 	if ((e = dns_cache_put(r->cache, norm, type)) == NULL)
 		return NULL;

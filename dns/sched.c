@@ -21,8 +21,8 @@
 #define MAX_TRIES	16
 #define TCP_MAX		16		/* TCP exchanges a server at once */
 #define SERVFAIL_PAUSE_US 100000	/* before asking again, doubled */
-#define LAST_TRY_US	500000		/* the last try's time before the
-					 * budget ends, a try's timeout at most */
+#define LAST_TRY_US	500000		/* the last try's lead on the budget's
+					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
 #define SOCKET_USES	16		/* queries a UDP socket asks, one after
 					 * the other, before it is closed */
@@ -293,7 +293,8 @@ flight_release(dns_sched_t *s, struct flight *f)
 			}
 		}
 		if (v->nidle < v->idle_cap) {
-			v->idle[v->nidle++] = (struct idle){ f->fd, f->fd_uses };
+			v->idle[v->nidle++] = (struct idle){ f->fd,
+			    f->fd_uses };
 			f->fd = -1;
 			v->inflight--;
 		}
@@ -369,6 +370,14 @@ tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
 	return true;
 }
 
+/* How long a question may be asked: as long as a sequential client
+ * waits, --timeout for each of its tries (us) */
+static uint64_t
+budget_us(const dns_sched_t *s)
+{
+	return (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+}
+
 /* This try is over without a final answer: true when f goes back to the
  * queue for the next server, false when its tries are spent and the job
  * failed with res */
@@ -376,7 +385,7 @@ static bool
 flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
     const dns_sched_handler_t *h)
 {
-	uint64_t budget = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+	uint64_t budget = budget_us(s);
 
 	if (res == DNS_TIMEOUT && f->fd >= 0) {
 		/* kept open: a slow server's answer still counts */
@@ -476,15 +485,14 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	 * second, Unbound some seconds) and answers the same to a try soon
 	 * after: where the next pause would overrun the budget, one last try
 	 * goes just before it ends. */
-	uint64_t budget = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+	uint64_t budget = budget_us(s), try_us = (uint64_t)s->timeout_ms * 1000;
 	uint64_t pause = SERVFAIL_PAUSE_US << (f->tries < 8 ? f->tries - 1 : 7);
-	uint64_t margin = budget / (s->retries + 1) < LAST_TRY_US ?
-	    budget / (s->retries + 1) : LAST_TRY_US;
-	uint64_t last = f->first + budget - margin;
+	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
+	    LAST_TRY_US);
 
 	f->why = "SERVFAIL or REFUSED";
-	if (f->tries < MAX_TRIES && (f->tries <= s->retries ||
-	    now + pause - f->first < budget || now + SERVFAIL_PAUSE_US < last)) {
+	if (f->tries < MAX_TRIES && (f->tries <= s->retries || now + pause -
+	    f->first < budget || now + SERVFAIL_PAUSE_US < last)) {
 		f->server = (f->server + 1) % s->nservers;
 		f->extra++;
 		f->not_before = f->tries <= s->retries ? 0 :
