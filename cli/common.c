@@ -144,37 +144,13 @@ cmd_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 static char *
 read_stdin(const cmd_opts_t *o)
 {
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	uint64_t until = util_now_ms() + o->deadline_ms;
+	char err[600];
+	size_t n;
+	char *buf = util_file_read("-", 65536, &n, NULL, err, sizeof(err));
 
-	if (buf == NULL)
-		return NULL;
-	for (;;) {
-		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-		unsigned left = util_ms_left(until);
-		ssize_t got;
-
-		if (left == 0 || poll(&p, 1, (int)left) == 0) {
-			cmd_error(o, "standard input sent no whole record "
-			    "within --deadline %u ms", o->deadline_ms);
-			exit(EXIT_USAGE);
-		}
-		got = read(STDIN_FILENO, buf + n, cap + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			cmd_error(o, "cannot read standard input: %s",
-			    strerror(errno));
-			exit(EXIT_USAGE);
-		}
-		if (got == 0)
-			break;
-		if ((n += (size_t)got) > cap) {
-			cmd_error(o, "the record on standard input is over 64 "
-			    "KiB");
-			exit(EXIT_USAGE);
-		}
+	if (buf == NULL) {
+		cmd_error(o, "--record -: %s", err);
+		exit(EXIT_USAGE);
 	}
 	if (memchr(buf, '\0', n) != NULL) {
 		cmd_error(o, "the record on standard input holds a NUL byte "
@@ -278,6 +254,7 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 		if (cmd_parse_uint(arg, 1, 3600000, &o->deadline_ms) != 0)
 			cmd_bad_value(o, "deadline", arg,
 			    "milliseconds, 1 to 3600000");
+		util_file_wait_set(o->deadline_ms);
 		return 1;
 	case '?':
 		usage(stderr, EXIT_USAGE);
@@ -374,6 +351,7 @@ int
 cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c, const char *arg)
 {
 	if (c == OPT_CA_FILE) {
+		static char *kept;	/* for the run; the last one counts */
 		char err[600];
 		size_t len;
 		char *pem = util_file_read(arg, 16u << 20, &len, NULL, err,
@@ -383,8 +361,10 @@ cmd_https_option(const cmd_opts_t *o, cmd_https_t *h, int c, const char *arg)
 			cmd_error(o, "--ca-file: %s", err);
 			exit(EXIT_USAGE);
 		}
-		free(pem);
-		h->ho.ca_file = arg;
+		free(kept);
+		kept = pem;
+		h->ho.ca_pem = pem;
+		h->ho.ca_len = len;
 		return 1;
 	}
 	if (c != OPT_CONNECT_TO)

@@ -261,8 +261,12 @@ https_get(const char *url, const https_options_t *o, https_result_t *res)
 	curl.setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl.setopt(c, CURLOPT_WRITEDATA, &s);
 	curl.setopt(c, CURLOPT_USERAGENT, "authzone");
-	if (o->ca_file)
-		curl.setopt(c, CURLOPT_CAINFO, o->ca_file);
+	if (o->ca_pem) {	/* copied by libcurl: a pipe is read once */
+		struct curl_blob ca = { (void *)o->ca_pem, o->ca_len,
+		    CURL_BLOB_COPY };
+
+		curl.setopt(c, CURLOPT_CAINFO_BLOB, &ca);
+	}
 	if (to)
 		curl.setopt(c, CURLOPT_CONNECT_TO, to);
 	if (entry[0] && (resolve = curl.slist_append(NULL, entry)) != NULL)

@@ -13,7 +13,8 @@
 #include "dns/dns.h"
 
 typedef struct https_options {
-	const char *ca_file;		/* trust these CAs instead, or NULL */
+	const char *ca_pem;		/* trust these CAs (PEM) instead, or NULL */
+	size_t ca_len;
 	const char *const *connect_to;	/* curl's HOST:PORT:CHOST:CPORT */
 	size_t nconnect;
 	unsigned timeout_ms;

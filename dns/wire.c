@@ -59,7 +59,8 @@ name_skip(struct reader *r)
 	}
 }
 
-/* The character-strings of a TXT record's data must fill it exactly. */
+/* The character-strings of a TXT record's data must fill it exactly (none
+ * at all is well formed) */
 static dns_wire_status_t
 txt_check(const uint8_t *rd, size_t len)
 {
@@ -70,7 +71,45 @@ txt_check(const uint8_t *rd, size_t len)
 			return DNS_WIRE_TOO_MANY_STRINGS;
 		at += (size_t)rd[at] + 1;
 	}
-	return at == len && len > 0 ? DNS_WIRE_OK : DNS_WIRE_BADTXT;
+	return at == len ? DNS_WIRE_OK : DNS_WIRE_BADTXT;
+}
+
+/* The data at r->pos of a type that is read, rdlen bytes, has the type's
+ * shape: a fixed size, or names (compressed or not) and fixed fields that
+ * fill it exactly.  Other types are not looked into. */
+static dns_wire_status_t
+rdata_check(const struct reader *msg, unsigned type, unsigned rdlen)
+{
+	struct reader r = *msg;
+	size_t end = r.pos + rdlen;
+	unsigned names = 1, fixed = 0;
+
+	switch (type) {
+	case 16: case 99:	/* TXT and SPF share the layout */
+		return txt_check(r.buf + r.pos, rdlen);
+	case 1:
+		return rdlen == 4 ? DNS_WIRE_OK : DNS_WIRE_BADRDATA;
+	case 28:
+		return rdlen == 16 ? DNS_WIRE_OK : DNS_WIRE_BADRDATA;
+	case 2: case 5: case 12:	/* NS, CNAME, PTR */
+		break;
+	case 15:		/* MX: a preference, then the exchange */
+		if (rdlen < 3)
+			return DNS_WIRE_BADRDATA;
+		r.pos += 2;
+		break;
+	case 6:			/* SOA: two names and five numbers */
+		names = 2;
+		fixed = 20;
+		break;
+	default:
+		return DNS_WIRE_OK;
+	}
+	r.len = end;	/* a name's labels stay inside the data */
+	while (names-- > 0)
+		if (name_skip(&r) != DNS_WIRE_OK)
+			return DNS_WIRE_BADRDATA;
+	return r.pos + fixed == end ? DNS_WIRE_OK : DNS_WIRE_BADRDATA;
 }
 
 dns_wire_status_t
@@ -114,9 +153,7 @@ dns_wire_check_answers(const uint8_t *buf, size_t len, size_t *answers)
 			return DNS_WIRE_RDATA_TOO_LONG;
 		if (r.len - r.pos < rdlen)
 			return DNS_WIRE_SHORT;
-		/* TXT and SPF (99) share the layout */
-		if ((type == 16 || type == 99) &&
-		    (st = txt_check(buf + r.pos, rdlen)) != DNS_WIRE_OK)
+		if ((st = rdata_check(&r, type, rdlen)) != DNS_WIRE_OK)
 			return st;
 		r.pos += rdlen;
 	}
@@ -137,6 +174,7 @@ dns_wire_status_str(dns_wire_status_t st)
 		[DNS_WIRE_TOO_MANY_STRINGS] = "a TXT record of over 128 strings",
 		[DNS_WIRE_RDATA_TOO_LONG] = "a record of over 16384 bytes",
 		[DNS_WIRE_BADTXT] = "a TXT record whose strings do not fill it",
+		[DNS_WIRE_BADRDATA] = "a record whose data does not fit its type",
 	};
 	return text[st];
 }

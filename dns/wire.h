@@ -6,6 +6,12 @@
  * quadratic time and gigabytes inside the parser.  No tool here has any use
  * for such an answer, so it is refused here, in one linear pass that reads
  * every name and record header without building anything.
+ *
+ * The data of the types the tools read (A, AAAA, NS, CNAME, PTR, MX, SOA,
+ * TXT, SPF) must have its type's shape exactly: ldns takes an A record of
+ * no bytes or an MX of two as a record with fewer fields than its type has,
+ * which no reader expects.  A TXT record of no strings at all (RDLENGTH 0)
+ * is well formed, if odd, and is taken (RFC 7208's test suite has one).
  */
 #ifndef AUTHZONE_DNS_WIRE_H
 #define AUTHZONE_DNS_WIRE_H
@@ -27,7 +33,8 @@ typedef enum dns_wire_status {
 	DNS_WIRE_TOO_MANY_STRINGS,
 	DNS_WIRE_RDATA_TOO_LONG,
 	DNS_WIRE_BADTXT,	/* TXT strings that do not fill the record */
-	DNS_WIRE_STATUS_LAST = DNS_WIRE_BADTXT,
+	DNS_WIRE_BADRDATA,	/* data of a read type that does not fit it */
+	DNS_WIRE_STATUS_LAST = DNS_WIRE_BADRDATA,
 } dns_wire_status_t;
 
 /** DNS_WIRE_OK when the message in buf[0..len) is whole and within the

@@ -476,8 +476,8 @@ tag_get(const lint_taglist_t *t, const char *name)
 
 /* What a receiver makes of the record as a whole */
 static void
-record_verdict(const lint_taglist_t *t, bool p_seen, dmarc_record_t *r,
-    const lint_tag_t *sp, const lint_tag_t *np)
+record_verdict(const lint_taglist_t *t, bool p_seen, bool rfc7489,
+    dmarc_record_t *r, const lint_tag_t *sp, const lint_tag_t *np)
 {
 	const lint_tag_t *p = tag_get(t, "p");
 
@@ -486,7 +486,10 @@ record_verdict(const lint_taglist_t *t, bool p_seen, dmarc_record_t *r,
 		    "v=DMARC1");
 		return;
 	}
-	if (!p_seen && r->nrua == 0) {
+	/* RFC 9989 makes p= optional (a missing one is none, with or
+	 * without rua=); RFC 7489 6.6.3 takes a record without a valid p=
+	 * only for its rua=, and so does RFC 9989 a p= that is not a policy */
+	if (!p_seen && r->nrua == 0 && (p != NULL || rfc7489)) {
 		snprintf(r->why, sizeof(r->why), "%s and no valid rua= makes "
 		    "up for it", p ? "p= is not a policy" : "there is no p=");
 		return;
@@ -542,7 +545,8 @@ dmarc_record_parse(const char *text, const char *where, bool rfc7489,
 			    where, (long)g->offset, g->name);
 	}
 	p = tag_get(&t, "p");
-	record_verdict(&t, p_seen, r, tag_get(&t, "sp"), tag_get(&t, "np"));
+	record_verdict(&t, p_seen, rfc7489, r, tag_get(&t, "sp"),
+	    tag_get(&t, "np"));
 	if (p == NULL)
 		lint_findings_add(f, &dmarc_codes[DMARC_NO_P], where, -1L);
 	else if (rfc7489 && t.n > 1 && p != &t.v[1])

@@ -397,34 +397,6 @@ directory(const char *path, const rep_input_ops_t *ops, int depth)
 	free(names);
 }
 
-static char *
-read_stdin(size_t *len, char *err, size_t errlen)
-{
-	size_t cap = 65536;
-	char *buf = malloc(cap + 1), *b;
-	size_t got;
-
-	*len = 0;
-	while (buf && (got = fread(buf + *len, 1, cap - *len, stdin)) > 0) {
-		*len += got;
-		if (*len == cap) {
-			if (cap >= REP_MAX_FILE || (b = realloc(buf,
-			    cap * 2 + 1)) == NULL) {
-				snprintf(err, errlen, "over 64 MiB");
-				free(buf);
-				return NULL;
-			}
-			buf = b;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[*len] = '\0';
-	else
-		snprintf(err, errlen, "out of memory");
-	return buf;
-}
-
 void
 rep_input_path(const char *path, const rep_input_ops_t *ops)
 {
@@ -437,8 +409,7 @@ rep_input_path(const char *path, const rep_input_ops_t *ops)
 		directory(path, ops, 0);
 		return;
 	}
-	buf = strcmp(path, "-") == 0 ? read_stdin(&len, err, sizeof(err)) :
-	    util_file_read(path, REP_MAX_FILE, &len, NULL, err, sizeof(err));
+	buf = util_file_read(path, REP_MAX_FILE, &len, NULL, err, sizeof(err));
 	if (buf == NULL) {
 		ops->refused(ops->arg, path, err);
 		return;

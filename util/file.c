@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,41 +12,106 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/time.h"
+
 /* the temporary file a write has open, for the signal handler */
 static char pending_tmp[4096];
 static volatile sig_atomic_t pending;
 
-char *
-util_file_read(const char *path, size_t max, size_t *len,
-    struct stat *stp, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
+/* How long a read waits for a pipe or a device to send its next bytes */
+static unsigned wait_ms = 30000;
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		goto out;
+void
+util_file_wait_set(unsigned ms)
+{
+	wait_ms = ms;
+}
+
+/* The rest of a stream (a pipe, a socket, a device) up to max bytes, each
+ * wait for more under one deadline: an endless device ends at the cap, a
+ * writer that never closes at the deadline */
+static char *
+read_stream(int fd, const char *path, size_t max, size_t *len, char *err,
+    size_t errlen)
+{
+	uint64_t until = util_now_ms() + wait_ms;
+	size_t cap = 4096, got = 0;
+	char *buf = malloc(cap + 1);
+
+	if (buf == NULL) {
+		snprintf(err, errlen, "cannot read %s: out of memory", path);
+		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    S_ISDIR(st.st_mode) ? "it is a directory" :
-		    "not a regular file");
-		goto out;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		unsigned left = util_ms_left(until);
+		ssize_t n;
+		int ready;
+
+		if (got == cap) {
+			char *more;
+
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			if ((more = realloc(buf, cap + 1)) == NULL) {
+				snprintf(err, errlen, "cannot read %s: out of "
+				    "memory", path);
+				break;
+			}
+			buf = more;
+		}
+		if ((ready = poll(&p, 1, (int)left)) < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			if (ready < 0)
+				snprintf(err, errlen, "cannot read %s: %s",
+				    path, strerror(errno));
+			else
+				snprintf(err, errlen, "cannot read %s: nothing "
+				    "more came within %u ms", path, wait_ms);
+			break;
+		}
+		if ((n = read(fd, buf + got, cap - got)) < 0 &&
+		    (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read %s: %s", path,
+			    strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			buf[got] = '\0';
+			*len = got;
+			return buf;
+		}
+		if ((got += (size_t)n) > max) {
+			snprintf(err, errlen, "cannot read %s: over %zu bytes",
+			    path, max);
+			break;
+		}
 	}
-	if ((uintmax_t)st.st_size > max) {
+	free(buf);
+	return NULL;
+}
+
+/* The whole of a regular file whose size fstat gave */
+static char *
+read_regular(int fd, const char *path, const struct stat *st, size_t max,
+    size_t *len, char *err, size_t errlen)
+{
+	size_t got = 0;
+	char *buf;
+
+	if ((uintmax_t)st->st_size > max) {
 		snprintf(err, errlen, "cannot read %s: over %zu bytes", path,
 		    max);
-		goto out;
+		return NULL;
 	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+	if ((buf = malloc((size_t)st->st_size + 1)) == NULL) {
 		snprintf(err, errlen, "cannot read %s: out of memory", path);
-		goto out;
+		return NULL;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	while (got < (size_t)st->st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st->st_size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -53,17 +119,40 @@ util_file_read(const char *path, size_t max, size_t *len,
 			snprintf(err, errlen, "cannot read %s: %s", path,
 			    n < 0 ? strerror(errno) : "it shrank while read");
 			free(buf);
-			buf = NULL;
-			goto out;
+			return NULL;
 		}
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
 	*len = got;
-	if (stp)
+	return buf;
+}
+
+char *
+util_file_read(const char *path, size_t max, size_t *len,
+    struct stat *stp, char *err, size_t errlen)
+{
+	bool std = strcmp(path, "-") == 0;
+	/* no wait in open() for a FIFO without a writer */
+	int fd = std ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	const char *name = std ? "standard input" : path;
+	struct stat st;
+	char *buf = NULL;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		snprintf(err, errlen, "cannot read %s: %s", name,
+		    strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		snprintf(err, errlen, "cannot read %s: it is a directory",
+		    name);
+	else if (S_ISREG(st.st_mode))
+		buf = read_regular(fd, name, &st, max, len, err, errlen);
+	else	/* a pipe, a socket or a device: read to its end */
+		buf = read_stream(fd, name, max, len, err, errlen);
+	if (buf && stp)
 		*stp = st;
-out:
-	if (fd >= 0)
+	if (fd >= 0 && !std)
 		close(fd);
 	return buf;
 }

@@ -1,7 +1,9 @@
 /*
  * Files read and written as a tool that runs unattended must: a read
- * takes only a regular file (a directory, a device or a FIFO is refused at
- * once, never blocked on), and a write is whole or not at all, with no
+ * takes a regular file, a pipe, a socket or a device (what is not a
+ * regular file is read to its end, each wait under one deadline, so a
+ * writer that never closes ends there and an endless device at the size
+ * cap); a directory is refused at once.  A write is whole or not at all, with no
  * temporary file left behind, not even when SIGTERM, SIGINT or SIGHUP
  * arrives in the middle (util_file_signals).
  */
@@ -13,12 +15,18 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/** The whole of the regular file at path, NUL-terminated (a NUL inside is
- * the caller's to look for), *len bytes, and its status in *st unless st
- * is NULL; NULL with a message in err when it cannot be read, is not a
- * regular file or holds over max bytes.  The caller frees the result. */
+/** The whole of the file at path ("-": standard input), NUL-terminated
+ * (a NUL inside is the caller's to look for), *len bytes, and its status
+ * in *st unless st is NULL; NULL with a message in err when it cannot be
+ * read, is a directory, holds over max bytes or, not being a regular
+ * file, sends nothing more within the wait (util_file_wait_set).  The
+ * caller frees the result. */
 char *util_file_read(const char *path, size_t max, size_t *len,
     struct stat *st, char *err, size_t errlen);
+
+/** How long util_file_read waits for more of a pipe or device, in all
+ * (default 30,000 ms). */
+void util_file_wait_set(unsigned ms);
 
 /** Writes len bytes to path through a temporary file in the same
  * directory: written, fsynced, given mode, then renamed over path (or,

@@ -41,9 +41,15 @@ def zone_of(name):
     return ".".join(labels[-2:])
 
 
-def txt_rdata(value):
+def txt_rdata(value, rtype="TXT"):
+    """A TXT record's data; an empty list is a record of no strings at
+    all (RDLENGTH 0, RFC 3597's generic form), as the suite means it.  NSD
+    takes that form for TXT only, so an SPF (99) record, which no tool here
+    asks for, gets one empty string instead."""
     if isinstance(value, list):
-        return " ".join(quote(v) for v in value) if value else '""'
+        if value:
+            return " ".join(quote(v) for v in value)
+        return r"\# 0" if rtype == "TXT" else '""'
     return quote(str(value))
 
 
@@ -65,7 +71,7 @@ def zone_text(origin, zonedata):
                 if rtype in ("TXT", "SPF") and value == "NONE":
                     continue    # the name has none of this type
                 if rtype in ("TXT", "SPF"):
-                    lines.append(f"{own} {rtype} {txt_rdata(value)}")
+                    lines.append(f"{own} {rtype} {txt_rdata(value, rtype)}")
                     if rtype == "SPF" and not has_txt:
                         lines.append(f"{own} TXT {txt_rdata(value)}")
                 elif rtype == "MX":

@@ -108,6 +108,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file", nargs="?", default=DEFAULT)
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--expect", type=int, default=0,
+                    help="fail unless the suite holds exactly N tests")
     ap.add_argument("--impl", default="spf-eval",
                     choices=["spf-eval", "pyspf", "libspf2"])
     args = ap.parse_args()
@@ -132,6 +134,11 @@ def main():
             netns.remove()
     print(f"# {args.impl}: {n - failed}/{n} passed in "
           f"{time.time() - start:.1f} s")
+    if args.expect and n != args.expect:
+        n += 1
+        failed += 1
+        print(f"not ok {n} - the suite held {n - 1} tests, want "
+              f"{args.expect}: a changed file, or tests not run")
     print(f"1..{n}")
     return 1 if failed else 0
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every file a tool reads, given as a directory, a device or a FIFO, or
-# holding a NUL byte or an over-long record: exit 2 at once, with the
-# path and the reason; never a hang, never a silent truncation.
+# Every file a tool reads, given as a directory, an endless device, a FIFO
+# whose writer never writes, or holding a NUL byte or an over-long record:
+# exit 2 at once (the FIFO at --deadline), with the path and the reason;
+# never a hang, never a silent truncation.  (A pipe that does send is read:
+# tests/e2e/pipes.sh.)
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 mkdir dir
@@ -39,28 +41,31 @@ for t in "spf-lint example.com" "spf-eval --ip 192.0.2.1 --sender a@example.com"
 	refused "$tool --zone DIRECTORY" "cannot read dir: it is a directory" \
 	    "$BIN/$tool" --offline --zone dir $args
 	# shellcheck disable=SC2086
-	refused "$tool --zone /dev/zero" "cannot read /dev/zero: not a regular file" \
+	refused "$tool --zone /dev/zero: ends at the size cap" "cannot read /dev/zero: over [0-9]+ bytes" \
 	    "$BIN/$tool" --offline --zone /dev/zero $args
 	# shellcheck disable=SC2086
-	refused "$tool --zone FIFO" "cannot read fifo: not a regular file" \
-	    "$BIN/$tool" --offline --zone fifo $args
+	refused "$tool --zone FIFO that sends nothing: ends at --deadline" "cannot read fifo: nothing more came within 300 ms" \
+	    "$BIN/$tool" --offline --deadline 300 --zone fifo $args
 done
 
 # the other files
 refused "spf-flatten --config DIRECTORY" "cannot read dir: it is a directory" \
     "$BIN/spf-flatten" --config dir
-refused "spf-flatten --config FIFO" "cannot read fifo: not a regular file" \
-    "$BIN/spf-flatten" --config fifo
-refused "spf-flatten --tsig-key FIFO" "cannot read fifo: not a regular file" \
-    "$BIN/spf-flatten" --record 'v=spf1 -all' --tsig-key fifo example.com
+refused "spf-flatten --config FIFO" "cannot read fifo: nothing more came within 300 ms" \
+    "$BIN/spf-flatten" --deadline 300 --config fifo
+refused "spf-flatten --tsig-key FIFO" "cannot read fifo: nothing more came within 300 ms" \
+    "$BIN/spf-flatten" --deadline 300 --record 'v=spf1 -all' --tsig-key fifo example.com
 refused "spf-flatten --output DIRECTORY" "cannot read dir: it is a directory" \
     "$BIN/spf-flatten" --offline --record 'v=spf1 ip4:192.0.2.1 -all' --output dir example.com
-refused "dkim-gen --from-key FIFO" "cannot read fifo: not a regular file" \
-    "$BIN/dkim-gen" --from-key fifo example.com
-refused "mtasts-lint --policy FIFO" "cannot read fifo: not a regular file" \
-    "$BIN/mtasts-lint" --offline --policy fifo example.com
+refused "dkim-gen --from-key /dev/zero" "cannot read /dev/zero: over [0-9]+ bytes" \
+    "$BIN/dkim-gen" --from-key /dev/zero example.com
+refused "mtasts-lint --policy FIFO" "cannot read fifo: nothing more came within 300 ms" \
+    "$BIN/mtasts-lint" --offline --deadline 300 --policy fifo example.com
 refused "mtasts-lint --ca-file DIRECTORY" "cannot read dir: it is a directory" \
     "$BIN/mtasts-lint" --offline --ca-file dir example.com
+refused "mtasts-lint --policy /dev/zero" "cannot read /dev/zero: over 65536 bytes" \
+    "$BIN/mtasts-lint" --offline --policy /dev/zero example.com
+refused "dmarc-report /dev/zero" "over [0-9]+ bytes" "$BIN/dmarc-report" /dev/zero
 refused "spf-lint --batch DIRECTORY" "cannot read dir: it is a directory" \
     "$BIN/spf-lint" --offline --batch dir
 
@@ -69,7 +74,7 @@ printf 'v=spf1\0 -all' >nul.rec
 refused "--record - with a NUL byte" "holds a NUL byte" \
     sh -c "\"$BIN/spf-lint\" --offline --record - example.com <nul.rec"
 (sleep 5 | "$BIN/spf-lint" --offline --deadline 500 --record - example.com >out 2>err)
-[ $? = 2 ] && grep -q 'within --deadline 500 ms' err && t_ok "--record - keeps to --deadline" || t_not_ok "--record - keeps to --deadline" "$(cat err)"
+[ $? = 2 ] && grep -q 'within 500 ms' err && t_ok "--record - keeps to --deadline" || t_not_ok "--record - keeps to --deadline" "$(cat err)"
 printf 'example.com\nb.exa\0mple.com\n' >nul.batch
 run "$BIN/spf-lint" --zone good.zone --offline --batch nul.batch
 expect "a batch line with a NUL byte is its own error line" 2 '"error":"line 2: a NUL byte"'

@@ -81,6 +81,14 @@ expect_not "and it is authorized (the query did not carry the ?)" 'dmarc-externa
 run "$BIN/dmarc-lint" $S bad.cases.test
 expect "p=rejct and no rua=: receivers discard the record" 1 'dmarc-discarded' 'there is no p=|p= is not a policy'
 expect_not "a discarded record has no effective policy" 'dmarc-effective-policy'
+# RFC 9989 makes p= optional: a PSD record without it is valid
+run "$BIN/dmarc-lint" --offline --record 'v=DMARC1; psd=y' example.com
+expect "psd=y without p=: a valid PSD record (exit 0)" 0 'the domain: none'
+expect_not "and it is not discarded" 'dmarc-discarded'
+run "$BIN/dmarc-lint" --offline --record 'v=DMARC1; sp=reject' example.com
+expect "no p= but sp=reject: p is none, subdomains reject" 0 'the domain: none; its subdomains: reject'
+run "$BIN/dmarc-lint" --offline --rfc7489 --record 'v=DMARC1; psd=y' example.com
+expect "--rfc7489: without p= and rua= the record is discarded (RFC 7489 6.6.3)" 1 'dmarc-discarded'
 run "$BIN/dmarc-lint" $S fo.cases.test
 expect "fo=d::s is refused by the grammar" 1 'dmarc-bad-value' 'fo=d::s is not a valid value'
 run "$BIN/dmarc-lint" $S pct.cases.test

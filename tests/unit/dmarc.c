@@ -280,9 +280,16 @@ test_discarded(void)
 		{ "v=DMARC1; p=reject; " RUA, DMARC_P_REJECT, false },
 		{ "v=DMARC1; p=rejct; " RUA, DMARC_P_NONE, true },
 		{ "v=DMARC1; p=rejct", -1, false },
-		{ "v=DMARC1", -1, false },
+		{ "v=DMARC1", DMARC_P_NONE, true },
 		{ "v=DMARC1; " RUA, DMARC_P_NONE, true },
-		{ "v=DMARC1; rua=d@example.com", -1, false },
+		{ "v=DMARC1; rua=d@example.com", DMARC_P_NONE, true },
+		{ "v=DMARC1; psd=y", DMARC_P_NONE, true },
+		{ "v=DMARC1; psd=y; " RUA, DMARC_P_NONE, true },
+		{ "v=DMARC1; psd=n", DMARC_P_NONE, true },
+		{ "v=DMARC1; sp=reject", DMARC_P_NONE, true },
+		{ "v=DMARC1; np=reject", DMARC_P_NONE, true },
+		{ "v=DMARC1; t=y", DMARC_P_NONE, true },
+		{ "v=DMARC1; adkim=s; aspf=s", DMARC_P_NONE, true },
 		{ "v=DMARC1; p=; " RUA, DMARC_P_NONE, true },
 		{ "p=reject; v=DMARC1; " RUA, -1, false },
 		{ "p=reject; " RUA, -1, false },
@@ -332,6 +339,65 @@ test_discarded(void)
 			tap_diag("%s; p %d", codes, r.p);
 		dmarc_record_clear(&r);
 	}
+	/* RFC 7489 6.6.3: without a valid p=, only a valid rua= keeps it */
+	static const char *const discarded7489[] = { "v=DMARC1",
+	    "v=DMARC1; psd=y", "v=DMARC1; sp=reject", "v=DMARC1; p=rejct",
+	    "v=DMARC1; rua=d@example.com" };
+	for (size_t i = 0; i < sizeof(discarded7489) /
+	    sizeof(discarded7489[0]); i++) {
+		tap_check(!parse(discarded7489[i], true, &r, codes,
+		    sizeof(codes)) && has(codes, "dmarc-discarded"),
+		    "dmarc --rfc7489 discarded: \"%s\"", discarded7489[i]);
+		dmarc_record_clear(&r);
+	}
+	tap_check(parse("v=DMARC1; " RUA, true, &r, codes, sizeof(codes)) &&
+	    r.p == DMARC_P_NONE && r.p_assumed, "dmarc --rfc7489: no p= but "
+	    "a rua= is p=none");
+	dmarc_record_clear(&r);
+
+	/* RFC 9989 4.7: each optional tag left out takes its default */
+	static const struct {
+		const char *rec;
+		dmarc_policy_t p, sp, np;
+		char adkim, aspf, psd;
+		bool testing;
+	} defaults[] = {
+		{ "v=DMARC1", DMARC_P_NONE, DMARC_P_NONE, DMARC_P_NONE,
+		    'r', 'r', 'u', false },
+		{ "v=DMARC1; psd=y", DMARC_P_NONE, DMARC_P_NONE, DMARC_P_NONE,
+		    'r', 'r', 'y', false },
+		{ "v=DMARC1; sp=reject", DMARC_P_NONE, DMARC_P_REJECT,
+		    DMARC_P_REJECT, 'r', 'r', 'u', false },
+		{ "v=DMARC1; np=quarantine", DMARC_P_NONE, DMARC_P_NONE,
+		    DMARC_P_QUARANTINE, 'r', 'r', 'u', false },
+		{ "v=DMARC1; p=reject", DMARC_P_REJECT, DMARC_P_REJECT,
+		    DMARC_P_REJECT, 'r', 'r', 'u', false },
+		{ "v=DMARC1; p=reject; sp=none", DMARC_P_REJECT, DMARC_P_NONE,
+		    DMARC_P_NONE, 'r', 'r', 'u', false },
+		{ "v=DMARC1; p=quarantine; adkim=s", DMARC_P_QUARANTINE,
+		    DMARC_P_QUARANTINE, DMARC_P_QUARANTINE, 's', 'r', 'u',
+		    false },
+		{ "v=DMARC1; p=quarantine; aspf=s; t=y", DMARC_P_QUARANTINE,
+		    DMARC_P_QUARANTINE, DMARC_P_QUARANTINE, 'r', 's', 'u',
+		    true },
+		{ "v=DMARC1; psd=n; p=reject; np=none", DMARC_P_REJECT,
+		    DMARC_P_REJECT, DMARC_P_NONE, 'r', 'r', 'n', false },
+	};
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		bool ok = parse(defaults[i].rec, false, &r, codes,
+		    sizeof(codes));
+
+		if (!tap_check(ok && r.p == defaults[i].p &&
+		    r.sp == defaults[i].sp && r.np == defaults[i].np &&
+		    r.adkim == defaults[i].adkim &&
+		    r.aspf == defaults[i].aspf && r.psd == defaults[i].psd &&
+		    r.testing == defaults[i].testing && r.nrua == 0 &&
+		    !has(codes, "dmarc-discarded"), "dmarc defaults: \"%s\"",
+		    defaults[i].rec))
+			tap_diag("%s; p %d sp %d np %d", codes, r.p, r.sp, r.np);
+		dmarc_record_clear(&r);
+	}
+
 	parse("v=DMARC1; p=reject; sp=quarantine", false, &r, codes,
 	    sizeof(codes));
 	tap_check(dmarc_record_policy(&r, true, false) == DMARC_P_REJECT &&

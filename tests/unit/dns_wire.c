@@ -131,8 +131,53 @@ test_dns_wire(void)
 	    "wire: a TXT string longer than its record");
 	start(&m, 1, 1, 0, 0);
 	record(&m, 16, "", 0);
-	tap_check(dns_wire_check(m.b, m.n) == DNS_WIRE_BADTXT,
-	    "wire: a TXT record with no string");
+	tap_check(dns_wire_check(m.b, m.n) == DNS_WIRE_OK,
+	    "wire: a TXT record of no strings (RDLENGTH 0) is well formed");
+	start(&m, 1, 1, 0, 0);
+	record(&m, 99, "", 0);
+	tap_check(dns_wire_check(m.b, m.n) == DNS_WIRE_OK,
+	    "wire: an SPF (99) record of no strings is well formed");
+
+	/* the shapes of the types that are read */
+	static const struct {
+		unsigned type;
+		const char *rd;
+		size_t len;
+		dns_wire_status_t want;
+		const char *what;
+	} shapes[] = {
+		{ 1, "\300\0\2\1", 4, DNS_WIRE_OK, "an A record of 4 bytes" },
+		{ 1, "", 0, DNS_WIRE_BADRDATA, "an A record of no bytes" },
+		{ 1, "\300\0\2\1\1", 5, DNS_WIRE_BADRDATA, "an A record of 5 bytes" },
+		{ 28, "0123456789abcdef", 16, DNS_WIRE_OK, "an AAAA of 16 bytes" },
+		{ 28, "", 0, DNS_WIRE_BADRDATA, "an AAAA of no bytes" },
+		{ 28, "0123", 4, DNS_WIRE_BADRDATA, "an AAAA of 4 bytes" },
+		{ 15, "\0\12\300\14", 4, DNS_WIRE_OK, "an MX whose exchange is a pointer" },
+		{ 15, "\0\12\2mx\0", 6, DNS_WIRE_OK, "an MX mx." },
+		{ 15, "\0\12", 2, DNS_WIRE_BADRDATA, "an MX without its exchange" },
+		{ 15, "", 0, DNS_WIRE_BADRDATA, "an MX of no bytes" },
+		{ 15, "\0\12\2mx\0\0", 7, DNS_WIRE_BADRDATA, "an MX with a byte after its name" },
+		{ 15, "\0\12\5mx", 5, DNS_WIRE_BADRDATA, "an MX whose name runs past its data" },
+		{ 5, "\300\14", 2, DNS_WIRE_OK, "a CNAME that is a pointer" },
+		{ 5, "", 0, DNS_WIRE_BADRDATA, "a CNAME of no bytes" },
+		{ 12, "", 0, DNS_WIRE_BADRDATA, "a PTR of no bytes" },
+		{ 2, "\2ns\0", 4, DNS_WIRE_OK, "an NS ns." },
+		{ 6, "\0\0" "0123456789abcdefghij", 22, DNS_WIRE_OK, "an SOA of two roots and five numbers" },
+		{ 6, "\0\0" "0123456789", 12, DNS_WIRE_BADRDATA, "an SOA cut in its numbers" },
+		{ 6, "", 0, DNS_WIRE_BADRDATA, "an SOA of no bytes" },
+		{ 52, "", 0, DNS_WIRE_OK, "a type that is not read is not looked into" },
+	};
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		start(&m, 1, 1, 0, 0);
+		record(&m, shapes[i].type, shapes[i].rd, shapes[i].len);
+		tap_check(dns_wire_check(m.b, m.n) == shapes[i].want,
+		    "wire: %s: %s", shapes[i].what,
+		    dns_wire_status_str(shapes[i].want));
+	}
+	start(&m, 1, 0, 1, 0);
+	record(&m, 15, "\0\12", 2);
+	tap_check(dns_wire_check(m.b, m.n) == DNS_WIRE_BADRDATA,
+	    "wire: a bad shape in the authority section is seen too");
 
 	start(&m, 1, DNS_WIRE_MAX_RRS, 0, 0);
 	for (unsigned i = 0; i < DNS_WIRE_MAX_RRS; i++)

@@ -31,7 +31,7 @@ static const struct {
 	{ 'd', "v=DMARC1; p=none; rua=mailto:d@example.com",
 	    "dmarc-policy-none" },
 	{ 'd', "v=DMARC1; p=reject", "dmarc-no-rua" },
-	{ 'd', "v=DMARC1", "dmarc-discarded dmarc-no-policy dmarc-no-rua" },
+	{ 'd', "v=DMARC1", "dmarc-no-policy dmarc-no-rua" },
 	{ 'd', "p=reject; v=DMARC1; rua=mailto:d@example.com",
 	    "dmarc-discarded dmarc-version" },
 	{ 'd', " v=DMARC1; p=reject; rua=mailto:d@example.com",
