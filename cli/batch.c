@@ -18,6 +18,7 @@ struct slot {
 	void *state, *result;
 	unsigned passes;
 	uint64_t start;
+	unsigned long epoch;	/* the resolver's round it started in */
 	bool done;
 	int status;
 	char name[256];
@@ -78,6 +79,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 	uint64_t t0 = util_now_ms();
 	int status = EXIT_CLEAN;
 	bool more = true;
+	unsigned long epoch = dns_resolver_epoch(r);
 
 	*n = 0;
 	if (s == NULL)
@@ -86,11 +88,14 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 	while (more || head < next) {
 		bool waiting = false;
 
-		for (; more && next < head + w; next++)
+		for (; more && next < head + w; next++) {
 			if (!(more = slot_fill(b->o, &s[next % w], in,
 			    &status)))
 				break;
+			s[next % w].epoch = epoch;
+		}
 		uint64_t first_due = UINT64_MAX;
+		unsigned long oldest = epoch;
 
 		for (size_t i = head; i < next; i++) {
 			struct slot *x = &s[i % w];
@@ -109,6 +114,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 				waiting = true;
 				if (x->start + deadline < first_due)
 					first_due = x->start + deadline;
+				if (x->epoch < oldest)
+					oldest = x->epoch;
 			}
 		}
 		for (; head < next && s[head % w].done; head++) {
@@ -120,17 +127,18 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 			(*n)++;
 		}
 		progress(b, head, t0, false);
+		/* every round, waited for or answered from zone files alone:
+		 * what no domain still open may have asked for goes */
+		dns_resolver_trim(r, oldest);
 		if (waiting) {
 			/* no wait outlasts the deadline of a domain in it */
 			uint64_t now = util_now_ms();
 
 			dns_resolver_deadline_set(r, first_due > now ?
 			    (unsigned)(first_due - now) : 1);
-			/* what no domain of the window asked for goes */
-			dns_resolver_trim(r);
 			dns_resolver_wait_some(r);
-			dns_resolver_epoch(r);
 		}
+		epoch = dns_resolver_epoch(r);
 	}
 	progress(b, head, t0, true);
 	dns_resolver_defer(r, false);

@@ -10,7 +10,7 @@
 
 struct dns_cache {
 	util_table_t *t;
-	unsigned long epoch;
+	unsigned long epoch, since;	/* since: during a trim */
 	unsigned shared_kept;	/* during a trim */
 	unsigned shared_cap;
 };
@@ -100,10 +100,10 @@ dns_cache_put(dns_cache_t *c, const char *name, ldns_rr_type type)
 	return e;
 }
 
-void
+unsigned long
 dns_cache_epoch(dns_cache_t *c)
 {
-	c->epoch++;
+	return ++c->epoch;
 }
 
 static int
@@ -112,8 +112,9 @@ keep(void *value, void *arg)
 	struct entry *e = value;
 	dns_cache_t *c = arg;
 
-	if (e->state != E_DONE || e->touched + 1 >= c->epoch)
-		return 1;	/* asked for, or in use */
+	if (e->state != E_DONE || e->touched + 1 >= c->epoch ||
+	    e->touched >= c->since)
+		return 1;	/* asked for, or of a domain still open */
 	if (e->hits >= SHARED_HITS && c->shared_kept < c->shared_cap) {
 		c->shared_kept++;
 		return 1;	/* shared: kept within the cap */
@@ -122,8 +123,9 @@ keep(void *value, void *arg)
 }
 
 unsigned long
-dns_cache_trim(dns_cache_t *c, unsigned shared_cap)
+dns_cache_trim(dns_cache_t *c, unsigned long since, unsigned shared_cap)
 {
+	c->since = since;
 	c->shared_kept = 0;
 	c->shared_cap = shared_cap;
 	return util_table_prune(c->t, keep, c, entry_free);

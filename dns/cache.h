@@ -45,12 +45,13 @@ struct entry *dns_cache_put(dns_cache_t *c, const char *name,
     ldns_rr_type type);
 
 /** Marks the start of a new epoch (a batch round): what is asked for from
- * now on is in use. */
-void dns_cache_epoch(dns_cache_t *c);
-/** Drops the answered entries not asked for in this epoch or the one
- * before, keeping up to shared_cap of those asked for often; how many
- * were dropped. */
-unsigned long dns_cache_trim(dns_cache_t *c, unsigned shared_cap);
+ * now on is in use.  Returns the new epoch's number. */
+unsigned long dns_cache_epoch(dns_cache_t *c);
+/** Drops the answered entries asked for neither since epoch since nor in
+ * this epoch or the one before, keeping up to shared_cap of those asked
+ * for often; how many were dropped. */
+unsigned long dns_cache_trim(dns_cache_t *c, unsigned long since,
+    unsigned shared_cap);
 /** Entries held. */
 size_t dns_cache_count(const dns_cache_t *c);
 

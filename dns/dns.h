@@ -150,13 +150,15 @@ void dns_resolver_zone_each(const dns_resolver_t *r,
 /** Copies the counters of queries, cache hits and rounds into st. */
 void dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st);
 
-/* Memory for a batch: between two waits, the driver marks a new epoch
- * and then trims.  Answers that no check asked for in this epoch or the
- * one before are dropped, except those asked for often (a provider's
- * include), up to a cap; what is queued or on its way stays.  Answers
- * returned before a trim must not be used after it. */
-void dns_resolver_epoch(dns_resolver_t *r);
-void dns_resolver_trim(dns_resolver_t *r);
+/* Memory for a batch: each round of the driver is an epoch, and between
+ * two rounds the driver trims.  Answers that no check asked for since
+ * epoch `since` (the round the oldest domain still open started in) nor
+ * in this epoch or the one before are dropped, except those asked for
+ * often (a provider's include), up to a cap; what is queued or on its way
+ * stays.  Answers returned before a trim must not be used after it. */
+/** Starts a new epoch; returns its number (the first is 1). */
+unsigned long dns_resolver_epoch(dns_resolver_t *r);
+void dns_resolver_trim(dns_resolver_t *r, unsigned long since);
 /** The answers held, for tests. */
 size_t dns_resolver_cached(const dns_resolver_t *r);
 

@@ -184,16 +184,16 @@ dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st)
 	dns_sched_stats(r->sched, st);
 }
 
-void
+unsigned long
 dns_resolver_epoch(dns_resolver_t *r)
 {
-	dns_cache_epoch(r->cache);
+	return dns_cache_epoch(r->cache);
 }
 
 void
-dns_resolver_trim(dns_resolver_t *r)
+dns_resolver_trim(dns_resolver_t *r, unsigned long since)
 {
-	r->stats.evicted += dns_cache_trim(r->cache, SHARED_CAP);
+	r->stats.evicted += dns_cache_trim(r->cache, since, SHARED_CAP);
 }
 
 size_t

@@ -135,7 +135,8 @@ audit_result_t *
 audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
     audit_state_t *st)
 {
-	audit_result_t *res = calloc(1, sizeof(*res));
+	audit_result_t *res = calloc(1, sizeof(*res) +
+	    ao->nselectors * sizeof(res->dkim[0]));
 	dmarc_found_t d;
 	mtasts_policy_t pol;
 

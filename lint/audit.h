@@ -36,13 +36,14 @@ typedef struct audit_result {
 	char domain[256];
 	lint_report_t area[AUDIT_NAREAS];	/* DKIM: the first selector */
 	audit_verdict_t verdict[AUDIT_NAREAS], overall;
-	lint_report_t dkim[AUDIT_MAX_SELECTORS];
 	audit_verdict_t dkim_verdict[AUDIT_MAX_SELECTORS];
 	size_t ndkim;
 	unsigned lookups, voids;
 	char policy[32];	/* the DMARC p= that applies, or "" */
 	char mode[16];		/* the MTA-STS mode, or "" */
 	bool null_mx;
+	lint_report_t dkim[];	/* one a selector asked for (a batch holds
+				 * a result per domain in its window) */
 } audit_result_t;
 
 /* The names of areas and verdicts as JSON and the text table show them */
