@@ -1,6 +1,7 @@
 #include "cli/dmarc_report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,7 +11,7 @@ static const char csv_head[] = "xml_schema,org_name,org_email,report_id,"
     "count,spf_aligned,dkim_aligned,dmarc_aligned,disposition,"
     "policy_override_reasons,policy_override_comments,envelope_from,"
     "header_from,envelope_to,dkim_domains,dkim_selectors,dkim_results,"
-    "spf_domains,spf_scopes,spf_results";
+    "spf_domains,spf_scopes,spf_results,notes";
 
 static void
 csv_field(const char *s, bool last)
@@ -86,7 +87,8 @@ csv_row(const rep_feedback_t *fb, const rep_row_t *r)
 	csv_join(r->dkim_auth, r->ndkim, 3, false);
 	csv_join(r->spf_auth, r->nspf, 0, false);
 	csv_join(r->spf_auth, r->nspf, 2, false);
-	csv_join(r->spf_auth, r->nspf, 3, true);
+	csv_join(r->spf_auth, r->nspf, 3, false);
+	csv_field(fb->note, true);
 }
 
 static void
@@ -138,6 +140,7 @@ json_report(jw_t *w, const rep_feedback_t *fb)
 	jw_string(w, "org_name", fb->org_name);
 	jw_string(w, "email", fb->email);
 	jw_string(w, "report_id", fb->report_id);
+	jw_string(w, "note", fb->note[0] ? fb->note : NULL);
 	jw_string(w, "schema", rep_schema_str(fb->schema));
 	jw_string(w, "domain", fb->domain);
 	jw_int(w, "begin", fb->begin);
@@ -174,9 +177,19 @@ rep_print_begin(rep_printer_t *p)
 }
 
 void
-rep_print_report(rep_printer_t *p, const rep_feedback_t *fb)
+rep_print_report(rep_printer_t *p, const char *name,
+    const rep_feedback_t *fb)
 {
+	char **v, *line;
+
 	p->reports++;
+	if (p->out == REP_OUT_TEXT && fb->note[0] && (v = realloc(p->notes,
+	    (p->nnotes + 1) * sizeof(*v))) != NULL) {
+		p->notes = v;
+		if (asprintf(&line, "%s: %s %s: %s", name, fb->org_name,
+		    fb->report_id, fb->note) >= 0)
+			p->notes[p->nnotes++] = line;
+	}
 	if (p->out == REP_OUT_CSV)
 		for (size_t i = 0; i < fb->nrows; i++)
 			csv_row(fb, &fb->rows[i]);
@@ -542,6 +555,12 @@ rep_print_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,
 	else if (p->out == REP_OUT_TEXT) {
 		text_end(s, r);
 		text_tls(t);
+		for (size_t i = 0; i < p->nnotes; i++)
+			printf("%s%s\n", i ? "  " : "\nnotes (read, and "
+			    "counted):\n  ", p->notes[i]);
 	}
+	for (size_t i = 0; i < p->nnotes; i++)
+		free(p->notes[i]);
+	free(p->notes);
 	jw_free(&p->jw);
 }

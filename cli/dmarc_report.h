@@ -14,11 +14,16 @@ typedef struct rep_printer {
 	rep_out_t out;
 	jw_t jw;
 	size_t reports;
+	char **notes;		/* "FILE: REPORTER REPORT_ID: note", for text */
+	size_t nnotes;
 } rep_printer_t;
 
 void rep_print_begin(rep_printer_t *p);
-/** One report, as it is read (JSON: into "reports"; CSV: its rows). */
-void rep_print_report(rep_printer_t *p, const rep_feedback_t *fb);
+/** One report read from name, as it is read (JSON: into "reports", with
+ * its "note"; CSV: its rows, the note in the last column; text: its note
+ * kept for the end). */
+void rep_print_report(rep_printer_t *p, const char *name,
+    const rep_feedback_t *fb);
 /** The summary, and the files refused (name and why, n of them); with a
  * resolver (--check), why each failing source fails. */
 void rep_print_end(rep_printer_t *p, rep_summary_t *s, tls_summary_t *t,

@@ -53,7 +53,7 @@ document(void *arg, const char *name, const char *xml, size_t len)
 		return;
 	}
 	if ((rc = rep_summary_add(u->sum, &fb)) > 0)
-		rep_print_report(&u->pr, &fb);
+		rep_print_report(&u->pr, name, &fb);
 	u->nomem |= rc < 0;
 	rep_feedback_clear(&fb);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xmlreader.h>
 
@@ -64,7 +65,8 @@ row_clear(rep_row_t *r)
 void
 rep_feedback_clear(rep_feedback_t *fb)
 {
-	char **s[] = { &fb->org_name, &fb->email, &fb->report_id, &fb->domain,
+	char **s[] = { &fb->org_name, &fb->email, &fb->report_id,
+	    &fb->extra_contact, &fb->domain,
 	    &fb->adkim, &fb->aspf, &fb->p, &fb->sp, &fb->np, &fb->pct, &fb->fo,
 	    &fb->testing, &fb->discovery };
 
@@ -148,7 +150,8 @@ field(struct parse *p)
 
 	if (IS(up, "report_metadata"))
 		return IS(leaf, "org_name") ? &fb->org_name : IS(leaf, "email") ?
-		    &fb->email : IS(leaf, "report_id") ? &fb->report_id : NULL;
+		    &fb->email : IS(leaf, "report_id") ? &fb->report_id :
+		    IS(leaf, "extra_contact_info") ? &fb->extra_contact : NULL;
 	if (IS(up, "policy_published"))
 		return IS(leaf, "domain") ? &fb->domain : IS(leaf, "adkim") ?
 		    &fb->adkim : IS(leaf, "aspf") ? &fb->aspf : IS(leaf, "p") ?
@@ -295,14 +298,64 @@ read_nodes(struct parse *p, xmlTextReaderPtr rd)
 	return rc == 0 ? 0 : fail(p, "%s", "not well-formed XML");
 }
 
+/* Adds a sentence to the report's note */
+static void
+note(rep_feedback_t *fb, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fb->note);
+
+	if (n && n + 2 < sizeof(fb->note))
+		memcpy(fb->note + n, "; ", 3), n += 2;
+	snprintf(fb->note + n, sizeof(fb->note) - n, fmt, a, b);
+}
+
+static bool
+blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* The reporter's name when org_name is empty or missing, as reporters
+ * send it: the domain of <email>, else <extra_contact_info> (its host when
+ * it is a URL), else "unknown" */
+static int
+reporter_name(struct parse *p)
+{
+	rep_feedback_t *fb = p->fb;
+	const char *at = fb->email ? strrchr(fb->email, '@') : NULL, *from;
+	char name[256];
+
+	if (at && !blank(at + 1)) {
+		snprintf(name, sizeof(name), "%s", at + 1);
+		from = "<email>'s domain";
+	} else if (!blank(fb->extra_contact)) {
+		const char *h = strstr(fb->extra_contact, "://");
+
+		h = h ? h + 3 : fb->extra_contact;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(h, "/:? "), h);
+		from = "<extra_contact_info>";
+	} else {
+		snprintf(name, sizeof(name), "unknown");
+		from = "nothing else in report_metadata";
+	}
+	name[strcspn(name, " \t\r\n>")] = '\0';
+	free(fb->org_name);
+	if ((fb->org_name = strdup(name)) == NULL)
+		return fail(p, "out of memory%s", "");
+	note(fb, "<org_name> is empty: the reporter is named %s, from %s",
+	    name, from);
+	return 0;
+}
+
 static int
 check(struct parse *p)
 {
 	rep_feedback_t *fb = p->fb;
 
-	if (fb->org_name == NULL || fb->report_id == NULL)
-		return fail(p, "no %s in report_metadata", fb->org_name ?
-		    "report_id" : "org_name");
+	if (blank(fb->org_name) && reporter_name(p) != 0)
+		return -1;
+	if (fb->report_id == NULL)
+		return fail(p, "no %s in report_metadata", "report_id");
 	if (fb->domain == NULL)
 		return fail(p, "no domain in policy_published%s", "");
 	for (size_t i = 0; i < fb->nrows; i++) {
@@ -334,27 +387,116 @@ quiet_generic(void *arg, const char *msg, ...)
 	(void)msg;
 }
 
+/* The length of the UTF-8 sequence at s (n bytes left), 0 when it is not
+ * one (overlong forms, surrogates and code points past U+10FFFF are not) */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 :
+	    c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+	if (k == 0 || k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return k;
+}
+
+/* True when the XML declaration names an encoding other than UTF-8 (which
+ * libxml2 then converts), or the document starts with a UTF-16 mark */
+static bool
+declares_other(const char *xml, size_t len)
+{
+	char head[256], *e, *q;
+
+	if (len >= 2 && ((xml[0] == '\xfe' && xml[1] == '\xff') ||
+	    (xml[0] == '\xff' && xml[1] == '\xfe')))
+		return true;
+	snprintf(head, sizeof(head), "%.*s", (int)(len < 255 ? len : 255), xml);
+	if (strncmp(head, "<?xml", 5) != 0 || (q = strstr(head, "?>")) == NULL)
+		return false;
+	*q = '\0';
+	if ((e = strstr(head, "encoding")) == NULL ||
+	    (e = strpbrk(e, "\"'")) == NULL)
+		return false;
+	return strncasecmp(e + 1, "utf-8", 5) != 0 || (e[6] != '"' &&
+	    e[6] != '\'');
+}
+
+/* A copy of xml (declared UTF-8, or undeclared) with each byte that is no
+ * part of a UTF-8 sequence replaced by U+FFFD, as parsedmarc and browsers
+ * read such a report (a reporter's Latin-1 name); NULL when xml is valid
+ * or declares another encoding.  *bad: the bytes replaced. */
+static char *
+utf8_repair(const char *xml, size_t len, size_t *out, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)xml;
+	size_t n = 0;
+	char *fixed;
+
+	*bad = 0;
+	if (declares_other(xml, len))
+		return NULL;
+	for (size_t i = 0, k; i < len; i += k ? k : 1)
+		if ((k = utf8_len(s + i, len - i)) == 0)
+			(*bad)++;
+	if (*bad == 0 || (fixed = malloc(len + 2 * *bad + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0, k; i < len; i += k ? k : 1) {
+		if ((k = utf8_len(s + i, len - i)) == 0) {
+			memcpy(fixed + n, "\xef\xbf\xbd", 3);
+			n += 3;
+		} else {
+			memcpy(fixed + n, s + i, k);
+			n += k;
+		}
+	}
+	fixed[n] = '\0';
+	*out = n;
+	return fixed;
+}
+
 int
 rep_feedback_parse(rep_feedback_t *fb, const char *xml, size_t len,
     char *why, size_t whylen)
 {
 	struct parse p = { .fb = fb, .why = why, .whylen = whylen };
 	xmlTextReaderPtr rd;
+	size_t bad, flen = 0;
+	char *fixed, count[32];
 	int rc;
 
 	memset(fb, 0, sizeof(*fb));
 	why[0] = '\0';
-	if (len > INT32_MAX)
-		return fail(&p, "%s", "over 2 GiB");
+	if (len > INT32_MAX / 3)
+		return fail(&p, "%s", "over 700 MiB");
+	if ((fixed = utf8_repair(xml, len, &flen, &bad)) != NULL) {
+		xml = fixed;
+		len = flen;
+	} else if (bad)
+		return fail(&p, "out of memory%s", "");
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	/* no entities expanded, no DTD loaded, nothing from the network */
 	rd = xmlReaderForMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	if (rd == NULL)
+	if (rd == NULL) {
+		free(fixed);
 		return fail(&p, "%s", "not XML");
+	}
 	xmlTextReaderSetErrorHandler(rd, quiet, NULL);
 	rc = read_nodes(&p, rd);
 	xmlFreeTextReader(rd);
+	free(fixed);
+	if (rc == 0 && bad) {
+		snprintf(count, sizeof(count), "%zu", bad);
+		note(fb, "%s byte%s not UTF-8, read as U+FFFD", count,
+		    bad == 1 ? " was" : "s were");
+	}
 	if (rc == 0)
 		rc = check(&p);
 	if (rc != 0)

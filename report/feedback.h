@@ -47,7 +47,8 @@ typedef enum rep_schema {
 
 typedef struct rep_feedback {
 	rep_schema_t schema;
-	char *org_name, *email, *report_id;
+	char *org_name, *email, *report_id, *extra_contact;
+	char note[300];		/* what was odd and how it was read, or "" */
 	int64_t begin, end;
 	/* policy_published */
 	char *domain, *adkim, *aspf, *p, *sp, *np, *pct, *fo, *testing,

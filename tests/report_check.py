@@ -77,6 +77,10 @@ def check_json(exp, j):
     good = [f for f in files if any(("/" + g) in f for g in
                                     exp["files_good"])]
     say(not good, "no good file is refused", good)
+    notes = [r for r in j["reports"] if r.get("note")]
+    say(len(notes) == len(exp["noted"]) and all(
+        "not UTF-8, read as U+FFFD" in r["note"] for r in notes),
+        "the odd report is counted with its note", notes and notes[0]["note"])
 
 
 def check_csv(exp, text):
