@@ -332,7 +332,7 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 {
 	struct audit_run a = { .ao = ao, .o = o };
 	cmd_batch_t b = { .step = step, .finish = finish, .emit = emit,
-	    .fail = fail, .arg = &a, .o = o, .deadline_ms = o->deadline_ms };
+	    .fail = fail, .arg = &a, .o = o, .deadline_ms = o->deadline_given ? o->deadline_ms : 0 };
 	cmd_batch_input_t in;
 	char norm[256];
 	double secs;

@@ -74,9 +74,11 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
     size_t *n, double *seconds)
 {
 	size_t w = b->window ? b->window : 1000, head = 0, next = 0;
-	unsigned deadline = b->deadline_ms ? b->deadline_ms : 30000;
 	struct slot *s = calloc(w, sizeof(*s));
 	uint64_t t0 = util_now_ms();
+	/* a batch's time grows with its input: only a --deadline given
+	 * ends it, never a default (each query keeps its own budget) */
+	uint64_t end = b->deadline_ms ? t0 + b->deadline_ms : UINT64_MAX;
 	int status = EXIT_CLEAN;
 	bool more = true;
 	unsigned long epoch = dns_resolver_epoch(r);
@@ -94,7 +96,6 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 				break;
 			s[next % w].epoch = epoch;
 		}
-		uint64_t first_due = UINT64_MAX;
 		unsigned long oldest = epoch;
 
 		for (size_t i = head; i < next; i++) {
@@ -106,14 +107,12 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 			rc = b->step(b->arg, r, x->name, &x->state);
 			x->passes++;
 			if (rc != 0 || x->passes == MAX_PASSES ||
-			    util_now_ms() - x->start >= deadline) {
+			    util_now_ms() >= end) {
 				x->done = true;
 				x->result = b->finish(b->arg, x->state);
 				x->state = NULL;
 			} else {
 				waiting = true;
-				if (x->start + deadline < first_due)
-					first_due = x->start + deadline;
 				if (x->epoch < oldest)
 					oldest = x->epoch;
 			}
@@ -131,11 +130,11 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 		 * what no domain still open may have asked for goes */
 		dns_resolver_trim(r, oldest);
 		if (waiting) {
-			/* no wait outlasts the deadline of a domain in it */
+			/* no wait outlasts the run's --deadline */
 			uint64_t now = util_now_ms();
 
-			dns_resolver_deadline_set(r, first_due > now ?
-			    (unsigned)(first_due - now) : 1);
+			dns_resolver_deadline_set(r, end == UINT64_MAX ? 0 :
+			    end > now ? (unsigned)(end - now) : 1);
 			dns_resolver_wait_some(r);
 		}
 		epoch = dns_resolver_epoch(r);

@@ -33,7 +33,9 @@ typedef struct cmd_batch {
 	void *arg;
 	const cmd_opts_t *o;	/* the tool's, for its messages */
 	size_t window;		/* domains in flight at once; 0: 1000 */
-	unsigned deadline_ms;	/* each domain's; 0: 30000 */
+	unsigned deadline_ms;	/* the whole run's (--deadline); 0: none,
+				 * each query bounded by the scheduler's
+				 * budget, what a sequential client waits */
 	const char *progress;	/* the name for a progress line on stderr, or
 				 * NULL for none */
 } cmd_batch_t;

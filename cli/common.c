@@ -254,6 +254,7 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 		if (cmd_parse_uint(arg, 1, 3600000, &o->deadline_ms) != 0)
 			cmd_bad_value(o, "deadline", arg,
 			    "milliseconds, 1 to 3600000");
+		o->deadline_given = true;
 		util_file_wait_set(o->deadline_ms);
 		return 1;
 	case '?':

@@ -62,6 +62,7 @@ typedef struct cmd_opts {
 	const char *zones[CMD_MAX_ZONES];
 	size_t nzones;
 	unsigned timeout_ms, retries, deadline_ms;
+	bool deadline_given;	/* --deadline: a batch's whole-run limit */
 	unsigned concurrency;	/* queries in flight at most; 0: default */
 } cmd_opts_t;
 

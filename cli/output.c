@@ -98,9 +98,12 @@ static const struct counter {
 	{ "truncated", ", %lu truncated", U(truncated), 6 },
 	{ "tcp", ", %lu over TCP", U(tcp), 7 },
 	{ "backoffs", ", %lu window cuts", U(backoffs), 8 },
+	{ "servfails", ", %lu SERVFAIL from a recursive server", U(servfails),
+	    13 },
 	{ "refused_answers", ", %lu answers refused", U(refused), 9 },
 	{ "window", ", window %lu at the end", U(window), 10 },
 	{ "evicted", ", %lu answers evicted", U(evicted), 12 },
+	{ "reasked", " (%lu asked again)", U(reasked), 12 },
 };
 #undef U
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))

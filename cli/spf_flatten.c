@@ -370,7 +370,7 @@ run_output(struct run *u)
 	struct job *j = u->j;
 	char err[1024];
 	size_t len = 0;
-	char *have = util_file_read(j->output, MAX_OUTPUT, &len, NULL, err,
+	char *have = util_file_read_regular(j->output, MAX_OUTPUT, &len, NULL, err,
 	    sizeof(err));
 	bool changed, finish;
 	int status;

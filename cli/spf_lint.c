@@ -231,7 +231,7 @@ spf_lint_batch(const cmd_opts_t *o, const char *path)
 	struct batch_run b = { .o = o, .memo = spf_store_new() };
 	cmd_batch_t job = { .step = batch_step, .finish = batch_finish, .o = o,
 	    .emit = batch_emit, .fail = batch_fail, .arg = &b,
-	    .deadline_ms = o->deadline_ms,
+	    .deadline_ms = o->deadline_given ? o->deadline_ms : 0,
 	    .progress = isatty(STDERR_FILENO) ? "spf-lint" : NULL };
 	dns_stats_t st;
 	double secs;

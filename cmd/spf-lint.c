@@ -23,8 +23,8 @@ usage(FILE *fp, int status)
 		    fp);
 		fputs("      --batch FILE     lint the domains of FILE (- for "
 		    "stdin) concurrently\n"
-		    "                       over one cache, one JSON object per "
-		    "line\n"
+		    "                       over one cache, a JSON line each, no "
+		    "deadline\n"
 		    "      --concurrency N  at most N queries in flight, all "
 		    "servers together\n"
 		    "                       (default 256; each server's "

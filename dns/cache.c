@@ -7,13 +7,30 @@
 #include "util/table.h"
 
 #define SHARED_HITS	4	/* asked for this often: a provider's */
+#define GONE_SLOTS	65536	/* recently dropped answers remembered */
 
 struct dns_cache {
 	util_table_t *t;
 	unsigned long epoch, since;	/* since: during a trim */
 	unsigned shared_kept;	/* during a trim */
 	unsigned shared_cap;
+	/* the hashes of answers dropped lately, one a slot (a newer one
+	 * takes the slot of an older): an answer asked for again after it
+	 * was dropped is counted in reasked */
+	uint64_t gone[GONE_SLOTS];
+	unsigned long reasked;
 };
+
+/* FNV-1a of a name and type */
+static uint64_t
+gone_hash(const char *name, ldns_rr_type type)
+{
+	uint64_t h = 1469598103934665603ULL ^ type;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h | 1;	/* 0 is an empty slot */
+}
 
 dns_cache_t *
 dns_cache_new(void)
@@ -89,6 +106,12 @@ dns_cache_put(dns_cache_t *c, const char *name, ldns_rr_type type)
 		free(e);
 		return NULL;
 	}
+	uint64_t h = gone_hash(name, type);
+
+	if (c->gone[h % GONE_SLOTS] == h) {
+		c->gone[h % GONE_SLOTS] = 0;
+		c->reasked++;
+	}
 	key_of(key, sizeof(key), name, type);
 	if (util_table_put(c->t, key, e) != 0) {
 		free(e->name);
@@ -119,6 +142,9 @@ keep(void *value, void *arg)
 		c->shared_kept++;
 		return 1;	/* shared: kept within the cap */
 	}
+	uint64_t h = gone_hash(e->name, e->type);
+
+	c->gone[h % GONE_SLOTS] = h;
 	return 0;
 }
 
@@ -129,6 +155,12 @@ dns_cache_trim(dns_cache_t *c, unsigned long since, unsigned shared_cap)
 	c->shared_kept = 0;
 	c->shared_cap = shared_cap;
 	return util_table_prune(c->t, keep, c, entry_free);
+}
+
+unsigned long
+dns_cache_reasked(const dns_cache_t *c)
+{
+	return c->reasked;
 }
 
 size_t

@@ -52,6 +52,9 @@ unsigned long dns_cache_epoch(dns_cache_t *c);
  * for often; how many were dropped. */
 unsigned long dns_cache_trim(dns_cache_t *c, unsigned long since,
     unsigned shared_cap);
+/** Answers asked for again after a trim dropped them (of the last 65,536
+ * dropped, less the few whose slot a later one took). */
+unsigned long dns_cache_reasked(const dns_cache_t *c);
 /** Entries held. */
 size_t dns_cache_count(const dns_cache_t *c);
 

@@ -89,11 +89,13 @@ typedef struct dns_stats {
 	unsigned long truncated;	/* UDP answers with TC set */
 	unsigned long tcp;		/* questions asked again over TCP */
 	unsigned long backoffs;		/* windows halved on loss */
+	unsigned long servfails;	/* a recursive server's SERVFAILs */
 	unsigned long late;		/* timed-out tries answered after all */
 	unsigned long refused;		/* answers refused by the wire check */
 	unsigned window;		/* the servers' windows at the end */
 	unsigned rto_ms;		/* the first server's timeout at the end */
 	unsigned long evicted;		/* answers dropped from the cache */
+	unsigned long reasked;		/* of them, asked for again */
 } dns_stats_t;
 
 typedef struct dns_resolver dns_resolver_t;

@@ -181,6 +181,7 @@ void
 dns_resolver_stats(const dns_resolver_t *r, dns_stats_t *st)
 {
 	*st = r->stats;
+	st->reasked = dns_cache_reasked(r->cache);
 	dns_sched_stats(r->sched, st);
 }
 
@@ -224,6 +225,11 @@ entry_finish(struct entry *e, dns_result_t res, ldns_rr_list *rrs)
 {
 	static unsigned long made;
 
+	/* an RRset has no order, and a recursive server shuffles it (round
+	 * robin): canonical order (RFC 4034 6.3, an MX's by preference) makes
+	 * every answer read, and every report, the same */
+	if (rrs && ldns_rr_list_rr_count(rrs) > 1)
+		ldns_rr_list_sort(rrs);
 	e->ans.id = ++made;
 	e->state = E_DONE;
 	e->ready = true;
@@ -628,7 +634,8 @@ dns_resolver_misses(const dns_resolver_t *r)
 void
 dns_resolver_deadline_set(dns_resolver_t *r, unsigned ms)
 {
-	r->deadline = util_now_ms() + ms;
+	/* none: a year, which the scheduler's microseconds still hold */
+	r->deadline = util_now_ms() + (ms ? ms : 365ULL * 86400 * 1000);
 }
 
 const dns_answer_t *

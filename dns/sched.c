@@ -21,6 +21,11 @@
 #define MAX_TRIES	16
 #define TCP_MAX		16		/* TCP exchanges a server at once */
 #define SERVFAIL_PAUSE_US 100000	/* before asking again, doubled */
+#define SERVFAIL_HOLD_US 1000000	/* the same for a recursive server: the
+					 * least time it keeps a failure
+					 * (RFC 9520 3.2) */
+#define SERVFAIL_RECURSIVE_US 16000000	/* how long its SERVFAIL is asked
+					 * again: holds of 1, 2, 4, 8 s */
 #define LAST_TRY_US	500000		/* the last try's lead on the budget's
 					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
@@ -40,6 +45,9 @@ struct server {
 	bool limiting;		/* it truncated an answer that fits in a
 				 * datagram: a rate limit, which drops too;
 				 * a lost try goes over TCP */
+	bool recursive;		/* it offers recursion (RA): a queue in
+				 * front of other servers, whose SERVFAIL
+				 * is congestion first */
 	/* UDP sockets connected to it, free: a socket whose query was
 	 * answered asks the next one (a fresh random ID each time), up to
 	 * SOCKET_USES, which spares a socket, connect and close a query;
@@ -196,11 +204,12 @@ rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt)
 		v->cwnd = s->ceiling;
 }
 
+/* The window halves (a loss, or a recursive server's SERVFAIL): once a
+ * window, as a try sent before the last cut was lost in the same event
+ * (its timeout is only noticed later) */
 static void
-loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
+cut(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
 {
-	/* one cut a window: a try sent before the last cut was lost in the
-	 * same event (its timeout is only noticed later) */
 	if (sent > v->last_cut) {
 		v->prior_cwnd = v->cwnd;
 		v->prior_ssthresh = v->ssthresh;
@@ -210,6 +219,12 @@ loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
 		v->last_cut = now;
 		s->st.backoffs++;
 	}
+}
+
+static void
+loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
+{
+	cut(s, v, sent, now);
 	s->st.timeouts++;
 }
 
@@ -473,9 +488,20 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	f->why = NULL;
 	flight_release(s, f);
 	late_close(f);
+	if (ldns_pkt_ra(p))
+		v->recursive = true;
+	bool servfail = ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL;
+
 	if (h->answer(h->arg, f->job, p, v->addr.text, f->extra)) {
 		s->done++;
 		return false;
+	}
+	/* a recursive server that answers SERVFAIL under the batch's load
+	 * is overloaded, or its own upstream backed off (an authoritative
+	 * server's rate limit): fewer questions at once, as for a loss */
+	if (servfail && v->recursive) {
+		cut(s, v, f->sent, now);
+		s->st.servfails++;
 	}
 	/* SERVFAIL or REFUSED: the next server while tries remain.  A
 	 * recursive server's SERVFAIL is often its own timeout, under the
@@ -486,17 +512,24 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	 * after: where the next pause would overrun the budget, one last try
 	 * goes just before it ends. */
 	uint64_t budget = budget_us(s), try_us = (uint64_t)s->timeout_ms * 1000;
-	uint64_t pause = SERVFAIL_PAUSE_US << (f->tries < 8 ? f->tries - 1 : 7);
+	uint64_t first = v->recursive ? SERVFAIL_HOLD_US : SERVFAIL_PAUSE_US;
+	uint64_t pause = first << (f->tries < 8 ? f->tries - 1 : 7);
+
+	/* a recursive server's SERVFAIL: every try after its hold, and for
+	 * as long as a few holds take, a sequential client's wait at least */
+	if (v->recursive && budget < SERVFAIL_RECURSIVE_US)
+		budget = SERVFAIL_RECURSIVE_US;
 	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
 	    LAST_TRY_US);
+	bool now_again = f->tries <= s->retries && !v->recursive;
 
 	f->why = "SERVFAIL or REFUSED";
-	if (f->tries < MAX_TRIES && (f->tries <= s->retries || now + pause -
-	    f->first < budget || now + SERVFAIL_PAUSE_US < last)) {
+	if (f->tries < MAX_TRIES && (now_again || now + pause - f->first <
+	    budget || now + SERVFAIL_PAUSE_US < last)) {
 		f->server = (f->server + 1) % s->nservers;
 		f->extra++;
-		f->not_before = f->tries <= s->retries ? 0 :
-		    now + pause - f->first < budget ? now + pause : last;
+		f->not_before = now_again ? 0 : now + pause - f->first < budget ?
+		    now + pause : last;
 		return true;
 	}
 	job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,
@@ -874,6 +907,7 @@ dns_sched_stats(const dns_sched_t *s, dns_stats_t *st)
 	st->tcp += s->st.tcp;
 	st->backoffs += s->st.backoffs;
 	st->late += s->st.late;
+	st->servfails += s->st.servfails;
 	st->refused += s->st.refused;
 	if (s->st.max_in_flight > st->max_in_flight)
 		st->max_in_flight = s->st.max_in_flight;

@@ -170,7 +170,7 @@ serial_locate(const char *path, size_t *len, size_t *off, size_t *n,
 
 	if (zone_serial(path, serial, origin, err, errlen) != 0)
 		return NULL;
-	if ((text = util_file_read(path, MAX_ZONE_BYTES, len, &st, err,
+	if ((text = util_file_read_regular(path, MAX_ZONE_BYTES, len, &st, err,
 	    errlen)) == NULL)
 		return NULL;
 	*mode = st.st_mode & 07777;

@@ -157,7 +157,7 @@ fl_state_load(const char *path, const char *domain, fl_state_t *st,
 	memset(st, 0, sizeof(*st));
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return FL_STATE_ABSENT;
-	if ((text = util_file_read(path, MAX_STATE, &len, NULL, why,
+	if ((text = util_file_read_regular(path, MAX_STATE, &len, NULL, why,
 	    sizeof(why))) == NULL)
 		return bad(err, errlen, path, why);
 	if (len == 0) {

@@ -128,11 +128,11 @@ read_regular(int fd, const char *path, const struct stat *st, size_t max,
 	return buf;
 }
 
-char *
-util_file_read(const char *path, size_t max, size_t *len,
-    struct stat *stp, char *err, size_t errlen)
+static char *
+file_read(const char *path, size_t max, size_t *len, struct stat *stp,
+    bool regular, char *err, size_t errlen)
 {
-	bool std = strcmp(path, "-") == 0;
+	bool std = !regular && strcmp(path, "-") == 0;
 	/* no wait in open() for a FIFO without a writer */
 	int fd = std ? STDIN_FILENO :
 	    open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -148,6 +148,9 @@ util_file_read(const char *path, size_t max, size_t *len,
 		    name);
 	else if (S_ISREG(st.st_mode))
 		buf = read_regular(fd, name, &st, max, len, err, errlen);
+	else if (regular)
+		snprintf(err, errlen, "cannot read %s: not a regular file (it "
+		    "is replaced when written)", name);
 	else	/* a pipe, a socket or a device: read to its end */
 		buf = read_stream(fd, name, max, len, err, errlen);
 	if (buf && stp)
@@ -155,6 +158,20 @@ util_file_read(const char *path, size_t max, size_t *len,
 	if (fd >= 0 && !std)
 		close(fd);
 	return buf;
+}
+
+char *
+util_file_read(const char *path, size_t max, size_t *len,
+    struct stat *stp, char *err, size_t errlen)
+{
+	return file_read(path, max, len, stp, false, err, errlen);
+}
+
+char *
+util_file_read_regular(const char *path, size_t max, size_t *len,
+    struct stat *stp, char *err, size_t errlen)
+{
+	return file_read(path, max, len, stp, true, err, errlen);
 }
 
 static void

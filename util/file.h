@@ -24,6 +24,12 @@
 char *util_file_read(const char *path, size_t max, size_t *len,
     struct stat *st, char *err, size_t errlen);
 
+/** util_file_read of a file the tool also writes (a state, an output, a
+ * zone whose serial it raises): a regular file only, anything else
+ * refused at once ("-" is a file's name here). */
+char *util_file_read_regular(const char *path, size_t max, size_t *len,
+    struct stat *st, char *err, size_t errlen);
+
 /** How long util_file_read waits for more of a pipe or device, in all
  * (default 30,000 ms). */
 void util_file_wait_set(unsigned ms);

@@ -47,6 +47,7 @@ main(void)
 	test_dmarc();
 	test_spf_interp();
 	test_dns_sched();
+	test_dns_cache();
 	test_jsonw();
 	test_util();
 	printf("1..%u\n", n_run);

@@ -22,6 +22,7 @@ void test_flatten_state(void);
 void test_dmarc(void);
 void test_spf_interp(void);
 void test_dns_sched(void);
+void test_dns_cache(void);
 void test_jsonw(void);
 void test_util(void);
 
