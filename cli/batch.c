@@ -17,7 +17,6 @@
 struct slot {
 	void *state, *result;
 	unsigned passes;
-	uint64_t start;
 	unsigned long epoch;	/* the resolver's round it started in */
 	bool done;
 	int status;
@@ -52,7 +51,6 @@ slot_fill(const cmd_opts_t *o, struct slot *x, cmd_batch_input_t *in,
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	x->start = util_now_ms();
 	if ((rc = cmd_batch_next(in, &text, x->why, sizeof(x->why))) == 0)
 		return false;
 	if (rc < 0) {
