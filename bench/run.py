@@ -183,33 +183,46 @@ class Proxy:
         self.proc.wait()
 
 
-class Unbound:
-    """Unbound as Debian ships it, recursing to the zones through the
-    proxy; tests/unbound.conf.in says what differs and why."""
+class Resolver:
+    """A recursive resolver as Debian ships it (kind: unbound, named or
+    kresd) on 127.0.0.3:53, recursing to the zones through the proxy;
+    tests/KIND.conf.in says what differs from the shipped configuration
+    and why.  start() gives a fresh process with a cold cache."""
 
-    def __init__(self, ns, work):
-        self.ns, self.dir = ns, os.path.join(work, "unbound")
-        os.makedirs(self.dir, exist_ok=True)
-        shutil.copy("/usr/share/dns/root.key",
-                    os.path.join(self.dir, "root.key"))
-        self.conf = os.path.join(self.dir, "unbound.conf")
+    ARGV = {"unbound": ["unbound", "-d", "-c", "{conf}"],
+            "named": ["named", "-g", "-c", "{conf}"],
+            "kresd": ["kresd", "-n", "-q", "-c", "{conf}", "{dir}"]}
+
+    def __init__(self, ns, work, kind="unbound"):
+        self.ns, self.kind = ns, kind
+        self.dir = os.path.join(work, kind)
+        self.conf = os.path.join(self.dir, kind + ".conf")
         # one configuration for the tests and the benchmarks
-        conf = open(os.path.join(ROOT, "tests", "unbound.conf.in")).read()
-        for k, v in (("@INTERFACE@", UNBOUND), ("@PORT@", "53"),
-                     ("@DIR@", self.dir), ("@UPSTREAM@", PROXY + "@53")):
-            conf = conf.replace(k, v)
-        with open(self.conf, "w") as f:
-            f.write(conf)
+        self.template = open(os.path.join(ROOT, "tests",
+                                          kind + ".conf.in")).read()
         self.proc = None
 
     def start(self):
-        """A fresh process: a cold cache."""
+        """A fresh process in a fresh directory: a cold cache."""
         self.stop()
-        self.proc = subprocess.Popen(self.ns.prefix + ["unbound", "-d", "-c",
-                                                       self.conf],
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        shutil.copy("/usr/share/dns/root.key",
+                    os.path.join(self.dir, "root.key"))
+        conf = self.template
+        for k, v in (("@INTERFACE@", UNBOUND), ("@PORT@", "53"),
+                     ("@ADDR@", UNBOUND), ("@DIR@", self.dir),
+                     ("@UPSTREAM@", PROXY + "@53"),
+                     ("@UPSTREAM_ADDR@", PROXY), ("@UPSTREAM_PORT@", "53")):
+            conf = conf.replace(k, v)
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        argv = [a.format(conf=self.conf, dir=self.dir)
+                for a in self.ARGV[self.kind]]
+        self.proc = subprocess.Popen(self.ns.prefix + argv, cwd=self.dir,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        # a name Unbound answers itself (RFC 6761): nothing is cached
+        # a name each answers itself: nothing is cached by the probe
         probe(self.ns, UNBOUND, "invalid", recursive=True)
 
     def stop(self):
@@ -423,36 +436,85 @@ def profile(b, world):
           "-", "-", "-", "where the time goes", "-")
 
 
-def through_unbound(b, world, rtt):
-    """2,000 domains through a cold stock Unbound at rtt ms."""
-    path = os.path.join(b.work, "unbound.domains")
+def audit_lines(out):
+    """mail-audit's JSON lines without the DNS counters, and how many
+    say dns-error."""
+    lines = [re.sub(r',"dns":\{[^}]*\}', "", x)
+             for x in out.decode().splitlines()]
+    return lines, sum(1 for x in lines if '"verdict":"dns-error"' in x)
+
+
+def through_resolvers(b, world, rtt, kinds):
+    """2,000 domains through each cold stock resolver at rtt ms, NSD as
+    shipped behind it, --resolver-runs runs each: spf-lint's batch,
+    mail-audit's and libspf2's -file (on 200 of them), each on a fresh
+    resolver.  Every run is reported, not only the best."""
+    path = os.path.join(b.work, "resolvers.domains")
     doms = world.domains[:2000]
     with open(path, "w") as f:
         f.write("\n".join(doms) + "\n")
+    # the reference: the same batches straight from NSD
+    _, out, _ = timed([os.path.join(BIN, "spf-lint"), "--server", SHIPPED,
+                       "--batch", path], b.ns)
+    ref_spf = strip(out)
+    _, out, _ = timed([os.path.join(BIN, "mail-audit"), "--no-progress",
+                       "--server", SHIPPED, "--batch", path], b.ns)
+    ref_audit, ref_err = audit_lines(out)
     proxy = Proxy(b.ns, SHIPPED, rtt)
-    unbound = Unbound(b.ns, b.work)
     resolver(b.ns, UNBOUND)
     try:
-        t, fails, wrong, line = b.spf_batch(path, UNBOUND, b.a.runs,
-                                            unbound)
-        p = b.peers(doms, 200, 0, b.a.runs, unbound)
+        for kind in kinds:
+            r = Resolver(b.ns, b.work, kind)
+            runs = []
+            try:
+                for i in range(b.a.resolver_runs):
+                    r.start()
+                    t, out, err = timed([os.path.join(BIN, "spf-lint"),
+                                         "--server", UNBOUND, "--batch",
+                                         path], b.ns)
+                    got = strip(out)
+                    wrong = sum(1 for x, y in zip(ref_spf, got) if x != y) + \
+                        abs(len(ref_spf) - len(got))
+                    spf = (len(doms) / t, failures(err), wrong, dns_line(err))
+                    r.start()
+                    ta, out, err = timed([os.path.join(BIN, "mail-audit"),
+                                          "--no-progress", "--server",
+                                          UNBOUND, "--batch", path], b.ns)
+                    got, dnserr = audit_lines(out)
+                    awrong = sum(1 for x, y in zip(ref_audit, got)
+                                 if x != y) + abs(len(ref_audit) - len(got))
+                    audit = (len(doms) / ta, dnserr, awrong, dns_line(err))
+                    p = b.peers(doms, 200, 0, 1, r)
+                    runs.append((spf, audit, p["file"]))
+                    print("%s run %d, cold, %d ms: spf-lint %.0f/s, %d DNS "
+                          "failures, %d lines differ (dns: %s); mail-audit "
+                          "%.1f/s, %d dns-error (NSD direct: %d), %d lines "
+                          "differ (dns: %s); libspf2 -file %.1f/s (%d "
+                          "domains)" % (kind, i + 1, rtt, spf[0], spf[1],
+                                        spf[2], spf[3], audit[0], audit[1],
+                                        ref_err, audit[2], audit[3],
+                                        p["file"], p["k_file"]), flush=True)
+            finally:
+                r.stop()
+            ok = all(s[1] == 0 and s[2] == 0 and a[1] == ref_err and
+                     a[2] == 0 and s[0] >= 20 * f and
+                     "(0 asked again)" in s[3] and "(0 asked again)" in a[3]
+                     for s, a, f in runs)
+            b.row("%d domains through stock %s (cold), NSD as shipped, %d ms,"
+                  " %d runs" % (len(doms), kind, rtt, len(runs)),
+                  "spf-lint " + ", ".join("%.0f/s (%d failed, %d wrong)" % (
+                      s[0], s[1], s[2]) for s, _, _ in runs) +
+                  "; mail-audit " + ", ".join(
+                      "%.1f/s (%d dns-error, %d wrong)" % (a[0], a[1], a[2])
+                      for _, a, _ in runs),
+                  "-file " + ", ".join("%.1f/s" % f for _, _, f in runs) +
+                  " (200 domains, same resolver, cold)", "-",
+                  ", ".join("%.0fx" % (s[0] / f) for s, _, f in runs) +
+                  " -file",
+                  ">= 20x -file every run, 0 failed, 0 false dns-error, "
+                  "0 asked again", "yes" if ok else "no")
     finally:
-        unbound.stop()
         proxy.stop()
-    rate = len(doms) / t
-    print("unbound, %d ms, cold: spf-lint %.2f s (%.0f/s), %d DNS failures, "
-          "%d lines differ; libspf2 -file %.1f/s; dns: %s" % (
-              rtt, t, rate, fails, wrong, p["file"], line))
-    b.row("%d domains through stock Unbound (cold) to NSD as shipped, %d ms "
-          "RTT" % (len(doms), rtt),
-          "%.0f domains/s (%.2f s), %d DNS failures, %d lines wrong" % (
-              rate, t, fails, wrong),
-          "%.1f/s with -file (%d domains, same Unbound, cold)" % (
-              p["file"], p["k_file"]), "-",
-          "%.0fx -file" % (rate / p["file"]), ">= 20x libspf2 -file, "
-          "0 failures",
-          "yes" if fails == 0 and wrong == 0 and rate >= 20 * p["file"]
-          else "no")
 
 
 def deep(b, world, rtt):
@@ -581,9 +643,13 @@ def main():
                     help="names of the memory measurement")
     ap.add_argument("--rtt", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--resolver-runs", type=int, default=5,
+                    help="cold runs through each resolver")
+    ap.add_argument("--resolvers", default="unbound,named,kresd",
+                    help="the resolvers, comma-separated")
     ap.add_argument("--only", default="",
                     help="run only these parts, comma-separated: parser, "
-                    "startup, deep, batches, profile, unbound, memory, reports")
+                    "startup, deep, batches, profile, resolvers, memory, reports")
     a = ap.parse_args()
     if os.geteuid() != 0:
         print("bench: needs root for the network namespace (ip netns); "
@@ -610,8 +676,8 @@ def main():
             batches(b, world, a.rtt)
         if run("profile"):
             profile(b, world)
-        if run("unbound"):
-            through_unbound(b, world, a.rtt)
+        if run("resolvers"):
+            through_resolvers(b, world, a.rtt, a.resolvers.split(","))
         for s in servers:
             s.stop()
         servers = []

@@ -185,6 +185,8 @@ option_group(int c, const char **name)
 	case OPT_TIMEOUT: *name = "timeout"; return CMD_DNS;
 	case OPT_RETRIES: *name = "retries"; return CMD_DNS;
 	case OPT_DEADLINE: *name = "deadline"; return CMD_DNS;
+	case OPT_RECURSIVE: *name = "recursive"; return CMD_DNS;
+	case OPT_AUTHORITATIVE: *name = "authoritative"; return CMD_DNS;
 	case OPT_JSON: *name = "json"; return CMD_JSON;
 	case OPT_STRICT: *name = "strict"; return CMD_STRICT;
 	case 'v': *name = "verbose"; return CMD_VERBOSE;
@@ -257,6 +259,18 @@ cmd_option(cmd_opts_t *o, int c, const char *arg,
 		o->deadline_given = true;
 		util_file_wait_set(o->deadline_ms);
 		return 1;
+	case OPT_RECURSIVE:
+	case OPT_AUTHORITATIVE:
+		if (o->server_kind != DNS_SERVER_DETECT &&
+		    o->server_kind != (c == OPT_RECURSIVE ?
+		    DNS_SERVER_RECURSIVE : DNS_SERVER_AUTHORITATIVE)) {
+			cmd_error(o, "--recursive and --authoritative "
+			    "exclude each other");
+			exit(EXIT_USAGE);
+		}
+		o->server_kind = c == OPT_RECURSIVE ? DNS_SERVER_RECURSIVE :
+		    DNS_SERVER_AUTHORITATIVE;
+		return 1;
 	case '?':
 		usage(stderr, EXIT_USAGE);
 		return 1;
@@ -285,7 +299,10 @@ cmd_common_help(FILE *fp, unsigned accepts)
 "                       nameservers of /etc/resolv.conf)\n"
 "      --timeout MS     wait this long for each try (default 2000)\n"
 "      --retries N      try again N times, on the next server (default 2)\n"
-"      --deadline MS    give up on the whole run after MS (default 30000)\n",
+"      --deadline MS    give up on the whole run after MS (default 30000)\n"
+"      --recursive      the servers are recursive resolvers (default: told\n"
+"                       by the RA bit of their answers)\n"
+"      --authoritative  the servers are authoritative, even if they set RA\n",
 		    fp);
 	fputs("Output:\n", fp);
 	if (accepts & CMD_JSON)
@@ -309,7 +326,7 @@ cmd_resolver(const cmd_opts_t *o)
 		.servers = o->servers, .nservers = o->nservers,
 		.timeout_ms = o->timeout_ms, .retries = o->retries,
 		.deadline_ms = o->deadline_ms, .offline = o->offline,
-		.max_in_flight = o->concurrency,
+		.max_in_flight = o->concurrency, .kind = o->server_kind,
 	};
 	char err[512];
 	dns_resolver_t *r = dns_resolver_new(&dopt, err, sizeof(err));

@@ -43,7 +43,8 @@ int cmd_status_worse(int a, int b);
 enum {
 	CMD_RECORD = 1 << 0,	/* --record */
 	CMD_ZONE = 1 << 1,	/* --zone, --offline */
-	CMD_DNS = 1 << 2,	/* --server, --timeout, --retries, --deadline */
+	CMD_DNS = 1 << 2,	/* --server, --timeout, --retries, --deadline,
+				 * --recursive, --authoritative */
 	CMD_JSON = 1 << 3,	/* --json */
 	CMD_STRICT = 1 << 4,	/* --strict */
 	CMD_VERBOSE = 1 << 5,	/* -v */
@@ -64,13 +65,14 @@ typedef struct cmd_opts {
 	unsigned timeout_ms, retries, deadline_ms;
 	bool deadline_given;	/* --deadline: a batch's whole-run limit */
 	unsigned concurrency;	/* queries in flight at most; 0: default */
+	dns_server_kind_t server_kind;	/* --recursive, --authoritative */
 } cmd_opts_t;
 
 /* The long options every tool has; end a tool's table with them. */
 enum {
 	OPT_JSON = 0x100, OPT_STRICT, OPT_OFFLINE, OPT_RECORD, OPT_ZONE,
 	OPT_SERVER, OPT_TIMEOUT, OPT_RETRIES, OPT_DEADLINE, OPT_CA_FILE,
-	OPT_CONNECT_TO, OPT_TOOL_BASE,
+	OPT_CONNECT_TO, OPT_RECURSIVE, OPT_AUTHORITATIVE, OPT_TOOL_BASE,
 };
 #define CMD_COMMON_LONGOPTS \
 	{ "help", no_argument, NULL, 'h' }, \
@@ -85,6 +87,8 @@ enum {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT }, \
 	{ "retries", required_argument, NULL, OPT_RETRIES }, \
 	{ "deadline", required_argument, NULL, OPT_DEADLINE }, \
+	{ "recursive", no_argument, NULL, OPT_RECURSIVE }, \
+	{ "authoritative", no_argument, NULL, OPT_AUTHORITATIVE }, \
 	{ NULL, 0, NULL, 0 }
 #define CMD_COMMON_SHORTOPTS "hVv"
 

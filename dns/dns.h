@@ -69,6 +69,13 @@ typedef struct dns_answer {
 	unsigned long id;
 } dns_answer_t;
 
+/* What the servers asked are: told by their answers (RA), or given */
+typedef enum dns_server_kind {
+	DNS_SERVER_DETECT = 0,		/* recursive once an answer has RA */
+	DNS_SERVER_RECURSIVE,		/* --recursive */
+	DNS_SERVER_AUTHORITATIVE,	/* --authoritative */
+} dns_server_kind_t;
+
 typedef struct dns_options {
 	const char *const *servers;	/* "ADDR[@PORT]"; none: resolv.conf */
 	size_t nservers;
@@ -77,6 +84,7 @@ typedef struct dns_options {
 	unsigned deadline_ms;		/* the whole run; 0: 30000 */
 	bool offline;			/* zone files only */
 	unsigned max_in_flight;		/* ceiling of queries out; 0: 256 */
+	dns_server_kind_t kind;		/* of every server asked */
 } dns_options_t;
 
 typedef struct dns_stats {

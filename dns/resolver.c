@@ -128,6 +128,7 @@ dns_resolver_new(const dns_options_t *opt, char *err, size_t errlen)
 	so.timeout_ms = opt->timeout_ms ? opt->timeout_ms : 2000;
 	so.retries = opt->retries;
 	so.ceiling = opt->max_in_flight ? opt->max_in_flight : MAX_IN_FLIGHT;
+	so.kind = opt->kind;
 	if ((r->sched = dns_sched_new(&so)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		dns_resolver_free(r);

@@ -25,10 +25,18 @@
 					 * least time it keeps a failure
 					 * (RFC 9520 3.2) */
 #define SERVFAIL_RECURSIVE_US 16000000	/* how long its SERVFAIL is asked
-					 * again: holds of 1, 2, 4, 8 s */
+					 * again: holds of 1, 2, 4, 8 s (16 s
+					 * more kept no failure less, through
+					 * Knot Resolver, and outlast the
+					 * 30 s deadline of a single run) */
 #define LAST_TRY_US	500000		/* the last try's lead on the budget's
 					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
+#define BASE_WINDOW_US	10000000	/* a recursive server's unloaded
+					 * latency: the least SRTT of 10 s */
+#define QUEUE_HOLD_US	100000		/* SRTT that far over it, more than
+					 * most cache misses cost: the window
+					 * stops growing */
 #define SOCKET_USES	16		/* queries a UDP socket asks, one after
 					 * the other, before it is closed */
 
@@ -48,6 +56,10 @@ struct server {
 	bool recursive;		/* it offers recursion (RA): a queue in
 				 * front of other servers, whose SERVFAIL
 				 * is congestion first */
+	bool kind_given;	/* --recursive, --authoritative: RA is not
+				 * looked at */
+	double base;		/* the least SRTT since base_at (us) */
+	uint64_t base_at;
 	/* UDP sockets connected to it, free: a socket whose query was
 	 * answered asks the next one (a fresh random ID each time), up to
 	 * SOCKET_USES, which spares a socket, connect and close a query;
@@ -125,6 +137,8 @@ dns_sched_new(const dns_sched_options_t *o)
 		v->cwnd = WINDOW_FIRST < s->ceiling ? WINDOW_FIRST :
 		    s->ceiling;
 		v->ssthresh = s->ceiling;
+		v->kind_given = o->kind != DNS_SERVER_DETECT;
+		v->recursive = o->kind == DNS_SERVER_RECURSIVE;
 	}
 	return s;
 }
@@ -179,8 +193,28 @@ dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type, void *job)
 
 /* ---- the congestion state of a server ---- */
 
+/* A recursive server is a queue in front of slower ones: its answers
+ * come late before it fails (its upstream backs off, its request list
+ * fills), so its window grows only while its latency shows no queue, as
+ * in TCP Vegas: SRTT against the least SRTT of the last BASE_WINDOW_US (a
+ * cold cache's answers and a warm one's differ by far more than a queue
+ * adds, so the base follows the run's phase, and the queue is measured in
+ * time a cache miss does not take).  Shrinking on latency as well cost
+ * half the rate through Unbound and no failure less: its losses and
+ * SERVFAILs cut the window.  False when the window may not grow. */
+static bool
+queue_check(struct server *v, uint64_t now)
+{
+	if (v->base == 0 || v->srtt < v->base ||
+	    now - v->base_at > BASE_WINDOW_US) {
+		v->base = v->srtt;
+		v->base_at = now;
+	}
+	return v->srtt <= v->base + QUEUE_HOLD_US;
+}
+
 static void
-rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt)
+rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt, uint64_t now)
 {
 	double r = (double)rtt, var;
 
@@ -198,6 +232,8 @@ rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt)
 		v->rto = RTO_FLOOR_US;
 	if (v->rto > (uint64_t)s->timeout_ms * 1000)
 		v->rto = (uint64_t)s->timeout_ms * 1000;
+	if (v->recursive && !queue_check(v, now))
+		return;
 	/* an answer: the window grows (slow start, then by 1/cwnd) */
 	v->cwnd += v->cwnd < v->ssthresh ? 1.0 : 1.0 / v->cwnd;
 	if (v->cwnd > s->ceiling)
@@ -402,6 +438,10 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 {
 	uint64_t budget = budget_us(s);
 
+	/* a recursive server's silence is its queue, as its SERVFAIL is */
+	if (res == DNS_TIMEOUT && s->servers[f->server].recursive &&
+	    budget < SERVFAIL_RECURSIVE_US)
+		budget = SERVFAIL_RECURSIVE_US;
 	if (res == DNS_TIMEOUT && f->fd >= 0) {
 		/* kept open: a slow server's answer still counts */
 		late_close(f);
@@ -444,7 +484,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 
 	*tcp = false;
 	if (!f->tcp)
-		rtt_sample(s, v, now - f->sent);
+		rtt_sample(s, v, now - f->sent, now);
 	if (st == DNS_WIRE_OK && !matches(f, buf, len)) {
 		f->why = "an answer to another question";
 		s->st.refused++;
@@ -488,7 +528,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	f->why = NULL;
 	flight_release(s, f);
 	late_close(f);
-	if (ldns_pkt_ra(p))
+	if (ldns_pkt_ra(p) && !v->kind_given)
 		v->recursive = true;
 	bool servfail = ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL;
 
@@ -498,8 +538,12 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	}
 	/* a recursive server that answers SERVFAIL under the batch's load
 	 * is overloaded, or its own upstream backed off (an authoritative
-	 * server's rate limit): fewer questions at once, as for a loss */
-	if (servfail && v->recursive) {
+	 * server's rate limit): fewer questions at once, as for a loss.  Its
+	 * REFUSED is its policy, not its load: that goes on as from an
+	 * authoritative server. */
+	bool held = servfail && v->recursive;
+
+	if (held) {
 		cut(s, v, f->sent, now);
 		s->st.servfails++;
 	}
@@ -512,16 +556,16 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	 * after: where the next pause would overrun the budget, one last try
 	 * goes just before it ends. */
 	uint64_t budget = budget_us(s), try_us = (uint64_t)s->timeout_ms * 1000;
-	uint64_t first = v->recursive ? SERVFAIL_HOLD_US : SERVFAIL_PAUSE_US;
+	uint64_t first = held ? SERVFAIL_HOLD_US : SERVFAIL_PAUSE_US;
 	uint64_t pause = first << (f->tries < 8 ? f->tries - 1 : 7);
 
 	/* a recursive server's SERVFAIL: every try after its hold, and for
 	 * as long as a few holds take, a sequential client's wait at least */
-	if (v->recursive && budget < SERVFAIL_RECURSIVE_US)
+	if (held && budget < SERVFAIL_RECURSIVE_US)
 		budget = SERVFAIL_RECURSIVE_US;
 	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
 	    LAST_TRY_US);
-	bool now_again = f->tries <= s->retries && !v->recursive;
+	bool now_again = f->tries <= s->retries && !held;
 
 	f->why = "SERVFAIL or REFUSED";
 	if (f->tries < MAX_TRIES && (now_again || now + pause - f->first <

@@ -20,6 +20,13 @@
  * at random (RFC 5452 9.2); a socket whose answer came asks up to 16
  * queries, one after the other, before it is closed.
  *
+ * A recursive server (RA in its answers, or told so) is a queue in front
+ * of slower servers: its window also follows its latency (it stops
+ * growing while SRTT is 100 ms over the least of the last 10 s), and its
+ * SERVFAIL or silence is congestion: the
+ * window halves, the question is held 1, 2, 4, 8 s and asked again, for
+ * 16 s at least.
+ *
  * The scheduler knows nothing of what an answer means: it hands each
  * well-formed answer to its question's owner, which says whether it is
  * final or to be asked of the next server (SERVFAIL, REFUSED).
@@ -44,6 +51,7 @@ typedef struct dns_sched_options {
 	unsigned timeout_ms;	/* the longest wait of a try: the RTO's cap */
 	unsigned retries;	/* tries after the first, at least */
 	unsigned ceiling;	/* queries in flight, all servers together */
+	dns_server_kind_t kind;	/* of the servers: given, or told by RA */
 } dns_sched_options_t;
 
 /* What the owner of the questions does with their outcome */

@@ -231,35 +231,40 @@ K
 	return 1
 }
 
-# unbound_start UPSTREAM_PORT: Unbound as Debian ships it, recursing to
-# the test zones on 127.0.0.1@UPSTREAM_PORT; sets UNBOUND_PORT.  What
-# differs from the shipped configuration, and why: the port and paths;
-# local-zone "test." nodefault (Unbound answers NXDOMAIN for the
-# special-use name test., RFC 6761); do-not-query-localhost: no (the
-# zones' server is on loopback); domain-insecure: "test" (no root to prove
-# the name insecure from); the trust anchor copied from dns-root-data, as
-# the package's helper does at start.
-unbound_start() {
-	dir=$T_TMP/unbound
+# resolver_start KIND UPSTREAM_PORT: a recursive resolver as Debian ships
+# it (KIND unbound, named or kresd), cold, recursing to the test zones on
+# 127.0.0.1@UPSTREAM_PORT; sets RESOLVER_PORT and RESOLVER_PID.  Each
+# tests/KIND.conf.in, shared with the benchmarks, says what differs from
+# the shipped configuration, and why.
+resolver_start() {
+	kind=$1 dir=$T_TMP/$1.$RANDOM
 	mkdir -p "$dir"
 	cp /usr/share/dns/root.key "$dir/root.key"
 	for try in 1 2 3 4 5; do
-		UNBOUND_PORT=$(free_port)
-		sed "s|@INTERFACE@|127.0.0.1@$UNBOUND_PORT|; s|@PORT@|$UNBOUND_PORT|; s|@DIR@|$dir|g; s|@UPSTREAM@|127.0.0.1@$1|" \
-		    "$T_LIB/unbound.conf.in" >"$dir/unbound.conf"
-		unbound -d -c "$dir/unbound.conf" >"$dir/stdout" 2>&1 &
-		UNBOUND_PID=$!
-		T_PIDS="$T_PIDS $UNBOUND_PID"
-		# a name Unbound answers itself: nothing is cached by the probe
-		for _ in $(seq 1 100); do
+		RESOLVER_PORT=$(free_port)
+		sed "s|@INTERFACE@|127.0.0.1@$RESOLVER_PORT|; s|@PORT@|$RESOLVER_PORT|; s|@ADDR@|127.0.0.1|; s|@DIR@|$dir|g; s|@UPSTREAM@|127.0.0.1@$2|; s|@UPSTREAM_ADDR@|127.0.0.1|; s|@UPSTREAM_PORT@|$2|" \
+		    "$T_LIB/$kind.conf.in" >"$dir/$kind.conf"
+		# the subshell becomes the server: RESOLVER_PID is its own
+		(
+			cd "$dir" || exit 1
+			case $kind in
+			unbound) exec unbound -d -c "$dir/$kind.conf" ;;
+			named) exec named -g -c "$dir/$kind.conf" ;;
+			kresd) exec kresd -n -q -c "$dir/$kind.conf" "$dir" ;;
+			esac
+		) >"$dir/stdout" 2>&1 &
+		RESOLVER_PID=$!
+		T_PIDS="$T_PIDS $RESOLVER_PID"
+		# a name each answers itself: nothing is cached by the probe
+		for _ in $(seq 1 200); do
 			DNSPROBE_ANY=1 /usr/bin/python3 "$T_LIB/dnsprobe.py" \
-			    "$UNBOUND_PORT" invalid && return 0
-			kill -0 "$UNBOUND_PID" 2>/dev/null || break
+			    "$RESOLVER_PORT" invalid && return 0
+			kill -0 "$RESOLVER_PID" 2>/dev/null || break
 			sleep 0.05
 		done
-		kill "$UNBOUND_PID" 2>/dev/null
+		kill "$RESOLVER_PID" 2>/dev/null
 	done
-	cat "$dir/unbound.log" "$dir/stdout" >&2
+	cat "$dir"/*.log "$dir/stdout" >&2
 	return 1
 }
 

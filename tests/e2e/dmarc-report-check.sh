@@ -104,6 +104,13 @@ run "$BIN/dmarc-report" $S --timeout 500 --retries 1 --deadline 5000 --check --j
 expect "--check with --timeout, --retries and --deadline" 0
 expect_json "the same with the DNS options" \
     "($(src 198.51.100.9))['check']['spf_result']" pass
+for kind in --recursive --authoritative; do
+	run "$BIN/dmarc-report" $S $kind --check --json in
+	expect "--check with $kind" 0
+	expect_json "$kind: the same reasons" \
+	    "($(src 198.51.100.9))['check']['spf_result'], ($(src 203.0.113.7))['check']['spf_mechanism']" \
+	    "pass -all"
+done
 run "$BIN/dmarc-report" $S --json in
 expect "--server without --check: usage, nothing asks DNS" 2
 run "$BIN/dmarc-report" --check --csv in

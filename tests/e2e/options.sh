@@ -31,7 +31,7 @@ cp zones/opt.test.zone opt.zone
 # -h, --help, -V, --version: every tool
 for t in spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen \
     mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint \
-    mtasts-lint bimi-lint mail-audit; do
+    mtasts-lint bimi-lint mail-audit tlsa-gen; do
 	for h in -h --help; do
 		run "$BIN/$t" $h
 		expect "$t $h: the usage on stdout, exit 0" 0 "^usage: $t "
@@ -113,6 +113,39 @@ for tool in dkim-lint dmarc-lint tlsrpt-lint bimi-lint mtasts-lint spf-eval; do
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$ms" -lt 1500 ] && t_ok "$tool --deadline 600 against a silent server ($ms ms)" || t_not_ok "$tool --deadline 600" "$ms ms, exit $RC"
 done
+
+# --recursive and --authoritative: the proxy's SERVFAIL (with RA, as a
+# resolver's) is a recursive server's queue with --recursive (the question
+# is held a second, then more, so --deadline ends the run) and an
+# authoritative one's failure with --authoritative, the RA bit overruled
+# (asked again at once, failed fast)
+proxy_start -s opt.test
+SF="--server 127.0.0.1@$PROXY_PORT --timeout 300 --retries 0 --deadline 1600"
+for tool in spf-lint spf-eval spf-gen nomail-gen mtasts-gen dkim-lint \
+    dmarc-lint tlsrpt-lint bimi-lint mtasts-lint mail-audit spf-flatten; do
+	case $tool in
+	dkim-lint) extra="--selector s opt.test" ;;
+	spf-eval) extra="--ip 192.0.2.1 --sender a@opt.test" ;;
+	spf-gen) extra="--include opt.test x.example" ;;
+	spf-flatten) extra="--source opt.test opt.test" ;;
+	*) extra=opt.test ;;
+	esac
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	run "$BIN/$tool" $SF --recursive $extra
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -ge 1000 ] && [ "$ms" -lt 3000 ] && t_ok "$tool --recursive: a SERVFAIL held until --deadline ($ms ms)" ||
+	    t_not_ok "$tool --recursive: a SERVFAIL held until --deadline" "$ms ms, exit $RC"
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	run "$BIN/$tool" $SF --authoritative $extra
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -lt 1000 ] && t_ok "$tool --authoritative: a SERVFAIL fails fast ($ms ms)" ||
+	    t_not_ok "$tool --authoritative: a SERVFAIL fails fast" "$ms ms, exit $RC"
+done
+run "$BIN/spf-lint" --recursive --authoritative opt.test
+expect "--recursive with --authoritative: a usage error" 2
+printf '%s\n' "$ERR" | grep -q "exclude each other" && t_ok "which says why" || t_not_ok "which says why" "$ERR"
 run "$BIN/tlsrpt-lint" $QUIET --timeout 200 --retries 1 opt.test
 expect "tlsrpt-lint --timeout --retries: exit 3" 3
 run "$BIN/dkim-lint" --offline --zone opt.zone --selector s opt.test

@@ -50,6 +50,7 @@ main(void)
 	test_dns_cache();
 	test_jsonw();
 	test_util();
+	test_tlsa();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

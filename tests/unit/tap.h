@@ -25,5 +25,6 @@ void test_dns_sched(void);
 void test_dns_cache(void);
 void test_jsonw(void);
 void test_util(void);
+void test_tlsa(void);
 
 #endif

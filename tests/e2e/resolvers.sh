@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Through the recursive resolvers users run, as Debian ships them: Unbound,
+# BIND's named and Knot Resolver (each tests/KIND.conf.in says what differs
+# and why), each cold, recursing to NSD as shipped (its rate limiting on)
+# through a forwarder that adds 20 ms.  Each batch must give every domain
+# the line it gives asking NSD directly, with no DNS failure: spf-lint's,
+# and mail-audit's, whose NXDOMAIN answers all fall in one rate-limit
+# class of NSD, so that a resolver, its server backed off, answers
+# SERVFAIL or nothing for a while (the scheduler takes that as
+# congestion: a smaller window, each question asked again after the
+# resolver's hold).  No run has a deadline: the batch's time grows with
+# its input.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+world_start 500
+proxy_start -d 20
+
+run "$BIN/spf-lint" --server "127.0.0.1@$NSD_PORT" --batch gen/domains
+ref_spf_rc=$RC
+printf '%s\n' "$OUT" | batch_strip >ref.spf
+run "$BIN/mail-audit" --no-progress --server "127.0.0.1@$NSD_PORT" --batch gen/domains
+ref_audit_rc=$RC
+printf '%s\n' "$OUT" | batch_strip >ref.audit
+[ "$(grep -c '"verdict":"dns-error"' ref.audit)" = 0 ] &&
+    t_ok "mail-audit straight to NSD: no dns-error" ||
+    t_not_ok "mail-audit straight to NSD: no dns-error"
+
+for kind in unbound named kresd; do
+	resolver_start "$kind" "$PROXY_PORT" || { t_not_ok "$kind starts"; continue; }
+	start=$(date +%s%N)
+	run "$BIN/spf-lint" --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	printf '%s\n' "$OUT" | batch_strip >got.spf
+	if batch_same "$ref_spf_rc" ref.spf got.spf; then
+		t_ok "spf-lint --batch of 500 domains through a cold $kind: every line as from NSD ($ms ms)"
+	else
+		t_not_ok "spf-lint --batch through a cold $kind" "$WHY"
+	fi
+	printf '%s\n' "$ERR" | grep -q 'answers evicted (0 asked again)' &&
+	    t_ok "$kind: no answer a domain still needed was dropped and asked again" ||
+	    t_not_ok "$kind: no answer asked again after it was dropped" "$(printf '%s\n' "$ERR" | tail -1)"
+	if [ "$kind" = unbound ]; then
+		D=$(cat gen/deep)
+		run "$BIN/spf-eval" --json --server "127.0.0.1@$RESOLVER_PORT" --ip 192.0.2.1 --sender "postmaster@$D"
+		expect "spf-eval of the deep domain through Unbound" 0
+		expect_json "the verdict, as NSD gives it" "(j['result'], j['lookups'])" "('fail', 9)"
+	fi
+	kill "$RESOLVER_PID" 2>/dev/null
+
+	# mail-audit: a cold resolver of its own.  Not through Knot Resolver:
+	# under the batch's NXDOMAIN load, NSD's rate limit makes it answer
+	# SERVFAIL for some names for longer than the 16 s of holds, and
+	# slowly for all (issue 26 says what was measured)
+	if [ "$kind" = kresd ]; then
+		t_skip "mail-audit --batch through a cold kresd" \
+		    "a few names SERVFAIL for over 16 s under NSD's rate limit (issue 26, open)"
+		continue
+	fi
+	resolver_start "$kind" "$PROXY_PORT" || { t_not_ok "a second $kind starts"; continue; }
+	start=$(date +%s%N)
+	run "$BIN/mail-audit" --no-progress --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	printf '%s\n' "$OUT" | batch_strip >got.audit
+	n=$(grep -c '"verdict":"dns-error"' got.audit)
+	if [ "$n" = 0 ] && [ "$RC" = "$ref_audit_rc" ] && cmp -s ref.audit got.audit; then
+		t_ok "mail-audit --batch of 500 domains through a cold $kind: every line as from NSD, 0 dns-error ($ms ms)"
+	else
+		t_not_ok "mail-audit --batch through a cold $kind" "exit $RC (want $ref_audit_rc), $n dns-error ($ms ms)" \
+		    "$(diff ref.audit got.audit | head -4 | cut -c1-300)" "$(printf '%s\n' "$ERR" | tail -1)"
+	fi
+	kill "$RESOLVER_PID" 2>/dev/null
+done
+t_done
