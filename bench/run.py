@@ -201,6 +201,11 @@ class Resolver:
         self.template = open(os.path.join(ROOT, "tests",
                                           kind + ".conf.in")).read()
         self.proc = None
+        # named listens only on the addresses of an interface: the
+        # resolver's address on the namespace's loopback (the others bind
+        # it as it is)
+        subprocess.run(ns.prefix + ["ip", "addr", "add", UNBOUND + "/32",
+                                    "dev", "lo"], capture_output=True)
 
     def start(self):
         """A fresh process in a fresh directory: a cold cache."""

@@ -1,5 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "tests/unit/tap.h"
 
@@ -30,6 +32,29 @@ tap_diag(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+tap_codes(const lint_findings_t *f, char *out, size_t len)
+{
+	const char *v[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n && n < 64; i++)
+		v[n++] = f->v[i].code->code;
+	qsort(v, n, sizeof(*v), cmp_str);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strncat(out, " ", len - strlen(out) - 1);
+		strncat(out, v[i], len - strlen(out) - 1);
+	}
 }
 
 int

@@ -282,30 +282,6 @@ static const struct {
 	    "spf-duplicate-modifier", 32 },
 };
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The sorted codes of f, space-separated */
-static void
-codes_of(const lint_findings_t *f, char *out, size_t len)
-{
-	const char *v[64];
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n && n < 64; i++)
-		v[n++] = f->v[i].code->code;
-	qsort(v, n, sizeof(*v), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strncat(out, " ", len - strlen(out) - 1);
-		strncat(out, v[i], len - strlen(out) - 1);
-	}
-}
-
 /* the record with bytes outside printable ASCII as \xNN, for TAP lines */
 static const char *
 shown(const char *s)
@@ -381,7 +357,7 @@ test_spf_record(void)
 
 		lint_findings_init(&f);
 		r = lint(rows[i].record, &f);
-		codes_of(&f, got, sizeof(got));
+		tap_codes(&f, got, sizeof(got));
 		if (!tap_check(strcmp(got, rows[i].codes) == 0,
 		    "parse \"%s\"", shown(rows[i].record)))
 			tap_diag("got \"%s\", want \"%s\"", got, rows[i].codes);

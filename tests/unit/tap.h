@@ -3,12 +3,17 @@
 #define AUTHZONE_TESTS_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "lint/finding.h"
 
 /** Records one check; prints "ok N - what" or "not ok N - what". */
 bool tap_check(bool ok, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /** Prints a diagnostic line under the last check. */
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The codes of f, sorted, space-separated, into out (len bytes). */
+void tap_codes(const lint_findings_t *f, char *out, size_t len);
 
 void test_spf_record(void);
 void test_dns_zone(void);

@@ -54,31 +54,16 @@ static const struct {
 	{ "mx.example.com", "1 2 3 zz", "tlsa-owner tlsa-syntax" },
 };
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 void
 test_tlsa(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		lint_findings_t f;
-		const char *v[16];
-		char got[512] = "";
-		size_t n = 0;
+		char got[512];
 
 		lint_findings_init(&f);
 		tlsa_record_check(rows[i].record, rows[i].owner, &f);
-		for (size_t j = 0; j < f.n && n < 16; j++)
-			v[n++] = f.v[j].code->code;
-		qsort(v, n, sizeof(*v), cmp_str);
-		for (size_t j = 0; j < n; j++) {
-			if (j)
-				strcat(got, " ");
-			strcat(got, v[j]);
-		}
+		tap_codes(&f, got, sizeof(got));
 		if (!tap_check(strcmp(got, rows[i].codes) == 0, "tlsa %s \"%.40s\"",
 		    rows[i].owner, rows[i].record))
 			tap_diag("got \"%s\", want \"%s\"", got, rows[i].codes);
