@@ -77,7 +77,7 @@ deps-check:
 test: tools $(O)/tests/unit/run $(O)/tests/dnsproxy \
 	$(FUZZERS:%=$(O)/fuzz/%-replay)
 	@BIN=$(CURDIR)/$(BIN) O=$(CURDIR)/$(O) FUZZERS="$(FUZZERS)" \
-		tests/run
+		SANITIZED="$(SANITIZED)" tests/run
 
 demo: deps
 	@$(MAKE) --no-print-directory tools
@@ -85,7 +85,7 @@ demo: deps
 
 asan:
 	@tests/deps.sh asan
-	@$(MAKE) --no-print-directory O=build/asan BIN=build/asan/bin CC=clang \
+	@$(MAKE) --no-print-directory O=build/asan BIN=build/asan/bin CC=clang SANITIZED=1 \
 		CFLAGS="-O1 -g -fsanitize=address,undefined \
 		-fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
