@@ -25,10 +25,11 @@
 					 * least time it keeps a failure
 					 * (RFC 9520 3.2) */
 #define SERVFAIL_RECURSIVE_US 16000000	/* how long its SERVFAIL is asked
-					 * again: holds of 1, 2, 4, 8 s (16 s
-					 * more kept no failure less, through
-					 * Knot Resolver, and outlast the
-					 * 30 s deadline of a single run) */
+					 * again: holds of 1, 2, 4, 8 s (a
+					 * 16 s hold more kept no failure less
+					 * through Knot Resolver, and would
+					 * outlast a single run's 30 s
+					 * deadline) */
 #define LAST_TRY_US	500000		/* the last try's lead on the budget's
 					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
@@ -422,11 +423,15 @@ tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
 }
 
 /* How long a question may be asked: as long as a sequential client
- * waits, --timeout for each of its tries (us) */
+ * waits, --timeout for each of its tries (us); held: a recursive server
+ * is congested (its SERVFAIL or its silence), and the question is asked
+ * for as long as a few of its holds take, at least */
 static uint64_t
-budget_us(const dns_sched_t *s)
+budget_us(const dns_sched_t *s, bool held)
 {
-	return (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+	uint64_t b = (uint64_t)s->timeout_ms * 1000 * (s->retries + 1);
+
+	return held && b < SERVFAIL_RECURSIVE_US ? SERVFAIL_RECURSIVE_US : b;
 }
 
 /* This try is over without a final answer: true when f goes back to the
@@ -436,12 +441,10 @@ static bool
 flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
     const dns_sched_handler_t *h)
 {
-	uint64_t budget = budget_us(s);
-
 	/* a recursive server's silence is its queue, as its SERVFAIL is */
-	if (res == DNS_TIMEOUT && s->servers[f->server].recursive &&
-	    budget < SERVFAIL_RECURSIVE_US)
-		budget = SERVFAIL_RECURSIVE_US;
+	uint64_t budget = budget_us(s, res == DNS_TIMEOUT &&
+	    s->servers[f->server].recursive);
+
 	if (res == DNS_TIMEOUT && f->fd >= 0) {
 		/* kept open: a slow server's answer still counts */
 		late_close(f);
@@ -555,14 +558,11 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	 * second, Unbound some seconds) and answers the same to a try soon
 	 * after: where the next pause would overrun the budget, one last try
 	 * goes just before it ends. */
-	uint64_t budget = budget_us(s), try_us = (uint64_t)s->timeout_ms * 1000;
+	uint64_t budget = budget_us(s, held);
+	uint64_t try_us = (uint64_t)s->timeout_ms * 1000;
 	uint64_t first = held ? SERVFAIL_HOLD_US : SERVFAIL_PAUSE_US;
 	uint64_t pause = first << (f->tries < 8 ? f->tries - 1 : 7);
 
-	/* a recursive server's SERVFAIL: every try after its hold, and for
-	 * as long as a few holds take, a sequential client's wait at least */
-	if (held && budget < SERVFAIL_RECURSIVE_US)
-		budget = SERVFAIL_RECURSIVE_US;
 	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
 	    LAST_TRY_US);
 	bool now_again = f->tries <= s->retries && !held;

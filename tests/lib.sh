@@ -38,6 +38,13 @@ run() {
 	ERR=$(cat "$T_TMP/err")
 }
 
+# run_timed TOOL ARGS...: run, and the milliseconds it took in MS
+run_timed() {
+	_start=$(date +%s%N)
+	run "$@"
+	MS=$(( ($(date +%s%N) - _start) / 1000000 ))
+}
+
 # expect DESC STATUS [PATTERN...]: the last run exited STATUS and its
 # stdout matched every extended regular expression given
 expect() {

@@ -24,12 +24,10 @@ printf '%s\n' "$OUT" | batch_strip >ref.ma
 for loss in 5 30; do
 	proxy_start -p "$loss" -S "$loss" 2>"proxy.$loss"
 	S="--server 127.0.0.1@$PROXY_PORT"
-	start=$(date +%s%N)
-	run "$BIN/spf-lint" $S --batch gen/domains
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	run_timed "$BIN/spf-lint" $S --batch gen/domains
 	printf '%s\n' "$OUT" | batch_strip >got.spf
 	if batch_same "$ref_rc" ref.spf got.spf; then
-		t_ok "spf-lint --batch, $loss % of answers lost: every line as without loss ($ms ms)"
+		t_ok "spf-lint --batch, $loss % of answers lost: every line as without loss ($MS ms)"
 	else
 		t_not_ok "spf-lint --batch, $loss % lost" "$WHY"
 	fi

@@ -27,12 +27,10 @@ printf '%s\n' "$OUT" | batch_strip >ref.audit
 
 for kind in unbound named kresd; do
 	resolver_start "$kind" "$PROXY_PORT" || { t_not_ok "$kind starts"; continue; }
-	start=$(date +%s%N)
-	run "$BIN/spf-lint" --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	run_timed "$BIN/spf-lint" --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
 	printf '%s\n' "$OUT" | batch_strip >got.spf
 	if batch_same "$ref_spf_rc" ref.spf got.spf; then
-		t_ok "spf-lint --batch of 500 domains through a cold $kind: every line as from NSD ($ms ms)"
+		t_ok "spf-lint --batch of 500 domains through a cold $kind: every line as from NSD ($MS ms)"
 	else
 		t_not_ok "spf-lint --batch through a cold $kind" "$WHY"
 	fi
@@ -57,15 +55,13 @@ for kind in unbound named kresd; do
 		continue
 	fi
 	resolver_start "$kind" "$PROXY_PORT" || { t_not_ok "a second $kind starts"; continue; }
-	start=$(date +%s%N)
-	run "$BIN/mail-audit" --no-progress --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	run_timed "$BIN/mail-audit" --no-progress --server "127.0.0.1@$RESOLVER_PORT" --batch gen/domains
 	printf '%s\n' "$OUT" | batch_strip >got.audit
 	n=$(grep -c '"verdict":"dns-error"' got.audit)
 	if [ "$n" = 0 ] && [ "$RC" = "$ref_audit_rc" ] && cmp -s ref.audit got.audit; then
-		t_ok "mail-audit --batch of 500 domains through a cold $kind: every line as from NSD, 0 dns-error ($ms ms)"
+		t_ok "mail-audit --batch of 500 domains through a cold $kind: every line as from NSD, 0 dns-error ($MS ms)"
 	else
-		t_not_ok "mail-audit --batch through a cold $kind" "exit $RC (want $ref_audit_rc), $n dns-error ($ms ms)" \
+		t_not_ok "mail-audit --batch through a cold $kind" "exit $RC (want $ref_audit_rc), $n dns-error ($MS ms)" \
 		    "$(diff ref.audit got.audit | head -4 | cut -c1-300)" "$(printf '%s\n' "$ERR" | tail -1)"
 	fi
 	kill "$RESOLVER_PID" 2>/dev/null
