@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "cli/audit_watch.h"
 #include "cli/batch.h"
 
 #include <stdlib.h>
@@ -188,6 +189,7 @@ struct audit_run {
 	size_t tally[AUDIT_NAREAS][AUDIT_NVERDICTS];
 	size_t overall[AUDIT_NVERDICTS];
 	json_t *docs;		/* --json for several domains */
+	audit_watch_t *watch;	/* --baseline */
 };
 
 /* A domain's audit so far: it runs again, over the answers that came,
@@ -246,6 +248,12 @@ emit(void *arg, const char *domain, void *result)
 		a->tally[i][res->verdict[i]]++;
 	a->overall[res->overall]++;
 	a->done++;
+	if (a->watch) {
+		/* only what changed, and it says the DNS failures */
+		status = audit_watch_emit(a->watch, res);
+		audit_result_free(res);
+		return status;
+	}
 	if (a->lines)
 		cmd_json_line(audit_result_json(res));
 	else if (a->docs)
@@ -267,7 +275,7 @@ fail(void *arg, const char *domain, const char *why)
 	struct audit_run *a = arg;
 
 	a->errors++;
-	if (a->lines)
+	if (a->lines && !a->watch)
 		cmd_json_line(json_pack("{s:s, s:s, s:s}", "domain", domain,
 		    "verdict", "error", "error", why));
 	cmd_error(a->o, "%s: %s", domain, why);
@@ -328,35 +336,41 @@ audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,
 
 int
 audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
-    const char *batch, char *const *domains, size_t ndomains, bool progress)
+    const audit_cli_t *c)
 {
 	struct audit_run a = { .ao = ao, .o = o };
 	cmd_batch_t b = { .step = step, .finish = finish, .emit = emit,
-	    .fail = fail, .arg = &a, .o = o, .deadline_ms = o->deadline_given ? o->deadline_ms : 0 };
+	    .fail = fail, .arg = &a, .o = o, .deadline_ms = o->deadline_given ?
+	    o->deadline_ms : 0 };
 	cmd_batch_input_t in;
 	char norm[256];
 	double secs;
 	size_t n;
-	int status;
+	int status, closed;
 
-	if (batch) {
-		cmd_batch_open(o, batch, &in);
+	if (c->batch) {
+		cmd_batch_open(o, c->batch, &in);
 		a.lines = true;
 	} else {
-		for (size_t i = 0; i < ndomains; i++)
-			cmd_domain_arg(o, domains[i], norm);
-		cmd_batch_array(domains, ndomains, &in);
-		if (o->json)
+		for (size_t i = 0; i < c->ndomains; i++)
+			cmd_domain_arg(o, c->domains[i], norm);
+		cmd_batch_array(c->domains, c->ndomains, &in);
+		if (o->json && !c->baseline)
 			a.docs = json_array();
 	}
-	b.progress = batch && progress && isatty(STDERR_FILENO) ?
+	if (c->baseline && (status = audit_watch_open(o, c->baseline,
+	    c->dry_run, &a.watch)) != EXIT_CLEAN) {
+		cmd_batch_close(&in);
+		return status;
+	}
+	b.progress = c->batch && c->progress && isatty(STDERR_FILENO) ?
 	    "mail-audit" : NULL;
 	dns_resolver_t *r = cmd_resolver(o);
 
 	a.https = ao->https = cmd_https_options(o, https, r);
 	ao->memo = spf_store_new();
 	status = cmd_batch_run(&b, r, &in, &n, &secs);
-	if (o->json && !batch) {
+	if (a.docs) {
 		/* one domain: its object is the whole document */
 		json_t *doc = n > 1 ? json_pack("{s:O}", "domains", a.docs) :
 		    json_incref(json_array_get(a.docs, 0));
@@ -366,8 +380,13 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 		json_decref(doc);
 		json_decref(a.docs);
 	}
-	if (batch || n > 1)
+	/* with a baseline, the summary only when asked: a cron job's
+	 * output is the changes */
+	if ((c->batch || n > 1) && (!a.watch || o->verbose))
 		summary(&a, r, secs);
+	if (a.watch && (closed = audit_watch_close(a.watch)) != EXIT_CLEAN &&
+	    status != EXIT_DNS)
+		status = closed;
 	cmd_batch_close(&in);
 	spf_store_free(ao->memo);
 	dns_resolver_free(r);

@@ -18,9 +18,20 @@ int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
  * message. */
 bool audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,
     const char *arg);
+/* What mail-audit runs over, and how */
+typedef struct audit_cli {
+	const char *batch;	/* --batch FILE, or NULL: the domains */
+	char *const *domains;
+	size_t ndomains;
+	bool progress;		/* a progress line on a terminal */
+	const char *baseline;	/* --baseline FILE, or NULL */
+	bool dry_run;		/* compare with it, write nothing */
+} audit_cli_t;
+
 /** mail-audit's run after its options: the domains given, or those of
- * the batch file, printed as text, JSON or JSON Lines; the exit status. */
+ * the batch file, printed as text, JSON or JSON Lines (with a baseline:
+ * only what changed); the exit status. */
 int audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
-    const char *batch, char *const *domains, size_t ndomains, bool progress);
+    const audit_cli_t *c);
 
 #endif

@@ -11,6 +11,8 @@ typedef struct report_job {
 	bool csv;		/* each report's rows, no summary */
 	bool check;		/* why each failing source fails, by DNS */
 	const char *html;	/* also this page, or NULL */
+	const char *state;	/* --state: count each report once across
+				 * runs, print only the news */
 } report_job_t;
 
 /** Reads the n paths (files, directories, "-") and prints as j says.

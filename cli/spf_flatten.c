@@ -15,6 +15,7 @@
 #include "flatten/serial.h"
 #include "flatten/state.h"
 #include "lint/spf_walk.h"
+#include "util/digest.h"
 #include "util/file.h"
 #include "util/time.h"
 
@@ -520,7 +521,7 @@ run_snippet(struct run *u, zg_set_t *set)
 		job_error(u->o, u->domain, "out of memory");
 		return EXIT_USAGE;
 	}
-	fl_sha256_hex(u->snippet, strlen(u->snippet), u->sha);
+	util_sha256_hex(u->snippet, strlen(u->snippet), u->sha);
 	snprintf(u->st.domain, sizeof(u->st.domain), "%s", u->domain);
 	memcpy(u->st.sha256, u->sha, sizeof(u->sha));
 	u->st.records = (unsigned)u->res.nrecords;
@@ -591,7 +592,7 @@ flatten_job_run(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
 	if (writes && (j->output || j->state)) {
 		snprintf(lock, sizeof(lock), "%s.lock", j->output ? j->output :
 		    j->state);
-		if ((fd = fl_lock_take(lock, j->lock_wait, err,
+		if ((fd = util_file_lock(lock, j->lock_wait, err,
 		    sizeof(err))) < 0) {
 			job_error(o, u.domain, "%s; nothing written", err);
 			return fd == -2 ? EXIT_BUSY : EXIT_USAGE;
@@ -608,7 +609,7 @@ flatten_job_run(const cmd_opts_t *o, dns_resolver_t *r, struct job *j)
 	fl_result_clear(&u.res);
 	free(u.text);
 	free(u.snippet);
-	fl_lock_release(fd);
+	util_file_unlock(fd);
 	return status;
 }
 

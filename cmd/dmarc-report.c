@@ -12,6 +12,10 @@ static const cmd_arg_t rows[] = {
 	CMD_TEXT("html", report_job_t, html, "FILE", NULL, NULL, "also write "
 	    "one self-contained page with the charts\n(inline SVG, nothing "
 	    "from the network)"),
+	CMD_TEXT("state", report_job_t, state, "FILE", NULL, NULL, "count "
+	    "each report once across runs (kept in FILE)\nand print only "
+	    "what is new: sources that newly fail\nDMARC, a domain that "
+	    "became ready for its next stage"),
 };
 
 static const cmd_tool_t tool = {
@@ -22,7 +26,9 @@ static const cmd_tool_t tool = {
 	"once.\nSay, per domain, the messages by source, reporter and day, how "
 	"many pass\nDMARC, and the TLS sessions by policy and failure.",
 	"Exit status: 0 every file read, 2 usage, or a file refused (it is "
-	"named\nwith the reason; the other files are read and reported).",
+	"named\nwith the reason; the other files are read and reported).  "
+	"With --state: 1 a\nsource newly fails, 7 another run holds "
+	"FILE.lock.",
 	CMD_JSON | CMD_DNS | CMD_ZONE, 0, rows, CMD_NARGS(rows), NULL,
 };
 
@@ -39,7 +45,8 @@ main(int argc, char **argv)
 		cmd_opts_clear(&o);
 		return EXIT_USAGE;
 	}
-	if (i == argc || (j.csv && (o.json || j.check)))
+	if (i == argc || (j.csv && (o.json || j.check)) ||
+	    (j.state && (j.csv || j.html)))
 		cmd_args_usage(&tool, stderr, EXIT_USAGE);
 	status = cmd_dmarc_report(&o, argv + i, argc - i, &j);
 	cmd_opts_clear(&o);

@@ -5,7 +5,8 @@
 #include "cli/audit.h"
 
 enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,
-    OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS };
+    OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS, OPT_BASELINE,
+    OPT_DRY_RUN };
 
 /* the common options it implements */
 #define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT | CMD_VERBOSE)
@@ -37,12 +38,23 @@ usage(FILE *fp, int status)
 		    "servers together\n"
 		    "                       (default 256; each server's "
 		    "window adapts below it)\n"
-		    "      --no-progress    no progress line on a terminal\n", fp);
+		    "      --no-progress    no progress line on a terminal\n"
+		    "      --baseline FILE  print only what changed since the "
+		    "audit FILE holds,\n"
+		    "                       each change worse, better or "
+		    "neutral, then store this\n"
+		    "                       one in FILE (whole, after a "
+		    "complete run)\n"
+		    "      --dry-run        with --baseline: compare, write "
+		    "nothing\n", fp);
 		cmd_https_help(fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 every domain passes (warnings allowed), "
 		    "1 an area fails\n(or warns, with --strict), 2 usage, 3 DNS "
-		    "failure.\n", fp);
+		    "failure.  With --baseline: 0 nothing\ngot worse, 1 "
+		    "something did, 2 the baseline is refused or cannot be\n"
+		    "written, 3 DNS failed for a domain (its stored state is "
+		    "kept), 7 another\nrun holds FILE.lock.\n", fp);
 	}
 	exit(status);
 }
@@ -58,13 +70,14 @@ main(int argc, char **argv)
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
-	const char *batch = NULL;
+	audit_cli_t run = { .progress = true };
 	cmd_https_t https = { 0 };
 	audit_opts_t ao = { 0 };
-	bool show_progress = true;
 	cmd_opts_t o;
 	int c, status;
 
@@ -82,18 +95,22 @@ main(int argc, char **argv)
 			break;
 		case OPT_PARKED: ao.parked = true; break;
 		case OPT_RFC7489: ao.rfc7489 = true; break;
-		case OPT_BATCH: batch = optarg; break;
-		case OPT_NO_PROGRESS: show_progress = false; break;
+		case OPT_BATCH: run.batch = optarg; break;
+		case OPT_NO_PROGRESS: run.progress = false; break;
+		case OPT_BASELINE: run.baseline = optarg; break;
+		case OPT_DRY_RUN: run.dry_run = true; break;
 		default:
 			if (!cmd_https_option(&o, &https, c, optarg) &&
 			    !cmd_option(&o, c, optarg, usage))
 				usage(stderr, EXIT_USAGE);
 		}
 	}
-	if ((batch == NULL) == (optind == argc))
+	if ((run.batch == NULL) == (optind == argc) ||
+	    (run.dry_run && !run.baseline))
 		usage(stderr, EXIT_USAGE);
-	status = audit_cli_run(&o, &ao, &https, batch, argv + optind,
-	    (size_t)(argc - optind), show_progress);
+	run.domains = argv + optind;
+	run.ndomains = (size_t)(argc - optind);
+	status = audit_cli_run(&o, &ao, &https, &run);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

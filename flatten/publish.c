@@ -17,7 +17,6 @@
 #include "lint/spf_walk.h"
 #include "util/time.h"
 
-#define POLL_MS		50	/* between tries of a lock or a reload */
 #define VERIFY_MS	200	/* between questions to a server */
 
 static void
@@ -27,42 +26,6 @@ sleep_ms(unsigned ms)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-}
-
-int
-fl_lock_take(const char *path, unsigned wait_ms, char *err, size_t errlen)
-{
-	uint64_t until = util_now_ms() + wait_ms;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the lock %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			snprintf(err, errlen, "cannot lock %s: %s", path,
-			    strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (util_now_ms() >= until) {
-			snprintf(err, errlen, "another run holds %s (waited %u "
-			    "ms)", path, wait_ms);
-			close(fd);
-			return -2;
-		}
-		sleep_ms(POLL_MS);
-	}
-	return fd;
-}
-
-void
-fl_lock_release(int fd)
-{
-	if (fd >= 0)
-		close(fd);	/* the lock goes with the descriptor */
 }
 
 static void

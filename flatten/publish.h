@@ -16,14 +16,6 @@
 #include "dns/update.h"
 #include "flatten/flatten.h"
 
-/** Takes the lock file at path (created when absent), waiting up to
- * wait_ms for a run that holds it.  The descriptor to give to
- * fl_lock_release; -2 when it stayed held, -1 on another failure; err
- * says which. */
-int fl_lock_take(const char *path, unsigned wait_ms, char *err,
-    size_t errlen);
-void fl_lock_release(int fd);
-
 /** Runs cmd through /bin/sh -c, its output sent to stderr, with env
  * ("NAME=value" strings, NULL-terminated) added to the environment;
  * killed past timeout_ms.  0 when it exits 0, else -1 with what happened

@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
+#include "util/digest.h"
 #include "util/file.h"
 
 #define FORMAT		"authzone-spf-flatten-state 1"
@@ -25,17 +25,6 @@ const char *
 fl_pending_str(fl_pending_t p)
 {
 	return pending_names[p];
-}
-
-void
-fl_sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned mdlen = 0;
-
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", i < mdlen ? md[i] : 0);
 }
 
 long double

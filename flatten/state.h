@@ -59,9 +59,6 @@ fl_state_status_t fl_state_load(const char *path, const char *domain,
 int fl_state_save(const char *path, const fl_state_t *st, char *err,
     size_t errlen);
 
-/** The lowercase hex SHA-256 of data into out (65 bytes). */
-void fl_sha256_hex(const void *data, size_t len, char out[65]);
-
 /** The name of a pending step: "publish", ...; NULL for none. */
 const char *fl_pending_str(fl_pending_t p);
 

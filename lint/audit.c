@@ -6,6 +6,7 @@
 #include "lint/dmarc.h"
 #include "lint/spf_codes.h"
 #include "lint/taglist.h"
+#include "util/digest.h"
 
 const char *const audit_area_names[AUDIT_NAREAS] = {
 	[AUDIT_MX] = "mx", [AUDIT_SPF] = "spf", [AUDIT_DMARC] = "dmarc",
@@ -139,6 +140,8 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	    ao->nselectors * sizeof(res->dkim[0]));
 	dmarc_found_t d;
 	mtasts_policy_t pol;
+	const char *policy;
+	size_t plen;
 
 	if (res == NULL)
 		return NULL;
@@ -165,6 +168,8 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	    &res->area[AUDIT_MTASTS], &pol);
 	snprintf(res->mode, sizeof(res->mode), "%s", pol.mode);
 	mtasts_policy_clear(&pol);
+	if ((policy = mtasts_source_policy(&st->src, &plen)) != NULL)
+		util_sha256_hex(policy, plen, res->sts_policy);
 	tlsrpt_domain_check(r, domain, NULL, &res->area[AUDIT_TLSRPT]);
 	if (ao->parked)
 		parked_domain_check(r, domain, &res->area[AUDIT_PARKED]);

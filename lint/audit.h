@@ -41,6 +41,7 @@ typedef struct audit_result {
 	unsigned lookups, voids;
 	char policy[32];	/* the DMARC p= that applies, or "" */
 	char mode[16];		/* the MTA-STS mode, or "" */
+	char sts_policy[65];	/* the SHA-256 of its policy file, or "" */
 	bool null_mx;
 	lint_report_t dkim[];	/* one a selector asked for (a batch holds
 				 * a result per domain in its window) */

@@ -287,6 +287,38 @@ world_start() {
 	    { t_not_ok "nsd starts"; t_done; exit; }
 }
 
+# https_start CERT KEY DIR: tests/https_server.py serving DIR over HTTPS
+# on a free port, with CERT and KEY; sets HTTPS_PORT once it listens
+https_start() {
+	HTTPS_PORT=$(free_port)
+	_fifo=$T_TMP/https.ready.$RANDOM$RANDOM
+	mkfifo "$_fifo"
+	/usr/bin/python3 "$T_LIB/https_server.py" "$HTTPS_PORT" "$1" "$2" \
+	    "$3" >"$_fifo" 2>/dev/null &
+	T_PIDS="$T_PIDS $!"
+	read -r _ <"$_fifo"
+}
+
+# units_verify NAME SCRIPT: examples/systemd/NAME.service and .timer pass
+# systemd-analyze verify with ExecStart pointed at SCRIPT (a skip where
+# the machine has no systemd-analyze)
+units_verify() {
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		t_skip "systemd-analyze verify: $1" "no systemd-analyze on this machine"
+		return
+	fi
+	mkdir -p "$T_TMP/units"
+	cp "$T_LIB"/../examples/systemd/"$1".* "$T_TMP/units/"
+	sed -i "s|^ExecStart=.*|ExecStart=$2|" "$T_TMP/units/$1.service"
+	_out=$(cd "$T_TMP/units" && systemd-analyze verify --man=no \
+	    "./$1.timer" "./$1.service" 2>&1)
+	if [ $? = 0 ] && [ -z "$_out" ]; then
+		t_ok "systemd-analyze verify: $1.service and its timer"
+	else
+		t_not_ok "systemd-analyze verify: $1.service and its timer" "$_out"
+	fi
+}
+
 # batch_strip: a batch's JSON lines without what depends on the run (the
 # DNS counters), to compare two runs
 batch_strip() { sed -E 's/,"dns":\{[^}]*\}//'; }

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/time.h"
@@ -231,45 +233,76 @@ tmp_done(void)
 }
 
 int
-util_file_write(const char *path, const void *data, size_t len, mode_t mode,
-    bool overwrite, char *err, size_t errlen)
+util_file_out_open(util_file_out_t *w, const char *path, mode_t mode,
+    char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096];
-	const char *p = data;
-	int fd, dfd, rc;
+	int fd;
 
-	if (!overwrite && access(path, F_OK) == 0) {
-		snprintf(err, errlen, "%s exists (--force replaces it)", path);
-		return -1;
-	}
-	if ((fd = tmp_create(path, tmp, sizeof(tmp))) < 0) {
+	memset(w, 0, sizeof(*w));
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	if ((fd = tmp_create(path, w->tmp, sizeof(w->tmp))) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
+	if (fchmod(fd, mode) != 0 || (w->fp = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		unlink(w->tmp);
+		tmp_done();
+		return -1;
+	}
+	return 0;
+}
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		p += w;
-		len -= (size_t)w;
+int
+util_file_out_write(util_file_out_t *w, const void *data, size_t len)
+{
+	if (w->fp == NULL || w->errnum)
+		return -1;
+	if (len > 0 && fwrite(data, 1, len, w->fp) != len) {
+		w->errnum = errno ? errno : EIO;
+		return -1;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
+	return 0;
+}
+
+void
+util_file_out_abort(util_file_out_t *w)
+{
+	if (w->fp == NULL)
+		return;
+	fclose(w->fp);
+	w->fp = NULL;
+	unlink(w->tmp);
+	tmp_done();
+}
+
+int
+util_file_out_commit(util_file_out_t *w, bool overwrite, char *err,
+    size_t errlen)
+{
+	char dir[4096];
+	int dfd, rc;
+
+	if (w->fp == NULL) {
+		snprintf(err, errlen, "cannot write %s: not open", w->path);
+		return -1;
+	}
+	errno = w->errnum;
+	if (w->errnum || fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0)
 		goto fail;
-	}
-	fd = -1;
-	rc = overwrite ? rename(tmp, path) :
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+	rc = fclose(w->fp);
+	w->fp = NULL;
+	if (rc != 0)
+		goto fail;
+	rc = overwrite ? rename(w->tmp, w->path) :
+	    renameat2(AT_FDCWD, w->tmp, AT_FDCWD, w->path, RENAME_NOREPLACE);
 	if (rc != 0)
 		goto fail;
 	tmp_done();
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", w->path);
 	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY)) >= 0) {
 		fsync(dfd);
 		close(dfd);
@@ -277,10 +310,72 @@ util_file_write(const char *path, const void *data, size_t len, mode_t mode,
 	return 0;
 fail:
 	snprintf(err, errlen, errno == EEXIST ? "%s exists (--force replaces "
-	    "it)" : "cannot write %s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	    "it)" : "cannot write %s: %s", w->path, strerror(errno));
+	if (w->fp)
+		fclose(w->fp);
+	w->fp = NULL;
+	unlink(w->tmp);
 	tmp_done();
 	return -1;
+}
+
+int
+util_file_write(const char *path, const void *data, size_t len, mode_t mode,
+    bool overwrite, char *err, size_t errlen)
+{
+	util_file_out_t w;
+
+	if (!overwrite && access(path, F_OK) == 0) {
+		snprintf(err, errlen, "%s exists (--force replaces it)", path);
+		return -1;
+	}
+	if (util_file_out_open(&w, path, mode, err, errlen) != 0)
+		return -1;
+	util_file_out_write(&w, data, len);
+	return util_file_out_commit(&w, overwrite, err, errlen);
+}
+
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int
+util_file_lock(const char *path, unsigned wait_ms_, char *err, size_t errlen)
+{
+	uint64_t until = util_now_ms() + wait_ms_;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open the lock %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			snprintf(err, errlen, "cannot lock %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (util_now_ms() >= until) {
+			snprintf(err, errlen, "another run holds %s (waited %u "
+			    "ms)", path, wait_ms_);
+			close(fd);
+			return -2;
+		}
+		sleep_ms(50);
+	}
+	return fd;
+}
+
+void
+util_file_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the lock goes with the descriptor */
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -40,6 +41,32 @@ void util_file_wait_set(unsigned ms);
  * directory fsynced.  0, or -1 with a message in err and path untouched. */
 int util_file_write(const char *path, const void *data, size_t len,
     mode_t mode, bool overwrite, char *err, size_t errlen);
+
+/* The same written as it goes: util_file_out_open makes the temporary
+ * file, util_file_out_write adds to it (an error is kept for the
+ * commit), util_file_out_commit fsyncs and renames it over path (or not,
+ * and removes it), util_file_out_abort removes it.  One at a time: the
+ * signal handler knows one temporary file. */
+typedef struct util_file_out {
+	FILE *fp;
+	int errnum;
+	char path[4096], tmp[4096];
+} util_file_out_t;
+
+int util_file_out_open(util_file_out_t *w, const char *path, mode_t mode,
+    char *err, size_t errlen);
+int util_file_out_write(util_file_out_t *w, const void *data, size_t len);
+int util_file_out_commit(util_file_out_t *w, bool overwrite, char *err,
+    size_t errlen);
+void util_file_out_abort(util_file_out_t *w);
+
+/** Takes the lock file at path (created when absent), waiting up to
+ * wait_ms for a run that holds it.  The descriptor to give to
+ * util_file_unlock; -2 when it stayed held, -1 on another failure; err
+ * says which. */
+int util_file_lock(const char *path, unsigned wait_ms, char *err,
+    size_t errlen);
+void util_file_unlock(int fd);
 
 /** Installs handlers for SIGTERM, SIGINT and SIGHUP that remove the
  * temporary file of a util_file_write in progress, then end the process

@@ -21,14 +21,21 @@ util_keyed_free(util_keyed_t *k)
 }
 
 void *
-util_keyed_get(util_keyed_t *k, const char *key, bool *made)
+util_keyed_find(const util_keyed_t *k, const char *key)
 {
 	uintptr_t at = (uintptr_t)util_table_get(k->index, key);
-	char *e;
+
+	return at ? (char *)k->v + (at - 1) * k->size : NULL;
+}
+
+void *
+util_keyed_get(util_keyed_t *k, const char *key, bool *made)
+{
+	char *e = util_keyed_find(k, key);
 
 	*made = false;
-	if (at)
-		return (char *)k->v + (at - 1) * k->size;
+	if (e)
+		return e;
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 16;
 		void *v = realloc(k->v, cap * k->size);

@@ -24,6 +24,8 @@ void util_keyed_free(util_keyed_t *k);
 /** The element of key; a new one (zeroed, *made true) when there is
  * none.  NULL on no memory. */
 void *util_keyed_get(util_keyed_t *k, const char *key, bool *made);
+/** The element of key, or NULL when there is none. */
+void *util_keyed_find(const util_keyed_t *k, const char *key);
 /** Sorts the elements by cmp; key(element, buf, len) gives each one's key
  * back, to find them again. */
 void util_keyed_sort(util_keyed_t *k, int (*cmp)(const void *, const void *),

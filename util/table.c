@@ -15,8 +15,8 @@ struct util_table {
 	size_t used;
 };
 
-static uint64_t
-hash(const char *s)
+uint64_t
+util_table_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
 
@@ -62,7 +62,7 @@ util_table_free(util_table_t *t, void (*free_value)(void *))
 static struct slot *
 find(const util_table_t *t, const char *key)
 {
-	size_t i = hash(key) & (t->cap - 1);
+	size_t i = util_table_hash(key) & (t->cap - 1);
 
 	while (t->slots[i].key && strcmp(t->slots[i].key, key) != 0)
 		i = (i + 1) & (t->cap - 1);

@@ -7,6 +7,7 @@
 #define AUTHZONE_UTIL_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct util_table util_table_t;
 
@@ -22,6 +23,8 @@ int util_table_put(util_table_t *t, const char *key, void *value);
  * with free_value (when not NULL); the number removed. */
 size_t util_table_prune(util_table_t *t, int (*keep)(void *value, void *arg),
     void *arg, void (*free_value)(void *));
+/** The 64-bit hash the table places keys by (FNV-1a). */
+uint64_t util_table_hash(const char *key);
 /** Number of keys stored. */
 size_t util_table_count(const util_table_t *t);
 /** Calls fn for every key and value, in no particular order. */

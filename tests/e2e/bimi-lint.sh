@@ -58,11 +58,7 @@ printf '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-
 printf '<svg xmlns="http://www.w3.org/2000/svg" version="1.1"><script>x()</script><animate/></svg>\n' \
     >www/img.f.test/bad.svg
 echo "https://img.f.test/logo.svg" >www/moved.f.test/redirect
-HTTPS_PORT=$(free_port)
-mkfifo https.ready
-/usr/bin/python3 "$T_LIB/https_server.py" "$HTTPS_PORT" srv.pem srv.key www >https.ready 2>/dev/null &
-T_PIDS="$T_PIDS $!"
-read -r _ <https.ready
+https_start srv.pem srv.key www
 S="--server 127.0.0.1@$NSD_PORT"
 
 run "$BIN/bimi-lint" $S bm.test

@@ -68,4 +68,35 @@ rss "mail-audit --offline" names "$BIN/mail-audit" --offline --no-progress $Z
 rss "spf-lint through NSD" names "$BIN/spf-lint" $S
 # shellcheck disable=SC2086
 rss "mail-audit --json through NSD" names.fifth "$BIN/mail-audit" --no-progress --json $S
+
+# a baseline of 100,000 domains (MEMORY_BASELINE=N), stored then compared:
+# each domain's line read again as its audit is done, never the file whole
+B=${MEMORY_BASELINE:-100000}
+B=$B /usr/bin/python3 - <<'P'
+import os
+d = [l.strip() for l in open("gen/domains")]
+with open("unique", "w") as f:
+    for x in d:
+        f.write(x + "\n")
+    for i in range(int(os.environ["B"]) - len(d)):
+        f.write("u%d.cust.test\n" % i)
+P
+cp zones/test.zone . 2>/dev/null || printf '$ORIGIN test.\n$TTL 300\n@ SOA ns.test. host.test. 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n' >test.zone
+for pass in store compare; do
+	# shellcheck disable=SC2086
+	/usr/bin/time -f '%M' -o rss.txt "$BIN/mail-audit" --offline --no-progress $Z \
+	    --zone test.zone --baseline base.jsonl --batch unique >out.txt 2>err.txt
+	rc=$? kib=$(tail -1 rss.txt)
+	stored=$(($(wc -l <base.jsonl) - 2))
+	if [ "$rc" != 0 ] || [ "$stored" != "$B" ] || [ -s out.txt ]; then
+		t_not_ok "--baseline of $B domains, $pass: exit 0, $B stored, no change" \
+		    "exit $rc, $stored stored, $(wc -l <out.txt) changes" "$(tail -2 err.txt)"
+	elif [ -n "${SANITIZED:-}" ]; then
+		t_ok "--baseline of $B domains, $pass: whole and clean under the sanitizers"
+	elif [ "$kib" -ge "$LIMIT" ]; then
+		t_not_ok "--baseline of $B domains, $pass: under 64 MiB" "$((kib / 1024)) MiB"
+	else
+		t_ok "--baseline of $B domains ($(($(stat -c %s base.jsonl) >> 20)) MiB on disk), $pass: $((kib / 1024)) MiB"
+	fi
+done
 t_done

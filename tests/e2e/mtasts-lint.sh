@@ -58,11 +58,7 @@ printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.nul.mt.test\r\nmax_age: 60480
 	echo 'sf MX 10 mx1.sf'
 } >zones/mt.test.zone
 nsd_start mt.test || { t_not_ok "nsd starts"; t_done; exit; }
-HTTPS_PORT=$(free_port)
-mkfifo https.ready
-/usr/bin/python3 "$T_LIB/https_server.py" "$HTTPS_PORT" srv.pem srv.key www >https.ready 2>/dev/null &
-T_PIDS="$T_PIDS $!"
-read -r _ <https.ready
+https_start srv.pem srv.key www
 L="--server 127.0.0.1@$NSD_PORT --ca-file ca.pem --connect-to ::127.0.0.1:$HTTPS_PORT"
 
 run "$BIN/mtasts-lint" $L ok.mt.test

@@ -206,18 +206,5 @@ expect "the script exits with spf-flatten's status when DNS fails" 3
 printf '%s' "$ERR" | grep -q 'DNS failed for example.test' && t_ok "and reports on stderr without mail(1)" || t_not_ok "and reports on stderr without mail(1)" "$ERR"
 
 # the systemd units beside the script
-if command -v systemd-analyze >/dev/null 2>&1; then
-	mkdir -p units
-	cp "$T_LIB"/../examples/systemd/authzone-spf-flatten.* units/
-	sed -i "s|/usr/local/sbin/spf-flatten-cron|$CRON|" units/authzone-spf-flatten.service
-	out=$(cd units && systemd-analyze verify --man=no \
-	    ./authzone-spf-flatten.timer ./authzone-spf-flatten.service 2>&1)
-	if [ $? = 0 ] && [ -z "$out" ]; then
-		t_ok "systemd-analyze verify: the service and the timer"
-	else
-		t_not_ok "systemd-analyze verify: the service and the timer" "$out"
-	fi
-else
-	t_skip "systemd-analyze verify" "no systemd-analyze on this machine"
-fi
+units_verify authzone-spf-flatten "$CRON"
 t_done

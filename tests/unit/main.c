@@ -76,6 +76,7 @@ main(void)
 	test_jsonw();
 	test_util();
 	test_tlsa();
+	test_baseline();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

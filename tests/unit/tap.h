@@ -31,5 +31,6 @@ void test_dns_cache(void);
 void test_jsonw(void);
 void test_util(void);
 void test_tlsa(void);
+void test_baseline(void);
 
 #endif
