@@ -9,7 +9,7 @@ O	?= build
 BIN	?= bin
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	= ldns jansson libpcre2-8 libcrypto libcurl libxml-2.0 libarchive \
+PKGS	= ldns jansson libpcre2-8 libssl libcrypto libcurl libxml-2.0 libarchive \
 	  gmime-3.0 zlib
 VERSION	= 0.1.0
 
@@ -19,7 +19,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit dmarc-report tlsa-gen
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit dmarc-report tlsa-gen mx-tls
 # cmd/ holds the mains and nothing else; a file there that is no tool's
 # main stops the build
 LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c \

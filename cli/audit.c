@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "cli/audit_tls.h"
 #include "cli/audit_watch.h"
 #include "cli/batch.h"
 
@@ -25,6 +26,26 @@ report_json(const lint_report_t *rp, audit_verdict_t v)
 	return o;
 }
 
+
+/* The tls area's addresses: what a sender meets at each */
+static json_t *
+tls_json(const audit_result_t *res)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < res->ntls; i++) {
+		const audit_tls_addr_t *t = &res->tls[i];
+
+		json_array_append_new(v, json_pack("{s:s, s:s, s:b, s:o, s:o, "
+		    "s:o, s:s}", "host", t->host, "address", t->addr, "starttls",
+		    t->starttls, "tls_version", t->version[0] ?
+		    json_string(t->version) : json_null(), "cert_valid",
+		    t->cert ? json_boolean(t->cert_valid && t->names_ok) :
+		    json_null(), "days_left", t->cert ?
+		    json_integer(t->days_left) : json_null(), "dane", t->dane));
+	}
+	return v;
+}
 
 json_t *
 audit_result_json(const audit_result_t *res)
@@ -59,6 +80,8 @@ audit_result_json(const audit_result_t *res)
 		if (i == AUDIT_MTASTS)
 			json_object_set_new(a, "mode", res->mode[0] ?
 			    json_string(res->mode) : json_null());
+		if (i == AUDIT_TLS)
+			json_object_set_new(a, "addresses", tls_json(res));
 		json_object_set_new(areas, audit_area_names[i], a);
 	}
 	doc = json_pack("{s:s, s:s, s:o}", "domain", res->domain, "verdict",
@@ -112,6 +135,19 @@ gist(const audit_result_t *res, size_t i, char *buf, size_t len)
 			snprintf(buf, len, "%zu selector%s", res->ndkim,
 			    res->ndkim == 1 ? "" : "s");
 		break;
+	case AUDIT_TLS: {
+		size_t tls = 0, valid = 0, dane = 0;
+
+		for (size_t k = 0; k < res->ntls; k++) {
+			tls += res->tls[k].version[0] != '\0';
+			valid += res->tls[k].cert_valid && res->tls[k].names_ok;
+			dane += strcmp(res->tls[k].dane, "matched") == 0;
+		}
+		snprintf(buf, len, "%zu of %zu addresses with TLS, %zu "
+		    "certificate%s valid, %zu DANE match%s", tls, res->ntls,
+		    valid, valid == 1 ? "" : "s", dane, dane == 1 ? "" : "es");
+		break;
+	}
 	case AUDIT_PARKED:
 		if (rp->f.n == 0)
 			snprintf(buf, len, "null MX, null SPF, p=reject, DKIM "
@@ -190,6 +226,7 @@ struct audit_run {
 	size_t overall[AUDIT_NVERDICTS];
 	json_t *docs;		/* --json for several domains */
 	audit_watch_t *watch;	/* --baseline */
+	audit_tls_t *tls;	/* the tls area's probes, NULL: --no-connect */
 };
 
 /* A domain's audit so far: it runs again, over the answers that came,
@@ -197,6 +234,7 @@ struct audit_run {
 struct run_state {
 	audit_state_t audit;
 	audit_result_t *res;	/* of the last run */
+	tls_mx_t tls;		/* the tls area, the command line's part */
 };
 
 static int
@@ -205,16 +243,31 @@ step(void *arg, dns_resolver_t *r, const char *domain, void **state)
 	struct audit_run *a = arg;
 	struct run_state *st = *state;
 	unsigned long before = dns_resolver_misses(r);
+	int tls = 1;
 
 	if (st == NULL) {
 		if ((st = calloc(1, sizeof(*st))) == NULL)
 			return -1;
 		st->audit.src.https = a->https;
+		snprintf(st->tls.domain, sizeof(st->tls.domain), "%s", domain);
 		*state = st;
 	}
 	audit_result_free(st->res);
 	st->res = audit_domain_run(a->ao, r, domain, &st->audit);
-	return st->res == NULL ? -1 : dns_resolver_misses(r) == before;
+	if (st->res == NULL)
+		return -1;
+	if (a->tls && (tls = audit_tls_step(a->tls, r, &st->tls,
+	    st->res)) == 1)
+		audit_result_settle(st->res, a->ao);
+	return tls < 0 ? -1 : tls == 1 && dns_resolver_misses(r) == before;
+}
+
+static void
+round_probes(void *arg)
+{
+	struct audit_run *a = arg;
+
+	audit_tls_round(a->tls);
 }
 
 static void *
@@ -223,9 +276,10 @@ finish(void *arg, void *state)
 	struct run_state *st = state;
 	audit_result_t *res = st ? st->res : NULL;
 
-	(void)arg;
-	if (st)
+	if (st) {
 		audit_state_clear(&st->audit);
+		audit_tls_forget(((struct audit_run *)arg)->tls, &st->tls);
+	}
 	free(st);
 	return res;
 }
@@ -340,8 +394,8 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 {
 	struct audit_run a = { .ao = ao, .o = o };
 	cmd_batch_t b = { .step = step, .finish = finish, .emit = emit,
-	    .fail = fail, .arg = &a, .o = o, .deadline_ms = o->deadline_given ?
-	    o->deadline_ms : 0 };
+	    .fail = fail, .round = round_probes, .arg = &a, .o = o,
+	    .deadline_ms = o->deadline_given ? o->deadline_ms : 0 };
 	cmd_batch_input_t in;
 	char norm[256];
 	double secs;
@@ -362,6 +416,14 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 	    c->dry_run, &a.watch)) != EXIT_CLEAN) {
 		cmd_batch_close(&in);
 		return status;
+	}
+	ao->no_connect |= o->offline;
+	if (!ao->no_connect && (a.tls = audit_tls_new(o, https->ho.ca_pem,
+	    https->ho.ca_len, c->smtp_port)) == NULL) {
+		if (a.watch)
+			audit_watch_close(a.watch);
+		cmd_batch_close(&in);
+		return EXIT_USAGE;
 	}
 	b.progress = c->batch && c->progress && isatty(STDERR_FILENO) ?
 	    "mail-audit" : NULL;
@@ -388,6 +450,7 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 	    status != EXIT_DNS)
 		status = closed;
 	cmd_batch_close(&in);
+	audit_tls_free(a.tls);
 	spf_store_free(ao->memo);
 	dns_resolver_free(r);
 	return status;

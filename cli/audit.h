@@ -26,6 +26,7 @@ typedef struct audit_cli {
 	bool progress;		/* a progress line on a terminal */
 	const char *baseline;	/* --baseline FILE, or NULL */
 	bool dry_run;		/* compare with it, write nothing */
+	unsigned smtp_port;	/* the tls area's; 25 */
 } audit_cli_t;
 
 /** mail-audit's run after its options: the domains given, or those of

@@ -124,6 +124,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 			(*n)++;
 		}
 		progress(b, head, t0, false);
+		if (b->round && waiting)
+			b->round(b->arg);
 		/* every round, waited for or answered from zone files alone:
 		 * what no domain still open may have asked for goes */
 		dns_resolver_trim(r, oldest);

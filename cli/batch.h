@@ -30,6 +30,11 @@ typedef struct cmd_batch {
 	int (*emit)(void *arg, const char *domain, void *result);
 	/* Prints the line of a domain that cannot be checked; its status. */
 	int (*fail)(void *arg, const char *domain, const char *why);
+	/* Once a round, after every domain stepped and before the wait:
+	 * work that is not DNS, asked for by the steps and done for all of
+	 * them at once (mail-audit's SMTP probes); NULL for none.  The
+	 * domains that asked step again after it. */
+	void (*round)(void *arg);
 	void *arg;
 	const cmd_opts_t *o;	/* the tool's, for its messages */
 	size_t window;		/* domains in flight at once; 0: 1000 */

@@ -6,7 +6,7 @@
 
 enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,
     OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS, OPT_BASELINE,
-    OPT_DRY_RUN };
+    OPT_DRY_RUN, OPT_NO_CONNECT, OPT_SMTP_PORT };
 
 /* the common options it implements */
 #define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT | CMD_VERBOSE)
@@ -19,7 +19,8 @@ usage(FILE *fp, int status)
 	if (fp == stdout) {
 		fputs("\nAudit the mail records of each DOMAIN: MX or null MX, "
 		    "SPF, DMARC, DKIM\n(the selectors given), BIMI, MTA-STS and "
-		    "TLS-RPT, with a verdict per area.\nWith --batch, audit the "
+		    "TLS-RPT, and each MX's STARTTLS, certificate and DANE "
+		    "(tls), with a\nverdict per area.\nWith --batch, audit the "
 		    "domains of FILE (one per line) concurrently over\none DNS "
 		    "cache and print one JSON object per line.\n\n"
 		    "      --selector S     check the DKIM key of selector S "
@@ -46,7 +47,11 @@ usage(FILE *fp, int status)
 		    "                       one in FILE (whole, after a "
 		    "complete run)\n"
 		    "      --dry-run        with --baseline: compare, write "
-		    "nothing\n", fp);
+		    "nothing\n"
+		    "      --no-connect     open no SMTP connection: the tls "
+		    "area is skipped\n"
+		    "      --smtp-port N    the MX hosts' port for the tls "
+		    "area (default 25)\n", fp);
 		cmd_https_help(fp);
 		cmd_common_help(fp, ACCEPTS);
 		fputs("\nExit status: 0 every domain passes (warnings allowed), "
@@ -72,10 +77,12 @@ main(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "no-connect", no_argument, NULL, OPT_NO_CONNECT },
+		{ "smtp-port", required_argument, NULL, OPT_SMTP_PORT },
 		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
-	audit_cli_t run = { .progress = true };
+	audit_cli_t run = { .progress = true, .smtp_port = 25 };
 	cmd_https_t https = { 0 };
 	audit_opts_t ao = { 0 };
 	cmd_opts_t o;
@@ -99,6 +106,13 @@ main(int argc, char **argv)
 		case OPT_NO_PROGRESS: run.progress = false; break;
 		case OPT_BASELINE: run.baseline = optarg; break;
 		case OPT_DRY_RUN: run.dry_run = true; break;
+		case OPT_NO_CONNECT: ao.no_connect = true; break;
+		case OPT_SMTP_PORT:
+			if (cmd_parse_uint(optarg, 1, 65535, &run.smtp_port) != 0) {
+				cmd_error(&o, "bad --smtp-port '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		default:
 			if (!cmd_https_option(&o, &https, c, optarg) &&
 			    !cmd_option(&o, c, optarg, usage))

@@ -5,16 +5,23 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/mx_tls.h"
 #include "cli/reclint.h"
 #include "util/file.h"
 
 struct args {
 	const char *policy;
+	bool no_connect;
+	const char *smtp_port;
 };
 
 static const cmd_arg_t rows[] = {
 	CMD_TEXT("policy", struct args, policy, "FILE", NULL, NULL,
 	    "read the policy from FILE instead"),
+	CMD_FLAG("no-connect", struct args, no_connect, "do not connect to "
+	    "the MX hosts the policy covers to\ncheck their certificates"),
+	CMD_UINT("smtp-port", struct args, smtp_port, "N", 1, 65535,
+	    "1 to 65535", "their SMTP port (default 25)"),
 };
 
 static cmd_https_t https;
@@ -23,7 +30,9 @@ static const cmd_tool_t tool = {
 	"mtasts-lint", "mtasts-lint [options] DOMAIN", "Check the _mta-sts "
 	"record of DOMAIN, the policy at https://mta-sts.DOMAIN/\n.well-known/"
 	"mta-sts.txt (the certificate verified, no redirect followed,\n"
-	"text/plain), and that its mx patterns cover every MX host.",
+	"text/plain), that its mx patterns cover every MX host, and that "
+	"each MX\nhost they cover offers STARTTLS with a certificate that "
+	"chains and names it.",
 	"Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage,"
 	"\n3 DNS or network failure.", CMD_LINTER, 0, rows, CMD_NARGS(rows),
 	&https,
@@ -60,6 +69,14 @@ main(int argc, char **argv)
 	memset(&pol, 0, sizeof(pol));
 	mtasts_domain_check(r, domain, o.record, &src, true, &rp, &pol);
 	text = mtasts_source_policy(&src, &plen);
+	/* what senders that honour the policy meet at the hosts it covers */
+	if (text && !a.no_connect && !o.offline && pol.nmx &&
+	    (strcmp(pol.mode, "enforce") == 0 || strcmp(pol.mode, "testing") ==
+	    0) && cmd_sts_certs(&o, r, domain, (const char *const *)pol.mx,
+	    pol.nmx, strcmp(pol.mode, "enforce") == 0, https.ho.ca_pem,
+	    https.ho.ca_len, a.smtp_port ? (unsigned)atoi(a.smtp_port) : 25,
+	    &rp.f) != 0)
+		return EXIT_USAGE;
 	cmd_record_report(&o, r, domain, &rp, json_pack("{s:s, s:o, s:o}",
 	    "policy_url", src.url, "policy", text ? json_stringn(text, plen) :
 	    json_null(), "mode", pol.mode[0] ? json_string(pol.mode) :

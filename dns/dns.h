@@ -64,6 +64,10 @@ typedef struct dns_answer {
 	/* Size in bytes of a plain DNS response carrying these records (no
 	 * EDNS, no authority or additional data). */
 	size_t wire_size;
+	/* The server set AD: a validating resolver proved the records
+	 * (RFC 4035 3.2.3, asked for as RFC 6840 5.7 says); never from a
+	 * zone file, and only as good as the path to that resolver */
+	bool secure;
 	/* Tells this answer from any other of the process, even one made
 	 * later at the same address: 0 for the resolver's fixed answers */
 	unsigned long id;

@@ -499,6 +499,7 @@ on_answer(void *arg, void *job, ldns_pkt *p, const char *server,
 		return false;
 	}
 	entry_round(r, e, extra);
+	e->ans.secure = ldns_pkt_ad(p);
 	rrs = answer_chain(p, e->name, e->type, end, sizeof(end), &loop);
 	entry_source(e, server, loop);
 	if (loop)

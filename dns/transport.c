@@ -24,7 +24,8 @@ dns_query_wire(uint8_t *buf, const char *name, uint16_t type, uint16_t id)
 	buf[0] = (uint8_t)(id >> 8);
 	buf[1] = (uint8_t)id;
 	buf[2] = 0x01;			/* RD */
-	buf[3] = 0;
+	buf[3] = 0x20;			/* AD: tell us if you validated it
+					 * (RFC 6840 5.7) */
 	memcpy(buf + 4, "\0\1\0\0\0\0\0\1", 8);	/* 1 question, 1 OPT */
 	/* labels from the presentation form, \DDD and \X unescaped */
 	while (*name) {

@@ -16,6 +16,8 @@
 #   WATCH_STATE      where the baseline and the report state live
 #                                                  [/var/lib/authzone]
 #   WATCH_OPTIONS    more options for both tools (--server, ...)   []
+#   WATCH_AUDIT_OPTIONS  more for mail-audit (--no-connect: no SMTP
+#                    connection to the MX hosts, the tls area skipped) []
 #   MAILTO           where the changes go, by mail(1); empty or no
 #                    mail(1): on stdout (cron mails it, the journal keeps it)
 #
@@ -33,6 +35,7 @@
 : "${WATCH_MAILDIR=}"
 : "${WATCH_STATE=/var/lib/authzone}"
 : "${WATCH_OPTIONS=}"
+: "${WATCH_AUDIT_OPTIONS=}"
 : "${MAILTO=}"
 
 mkdir -p "$WATCH_STATE" || exit 2
@@ -42,7 +45,7 @@ status=0
 # 0 nothing worse, 1 worse, 3 DNS failed for a domain (its state kept):
 # each is a run that went through
 # shellcheck disable=SC2086
-changes=$(mail-audit --no-progress $WATCH_OPTIONS $sel \
+changes=$(mail-audit --no-progress $WATCH_OPTIONS $WATCH_AUDIT_OPTIONS $sel \
     --baseline "$WATCH_STATE/audit.jsonl" --batch "$WATCH_DOMAINS" 2>&1)
 case $? in 0|1|3) ;; *) status=2 ;; esac
 if [ -n "$WATCH_MAILDIR" ]; then

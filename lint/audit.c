@@ -12,6 +12,7 @@ const char *const audit_area_names[AUDIT_NAREAS] = {
 	[AUDIT_MX] = "mx", [AUDIT_SPF] = "spf", [AUDIT_DMARC] = "dmarc",
 	[AUDIT_DKIM] = "dkim", [AUDIT_BIMI] = "bimi",
 	[AUDIT_MTASTS] = "mta-sts", [AUDIT_TLSRPT] = "tls-rpt",
+	[AUDIT_TLS] = "tls",
 	[AUDIT_PARKED] = "parked",
 };
 
@@ -174,6 +175,22 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 	if (ao->parked)
 		parked_domain_check(r, domain, &res->area[AUDIT_PARKED]);
 
+	snprintf(res->area[AUDIT_TLS].owner, sizeof(res->area[AUDIT_TLS].owner),
+	    "%s", domain);
+	/* skipped until the command line's probes fill it in */
+	res->area[AUDIT_TLS].skipped = true;
+	snprintf(res->area[AUDIT_TLS].skipped_why,
+	    sizeof(res->area[AUDIT_TLS].skipped_why), "%s", res->null_mx ?
+	    "null MX: the domain takes no mail" : ao->no_connect ?
+	    "no SMTP connection (--no-connect, --offline)" :
+	    "not probed in time");
+	audit_result_settle(res, ao);
+	return res;
+}
+
+void
+audit_result_settle(audit_result_t *res, const audit_opts_t *ao)
+{
 	for (size_t i = 0; i < AUDIT_NAREAS; i++)
 		res->verdict[i] = verdict(&res->area[i], i == AUDIT_BIMI ||
 		    i == AUDIT_MTASTS || i == AUDIT_TLSRPT);
@@ -193,7 +210,6 @@ audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r, const char *domain,
 		if (res->verdict[i] >= AUDIT_WARN && res->verdict[i] >
 		    res->overall)
 			res->overall = res->verdict[i];
-	return res;
 }
 
 void

@@ -13,7 +13,7 @@
 
 enum audit_area {
 	AUDIT_MX, AUDIT_SPF, AUDIT_DMARC, AUDIT_DKIM, AUDIT_BIMI,
-	AUDIT_MTASTS, AUDIT_TLSRPT, AUDIT_PARKED, AUDIT_NAREAS,
+	AUDIT_MTASTS, AUDIT_TLSRPT, AUDIT_TLS, AUDIT_PARKED, AUDIT_NAREAS,
 };
 
 typedef enum audit_verdict {
@@ -28,9 +28,23 @@ typedef struct audit_opts {
 	size_t nselectors;
 	const char *bimi_selector;
 	bool parked, rfc7489;
+	bool no_connect;		/* no SMTP connection: tls skipped */
 	const https_options_t *https;
 	spf_store_t *memo;		/* the SPF records of every run */
 } audit_opts_t;
+
+/* What the tls area saw at one MX address (filled by the command line,
+ * which runs the probes of tls/mx.h for all domains of a round at once) */
+#define AUDIT_TLS_ADDRS	8
+
+typedef struct audit_tls_addr {
+	char host[256], addr[64];
+	char version[16];	/* "" without TLS */
+	bool starttls, cert, cert_valid, names_ok;
+	long days_left;
+	const char *dane;	/* "matched", "mismatch", "unusable",
+				 * "insecure", "none" */
+} audit_tls_addr_t;
 
 typedef struct audit_result {
 	char domain[256];
@@ -43,6 +57,8 @@ typedef struct audit_result {
 	char mode[16];		/* the MTA-STS mode, or "" */
 	char sts_policy[65];	/* the SHA-256 of its policy file, or "" */
 	bool null_mx;
+	audit_tls_addr_t tls[AUDIT_TLS_ADDRS];
+	size_t ntls;
 	lint_report_t dkim[];	/* one a selector asked for (a batch holds
 				 * a result per domain in its window) */
 } audit_result_t;
@@ -68,6 +84,10 @@ void audit_state_clear(audit_state_t *st);
 audit_result_t *audit_domain_run(const audit_opts_t *ao, dns_resolver_t *r,
     const char *domain, audit_state_t *st);
 void audit_result_free(audit_result_t *res);
+
+/** The verdicts of res's areas and of the domain, from their reports:
+ * again after the tls area's report was filled in. */
+void audit_result_settle(audit_result_t *res, const audit_opts_t *ao);
 
 /** The first DNS failure of any area ("NAME TYPE: timeout (...)"), or
  * NULL when every lookup was answered. */

@@ -251,6 +251,9 @@ resolver_start() {
 		RESOLVER_PORT=$(free_port)
 		sed "s|@INTERFACE@|127.0.0.1@$RESOLVER_PORT|; s|@PORT@|$RESOLVER_PORT|; s|@ADDR@|127.0.0.1|; s|@DIR@|$dir|g; s|@UPSTREAM@|127.0.0.1@$2|; s|@UPSTREAM_ADDR@|127.0.0.1|; s|@UPSTREAM_PORT@|$2|" \
 		    "$T_LIB/$kind.conf.in" >"$dir/$kind.conf"
+		# what a test adds (a trust anchor), after the rest
+		[ -n "${RESOLVER_EXTRA:-}" ] &&
+		    printf '%s\n' "$RESOLVER_EXTRA" >>"$dir/$kind.conf"
 		# the subshell becomes the server: RESOLVER_PID is its own
 		(
 			cd "$dir" || exit 1
@@ -317,6 +320,66 @@ units_verify() {
 	else
 		t_not_ok "systemd-analyze verify: $1.service and its timer" "$_out"
 	fi
+}
+
+# postfix_start SERVICE...: Postfix as Debian ships it but for paths and
+# what each SERVICE says: an smtpd line of master.cf ("ADDR:PORT inet n -
+# n - - smtpd -o ..."), in the foreground (start-fg), stopped with the
+# test; waits until every service answers (a bare PORT: on 127.0.0.1).
+# POSTFIX_MAIN holds more lines of main.cf (inet_interfaces = all).  The
+# postfix user must go through $T_TMP to its queue, so $T_TMP is made
+# 0755.
+postfix_start() {
+	_pf=$T_TMP/postfix
+	mkdir -p "$_pf/conf" "$_pf/queue" "$_pf/data"
+	chmod 755 "$T_TMP" "$_pf"
+	chown postfix "$_pf/data"
+	cat >"$_pf/conf/main.cf" <<-MAIN
+	compatibility_level = 3.6
+	queue_directory = $_pf/queue
+	data_directory = $_pf/data
+	inet_interfaces = loopback-only
+	inet_protocols = ipv4
+	myhostname = mx.postfix.test
+	mydestination =
+	maillog_file_prefixes = $_pf
+	maillog_file = $_pf/maillog
+	smtpd_tls_security_level = may
+	MAIN
+	[ -n "${POSTFIX_MAIN:-}" ] && printf '%s\n' "$POSTFIX_MAIN" >>"$_pf/conf/main.cf"
+	{
+		for s in "$@"; do echo "$s"; done
+		for s in pickup:n:60:1:pickup cleanup:n:-:0:cleanup \
+		    qmgr:n:300:1:qmgr tlsmgr:-:1000?:1:tlsmgr \
+		    rewrite:-:-:-:trivial-rewrite bounce:-:-:0:bounce \
+		    defer:-:-:0:bounce trace:-:-:0:bounce verify:-:-:1:verify \
+		    flush:n:1000?:0:flush proxymap:-:-:-:proxymap \
+		    smtp:-:-:-:smtp showq:n:-:-:showq error:-:-:-:error \
+		    anvil:-:-:1:anvil scache:-:-:1:scache; do
+			IFS=: read -r _n _p _w _l _c <<-S
+			$s
+			S
+			echo "$_n unix $_p - n $_w $_l $_c"
+		done
+		echo "postlog unix-dgram n - n - 1 postlogd"
+	} >"$_pf/conf/master.cf"
+	postfix -c "$_pf/conf" start-fg >"$_pf/stdout" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	for _ in $(seq 1 200); do
+		if [ -s "$_pf/queue/pid/master.pid" ]; then
+			_m=$(tr -d ' ' <"$_pf/queue/pid/master.pid")
+			/usr/bin/python3 - "$@" <<-'P' && { T_PIDS="$T_PIDS $_m"; return 0; }
+			import socket, sys
+			for s in sys.argv[1:]:
+			    a, _, p = s.split()[0].rpartition(":")
+			    a = a or "127.0.0.1"
+			    socket.create_connection((a, int(p)), 1).close()
+			P
+		fi
+		sleep 0.05
+	done
+	cat "$_pf/stdout" "$_pf/maillog" >&2 2>/dev/null
+	return 1
 }
 
 # batch_strip: a batch's JSON lines without what depends on the run (the

@@ -39,7 +39,7 @@ cp gen/zones/*.zone zones/
 nsd_start ma.test prov.test cust.test dead.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
 
-run "$BIN/mail-audit" $S --selector sel1 --selector gone ma.test
+run "$BIN/mail-audit" --no-connect $S --selector sel1 --selector gone ma.test
 expect "a full audit in one screen" 1 '^ma.test: fail' \
     '^  mx +warn +2 MX hosts: mx1.ma.test, mx2.ma.test' \
     '^  spf +pass +1/10 lookups, 0/2 void' '^  dmarc +pass +p=reject at _dmarc.ma.test' \
@@ -54,28 +54,28 @@ else
 	t_not_ok "the MTA-STS area fails without a policy server" "$OUT"
 fi
 
-run "$BIN/mail-audit" $S --json --selector sel1 ma.test
+run "$BIN/mail-audit" --no-connect $S --json --selector sel1 ma.test
 expect "--json for one domain" 1
-expect_json "the document has every area" "sorted(j['areas'])" "['bimi', 'dkim', 'dmarc', 'mta-sts', 'mx', 'spf', 'tls-rpt']"
+expect_json "the document has every area" "sorted(j['areas'])" "['bimi', 'dkim', 'dmarc', 'mta-sts', 'mx', 'spf', 'tls', 'tls-rpt']"
 expect_json "the SPF area counts lookups" "(j['areas']['spf']['lookups'], j['areas']['spf']['void_lookups'])" "(1, 0)"
 expect_json "the DMARC policy" "j['areas']['dmarc']['policy']" "reject"
 expect_json "the DNS counters" "j['dns']['queries'] > 10" "True"
 expect_json "the areas' queries share round trips" "j['dns']['rounds'] <= 6" "True"
 
-run "$BIN/mail-audit" $S --parked ma.test.
+run "$BIN/mail-audit" --no-connect $S --parked ma.test.
 expect "a mail domain is no parked domain" 1 '^  parked +fail +3 of the nomail set missing' \
     'parked-mx' 'parked-spf' 'parked-dkim'
 expect_not "its DMARC policy is the nomail one" 'parked-dmarc' 
-run "$BIN/mail-audit" $S --parked parked.ma.test
+run "$BIN/mail-audit" --no-connect $S --parked parked.ma.test
 expect "the nomail set passes" 0 '^parked.ma.test: warn' \
     '^  parked +pass +null MX, null SPF, p=reject, DKIM revoked' '^  mx +pass .*null MX' \
     '^  spf +pass +0/10 lookups'
-run "$BIN/mail-audit" $S --parked half.ma.test
+run "$BIN/mail-audit" --no-connect $S --parked half.ma.test
 expect "a half-parked domain" 1 'mx-null-mixed' 'the null MX is published with 1 other MX records' \
     'parked-mx' 'parked-spf' 'should publish "v=spf1 -all", not "v=spf1 a -all"' \
     'parked-dkim'
 expect_not "the policy found above it (p=reject) applies" 'parked-dmarc'
-run "$BIN/mail-audit" $S nomail.ma.test noaddr.ma.test
+run "$BIN/mail-audit" --no-connect $S nomail.ma.test noaddr.ma.test
 expect "several domains, each its report" 1 '^nomail.ma.test: fail' '^noaddr.ma.test: fail' \
     'mx-none at nomail.ma.test' 'mx-host-no-address' 'MX host nowhere.ma.test has no A or AAAA record'
 if printf '%s\n' "$ERR" | grep -q 'mail-audit: 2 domains in'; then
@@ -83,17 +83,17 @@ if printf '%s\n' "$ERR" | grep -q 'mail-audit: 2 domains in'; then
 else
 	t_not_ok "summary on stderr" "$ERR"
 fi
-run "$BIN/mail-audit" $S --json txtonly.ma.test pref.ma.test ipmx.ma.test
+run "$BIN/mail-audit" --no-connect $S --json txtonly.ma.test pref.ma.test ipmx.ma.test
 expect "--json for several domains" 1
 expect_json "neither MX nor address" "[f['code'] for f in j['domains'][0]['areas']['mx']['findings']]" "['mx-none-no-address']"
 expect_json "a null MX of preference 5" "[f['code'] for f in j['domains'][1]['areas']['mx']['findings']]" "['mx-null-preference', 'mx-null']"
 expect_json "an MX host that is an address" "[f['code'] for f in j['domains'][2]['areas']['mx']['findings']]" "['mx-host-address', 'mx-hosts']"
 expect_json "the null MX recognized" "j['domains'][1]['areas']['mx']['null_mx']" "True"
-run "$BIN/mail-audit" $S --record "v=spf1 -all" ma.test
+run "$BIN/mail-audit" --no-connect $S --record "v=spf1 -all" ma.test
 expect "--record does not apply" 2
-run "$BIN/mail-audit" $S
+run "$BIN/mail-audit" --no-connect $S
 expect "a domain or --batch is needed" 2
-run "$BIN/mail-audit" $S --batch nowhere.txt
+run "$BIN/mail-audit" --no-connect $S --batch nowhere.txt
 expect "an unreadable batch file" 2
 
 # the batch: 1,000 domains, 12 of them behind a forwarder that drops them
@@ -101,7 +101,7 @@ proxy_start -x dead.test
 P="--server 127.0.0.1@$PROXY_PORT --timeout 300 --retries 0"
 printf 'not..a.domain\n' >>gen/domains
 start=$(date +%s%N)
-run "$BIN/mail-audit" $P --batch gen/domains
+run "$BIN/mail-audit" --no-connect $P --batch gen/domains
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect "a batch of 1,000 domains (and a bad line)" 3
 lines=$(printf '%s\n' "$OUT" | wc -l)
@@ -201,7 +201,7 @@ fi
 # --deadline bounds a domain: 400 ms a round trip, a deadline of 600 ms
 proxy_start -d 400
 start=$(date +%s%N)
-run "$BIN/mail-audit" --server "127.0.0.1@$PROXY_PORT" --deadline 600 ma.test
+run "$BIN/mail-audit" --no-connect --server "127.0.0.1@$PROXY_PORT" --deadline 600 ma.test
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect "a domain past its deadline is a DNS failure" 3 '^ma.test: dns-error'
 if [ "$ms" -lt 900 ]; then
@@ -212,6 +212,6 @@ fi
 run sh -c "head -1 gen/domains | '$BIN/spf-lint' $S --batch -"
 expect "spf-lint --batch - reads stdin" 0
 expect_json "without -v, no tree in a batch line" "'tree' in j" "False"
-run sh -c "head -3 gen/domains | '$BIN/mail-audit' $S --batch -"
+run sh -c "head -3 gen/domains | '$BIN/mail-audit' --no-connect $S --batch -"
 expect "--batch - reads stdin" 0
 t_done

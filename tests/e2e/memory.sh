@@ -47,7 +47,7 @@ rss() {	# DESC FILE ARGS...: the run's peak RSS under LIMIT KiB, a line a name
 }
 S="--server 127.0.0.1@$NSD_PORT"
 if [ "${MEMORY_ALL:-0}" = 1 ]; then
-	for tool in spf-lint "mail-audit --no-progress"; do
+	for tool in spf-lint "mail-audit --no-connect --no-progress"; do
 		for json in "" --json; do
 			# shellcheck disable=SC2086
 			rss "$tool --offline $json" names "$BIN"/$tool --offline $json $Z
@@ -63,11 +63,11 @@ rss "spf-lint --offline" names "$BIN/spf-lint" --offline $Z
 # shellcheck disable=SC2086
 rss "spf-lint --offline --json" names "$BIN/spf-lint" --offline --json $Z
 # shellcheck disable=SC2086
-rss "mail-audit --offline" names "$BIN/mail-audit" --offline --no-progress $Z
+rss "mail-audit --offline" names "$BIN/mail-audit" --no-connect --offline --no-progress $Z
 # shellcheck disable=SC2086
 rss "spf-lint through NSD" names "$BIN/spf-lint" $S
 # shellcheck disable=SC2086
-rss "mail-audit --json through NSD" names.fifth "$BIN/mail-audit" --no-progress --json $S
+rss "mail-audit --json through NSD" names.fifth "$BIN/mail-audit" --no-connect --no-progress --json $S
 
 # a baseline of 100,000 domains (MEMORY_BASELINE=N), stored then compared:
 # each domain's line read again as its audit is done, never the file whole
@@ -84,7 +84,7 @@ P
 cp zones/test.zone . 2>/dev/null || printf '$ORIGIN test.\n$TTL 300\n@ SOA ns.test. host.test. 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n' >test.zone
 for pass in store compare; do
 	# shellcheck disable=SC2086
-	/usr/bin/time -f '%M' -o rss.txt "$BIN/mail-audit" --offline --no-progress $Z \
+	/usr/bin/time -f '%M' -o rss.txt "$BIN/mail-audit" --no-connect --offline --no-progress $Z \
 	    --zone test.zone --baseline base.jsonl --batch unique >out.txt 2>err.txt
 	rc=$? kib=$(tail -1 rss.txt)
 	stored=$(($(wc -l <base.jsonl) - 2))

@@ -116,7 +116,7 @@ printf '%s' "$ERR" | grep -q 'mta-sts.sf.mt.test A: servfail' && t_ok "and says 
 printf '$ORIGIN mt.test.\n@ SOA ns host 1 3600 600 86400 300\n_mta-sts.ok TXT "v=STSv1; id=1;"\nok MX 10 mx1.ok\n' >offline.zone
 run "$BIN/mtasts-lint" --offline --zone offline.zone ok.mt.test
 expect "--offline: the record checked, the policy not fetched: skipped, not failed" 0 '^not checked: the policy was not fetched \(--offline\)$'
-run "$BIN/mail-audit" --offline --zone offline.zone --json ok.mt.test
+run "$BIN/mail-audit" --no-connect --offline --zone offline.zone --json ok.mt.test
 expect_json "mail-audit --offline: MTA-STS skipped" '(j["areas"]["mta-sts"]["verdict"], j["areas"]["mta-sts"]["skipped"])' "('skipped', 'the policy was not fetched (--offline)')"
 run "$BIN/mtasts-lint" $L plainx.mt.test
 expect "a policy served as text/plainx is not text/plain" 1 'mtasts-policy-content-type' 'text/plainx'

@@ -31,7 +31,7 @@ cp zones/opt.test.zone opt.zone
 # -h, --help, -V, --version: every tool
 for t in spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen \
     mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint \
-    mtasts-lint bimi-lint mail-audit tlsa-gen; do
+    mtasts-lint bimi-lint mail-audit tlsa-gen mx-tls; do
 	for h in -h --help; do
 		run "$BIN/$t" $h
 		expect "$t $h: the usage on stdout, exit 0" 0 "^usage: $t "
@@ -122,7 +122,8 @@ done
 proxy_start -s opt.test
 SF="--server 127.0.0.1@$PROXY_PORT --timeout 300 --retries 0 --deadline 1600"
 for tool in spf-lint spf-eval spf-gen nomail-gen mtasts-gen dkim-lint \
-    dmarc-lint tlsrpt-lint bimi-lint mtasts-lint mail-audit spf-flatten; do
+    dmarc-lint tlsrpt-lint bimi-lint mtasts-lint mail-audit spf-flatten \
+    mx-tls; do
 	case $tool in
 	dkim-lint) extra="--selector s opt.test" ;;
 	spf-eval) extra="--ip 192.0.2.1 --sender a@opt.test" ;;
@@ -169,28 +170,28 @@ run "$BIN/mtasts-lint" --offline --zone opt.zone --policy testing.txt --strict o
 expect "mtasts-lint --strict: that warning is exit 1" 1
 
 # mail-audit's own options
-run "$BIN/mail-audit" $S --json --bimi-selector brand clean.opt.test
+run "$BIN/mail-audit" --no-connect $S --json --bimi-selector brand clean.opt.test
 expect_json "mail-audit --bimi-selector" 'j["areas"]["bimi"]["owner"]' "brand._bimi.clean.opt.test"
-run "$BIN/mail-audit" $S --json clean.opt.test
+run "$BIN/mail-audit" --no-connect $S --json clean.opt.test
 expect_json "mail-audit: pct= reported as removed by RFC 9989" '[f["code"] for f in j["areas"]["dmarc"]["findings"] if f["code"] == "dmarc-removed-tag"]' "['dmarc-removed-tag']"
-run "$BIN/mail-audit" $S --rfc7489 --json clean.opt.test
+run "$BIN/mail-audit" --no-connect $S --rfc7489 --json clean.opt.test
 expect_json "mail-audit --rfc7489: no removed-tag warning for pct" '[f["code"] for f in j["areas"]["dmarc"]["findings"] if f["code"] == "dmarc-removed-tag"]' "[]"
-run "$BIN/mail-audit" $S --strict clean.opt.test
+run "$BIN/mail-audit" --no-connect $S --strict clean.opt.test
 expect "mail-audit --strict: a warning area is exit 1" 1
-run "$BIN/mail-audit" $S clean.opt.test
+run "$BIN/mail-audit" --no-connect $S clean.opt.test
 expect "mail-audit without --strict: exit 0" 0
 expect_not "mail-audit without -v: the absent areas' findings are not listed" '== mta-sts'
-run "$BIN/mail-audit" $S -v clean.opt.test
+run "$BIN/mail-audit" --no-connect $S -v clean.opt.test
 expect "mail-audit -v: the absent areas' findings too" 0 '== mta-sts'
-run "$BIN/mail-audit" $S --verbose clean.opt.test
+run "$BIN/mail-audit" --no-connect $S --verbose clean.opt.test
 expect "mail-audit --verbose" 0 '== mta-sts'
 printf 'clean.opt.test\nclean.opt.test\n' >two
-run "$BIN/mail-audit" $S --batch two --concurrency 1 --no-progress
+run "$BIN/mail-audit" --no-connect $S --batch two --concurrency 1 --no-progress
 expect "mail-audit --batch --concurrency 1 --no-progress" 0 '"domain":"clean.opt.test"'
-run "$BIN/mail-audit" $S --batch two --concurrency 0
+run "$BIN/mail-audit" --no-connect $S --batch two --concurrency 0
 expect "mail-audit --concurrency 0 is refused" 2
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ca 2>/dev/null
-run "$BIN/mail-audit" $S --ca-file ca.pem --connect-to ::127.0.0.1:1 --timeout 300 --retries 0 opt.test
+run "$BIN/mail-audit" --no-connect $S --ca-file ca.pem --connect-to ::127.0.0.1:1 --timeout 300 --retries 0 opt.test
 expect "mail-audit --ca-file --connect-to: the policy fetched there (refused: exit 3)" 3
 run "$BIN/spf-lint" $S --batch two --concurrency 1
 expect "spf-lint --batch --concurrency 1" 0 '"domain":"clean.opt.test"'

@@ -50,7 +50,7 @@ zone_case "dmarc-lint" 'p=reject' "$BIN/dmarc-lint" --offline example.com
 zone_case "tlsrpt-lint" 'tls@example.com' "$BIN/tlsrpt-lint" --offline example.com
 zone_case "bimi-lint" 'logo.svg' "$BIN/bimi-lint" --offline example.com
 zone_case "mtasts-lint" 'id=20261203' "$BIN/mtasts-lint" --offline example.com
-zone_case "mail-audit" 'v=spf1 ip4:192.0.2.0/24' "$BIN/mail-audit" --offline example.com
+zone_case "mail-audit" 'v=spf1 ip4:192.0.2.0/24' "$BIN/mail-audit" --no-connect --offline example.com
 zone_case "spf-flatten" '192.0.2.0/24' "$BIN/spf-flatten" --offline --source example.com --dry-run example.net
 
 # a zone that $INCLUDEs a FIFO's content

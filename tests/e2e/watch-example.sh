@@ -22,7 +22,8 @@ echo watch.test >domains
 night() {
 	rm -f mailed
 	WATCH_DOMAINS=domains WATCH_STATE=state WATCH_MAILDIR=mail \
-	    WATCH_OPTIONS="--server 127.0.0.1@$NSD_PORT" MAILTO=root \
+	    WATCH_OPTIONS="--server 127.0.0.1@$NSD_PORT" \
+	    WATCH_AUDIT_OPTIONS=--no-connect MAILTO=root \
 	    PATH="$T_TMP/bin:$BIN:/usr/bin:/bin" run sh "$WATCH"
 }
 night
