@@ -19,10 +19,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DAUTHZONE_VERSION='"$(VERSION)"' -I. \
 	$(PKG_CFLAGS) $(CFLAGS)
 
-TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit dmarc-report tlsa-gen mx-tls
+TOOLS	= spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint mtasts-lint bimi-lint mail-audit dmarc-report tlsa-gen mx-tls mail-verify dkim-sign
 # cmd/ holds the mains and nothing else; a file there that is no tool's
 # main stops the build
-LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c \
+LIB_SRC	= $(wildcard util/*.c dns/*.c lint/*.c flatten/*.c zonegen/*.c msg/*.c \
 	  report/*.c tls/*.c cli/*.c)
 STRAY	= $(filter-out $(TOOLS:%=cmd/%.c),$(wildcard cmd/*))
 $(if $(STRAY),$(error cmd/ holds more than the mains: $(STRAY)))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lint/tagrec.h"
+#include "util/digest.h"
 
 
 const lint_code_t dkim_codes[DKIM_ROWS] = {
@@ -71,64 +72,47 @@ const lint_code_t dkim_codes[DKIM_ROWS] = {
 static unsigned char *
 p_decode(const lint_tag_t *p, size_t *dlen)
 {
-	char *b64;
-	unsigned char *der;
-	size_t n = 0;
-	int dl;
+	return p ? util_b64_decode(p->value, dlen) : NULL;
+}
 
-	if (p == NULL || (b64 = malloc(strlen(p->value) + 1)) == NULL)
-		return NULL;
-	for (const char *s = p->value; *s; s++)
-		if (!strchr(" \t\r\n", *s))
-			b64[n++] = *s;
-	b64[n] = '\0';
-	der = n && n % 4 == 0 ? malloc(n) : NULL;
-	dl = der && strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-	    "vwxyz0123456789+/=") == n ? EVP_DecodeBlock(der,
-	    (unsigned char *)b64, (int)n) : -1;
-	if (dl < 0) {
-		free(der);
-		free(b64);
-		return NULL;
+void *
+dkim_record_public_key(const char *text)
+{
+	lint_taglist_t t;
+	const lint_tag_t *k;
+	unsigned char *der;
+	const unsigned char *q;
+	size_t at, dlen = 0;
+	EVP_PKEY *pub = NULL;
+
+	lint_taglist_parse(text, strlen(text), &t, &at);
+	k = lint_taglist_get(&t, "k");
+	if ((der = p_decode(lint_taglist_get(&t, "p"), &dlen)) != NULL) {
+		if (k && strcmp(k->value, "ed25519") == 0)
+			pub = dlen == 32 ? EVP_PKEY_new_raw_public_key(
+			    EVP_PKEY_ED25519, NULL, der, 32) : NULL;
+		else if ((q = der, pub = d2i_PUBKEY(NULL, &q,
+		    (long)dlen)) == NULL) {
+			q = der;
+			pub = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, (long)dlen);
+		}
 	}
-	/* EVP_DecodeBlock counts the padding as data */
-	*dlen = (size_t)dl - (b64[n - 1] == '=') - (n > 1 && b64[n - 2] == '=');
-	free(b64);
-	return der;
+	free(der);
+	lint_taglist_clear(&t);
+	return pub;
 }
 
 void
 dkim_record_key_check(const char *text, const char *where, const void *priv,
     const char *keyfile, lint_findings_t *f)
 {
-	EVP_PKEY *key = (EVP_PKEY *)priv, *pub = NULL;
-	lint_taglist_t t;
-	size_t at, dlen = 0;
-	unsigned char *der, raw[32];
-	size_t rlen = sizeof(raw);
-	const unsigned char *q;
-	bool match = false;
-	const char *why = "";
+	EVP_PKEY *key = (EVP_PKEY *)priv, *pub = dkim_record_public_key(text);
+	bool match = pub && EVP_PKEY_eq(pub, key) == 1;
 
-	lint_taglist_parse(text, strlen(text), &t, &at);
-	if ((der = p_decode(lint_taglist_get(&t, "p"), &dlen)) == NULL)
-		why = " (the record has no usable key)";
-	else if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
-		match = dlen == 32 && EVP_PKEY_get_raw_public_key(key, raw,
-		    &rlen) && rlen == 32 && memcmp(raw, der, 32) == 0;
-	else {
-		q = der;
-		if ((pub = d2i_PUBKEY(NULL, &q, (long)dlen)) == NULL) {
-			q = der;
-			pub = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, (long)dlen);
-		}
-		match = pub && EVP_PKEY_eq(pub, key) == 1;
-	}
 	lint_findings_add(f, &dkim_codes[match ? DKIM_KEY_MATCH :
-	    DKIM_KEY_MISMATCH], where, -1L, keyfile, why);
+	    DKIM_KEY_MISMATCH], where, -1L, keyfile, pub ? "" :
+	    " (the record has no usable key)");
 	EVP_PKEY_free(pub);
-	free(der);
-	lint_taglist_clear(&t);
 }
 
 /* The flags and the hash, service and key type tags */

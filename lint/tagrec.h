@@ -62,6 +62,11 @@ void dkim_record_check(const char *text, const char *where,
  * opendkim-testkey tells.  priv is an EVP_PKEY. */
 void dkim_record_key_check(const char *text, const char *where,
     const void *priv, const char *keyfile, lint_findings_t *f);
+/** The public key of a DKIM key record (RSA: SubjectPublicKeyInfo or a
+ * bare RSAPublicKey; k=ed25519: the raw 32 bytes), or NULL when it has
+ * none (revoked, absent, not base64, no such key).  An EVP_PKEY *, freed
+ * with EVP_PKEY_free. */
+void *dkim_record_public_key(const char *text);
 /** The _smtp._tls record (RFC 8460 3). */
 void tlsrpt_record_check(const char *text, const char *where,
     lint_findings_t *f);

@@ -287,7 +287,9 @@ dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
 			v->matched = true;
 			/* DANE senders use it only when it was validated */
 			*ee = r->usage == 3 && v->dnssec;
-			snprintf(v->match, sizeof(v->match), "%s", text);
+			snprintf(v->match, sizeof(v->match), "%.*s%s",
+			    (int)sizeof(v->match) - 4, text, strlen(text) >=
+			    sizeof(v->match) ? "..." : "");
 		}
 	}
 	free(r);

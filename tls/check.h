@@ -62,7 +62,7 @@ typedef struct tls_dane_verdict {
 	bool dnssec;		/* validated (AD) */
 	bool usable;		/* a record of usage 2 or 3, well formed */
 	bool matched;		/* one of those matches the chain */
-	char match[TLSA_DATA_MAX * 2 + 16];	/* the matching record */
+	char match[160];	/* the matching record (a full one cut) */
 	size_t nrecords;
 } tls_dane_verdict_t;
 

@@ -78,7 +78,13 @@ host_resolve(tls_mx_t *m, dns_resolver_t *r, tls_mx_host_t *h, unsigned port)
 	h->tlsa.source = h->tlsa.canonical = NULL;
 	if (dns_result_is_failure(t->result))
 		dns_fail(m, h->owner, "TLSA", t);
-	if ((h->addr = calloc(TLS_MX_ADDRS, sizeof(*h->addr))) == NULL)
+	size_t want = 0;
+
+	for (size_t k = 0; k < 2; k++)
+		want += v[k]->result == DNS_OK ? ldns_rr_list_rr_count(v[k]->rrs) :
+		    0;
+	if ((h->addr = calloc(want < TLS_MX_ADDRS ? want + 1 : TLS_MX_ADDRS,
+	    sizeof(*h->addr))) == NULL)
 		return -1;
 	for (size_t k = 0; k < 2; k++) {
 		failed += dns_result_is_failure(v[k]->result);
@@ -147,7 +153,7 @@ tls_mx_probe(tls_mx_t *const *v, size_t n, const smtp_options_t *so,
     const tls_check_options_t *co)
 {
 	size_t total = 0, k = 0;
-	smtp_probe_t *all;
+	smtp_probe_t **all;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -155,13 +161,12 @@ tls_mx_probe(tls_mx_t *const *v, size_t n, const smtp_options_t *so,
 			total += v[i]->host[h].naddr;
 	if ((all = calloc(total + 1, sizeof(*all))) == NULL)
 		return -1;
-	/* one run over every address of every domain, then back */
+	/* one run over every address of every domain */
 	for (size_t i = 0; i < n; i++)
 		for (size_t h = 0; h < v[i]->nhosts; h++)
 			for (size_t a = 0; a < v[i]->host[h].naddr; a++)
-				all[k++] = v[i]->host[h].addr[a].probe;
+				all[k++] = &v[i]->host[h].addr[a].probe;
 	rc = smtp_probe_run(all, total, so);
-	k = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t h = 0; h < v[i]->nhosts; h++) {
 			tls_mx_host_t *host = &v[i]->host[h];
@@ -169,7 +174,6 @@ tls_mx_probe(tls_mx_t *const *v, size_t n, const smtp_options_t *so,
 			for (size_t a = 0; a < host->naddr; a++) {
 				tls_mx_addr_t *ad = &host->addr[a];
 
-				ad->probe = all[k++];
 				if (rc == 0)
 					tls_check_probe(&ad->probe, &host->tlsa,
 					    host->owner, co, &ad->cert,

@@ -395,7 +395,7 @@ ctx_new(void)
 }
 
 int
-smtp_probe_run(smtp_probe_t *v, size_t n, const smtp_options_t *o)
+smtp_probe_run(smtp_probe_t *const *v, size_t n, const smtp_options_t *o)
 {
 	struct run u = { .o = o, .timeout = o->timeout_ms ? o->timeout_ms :
 	    10000 };
@@ -416,22 +416,22 @@ smtp_probe_run(smtp_probe_t *v, size_t n, const smtp_options_t *o)
 		int wait;
 
 		while (nact < max && started < n && (!end || now < end)) {
-			probe_start(&u, &v[started], now);
-			if (v[started].step != SMTP_DONE)
+			probe_start(&u, v[started], now);
+			if (v[started]->step != SMTP_DONE)
 				act[nact++] = started;
 			started++;
 		}
 		for (; end && now >= end && started < n; started++) {
-			v[started].fd = -1;
-			v[started].step = SMTP_CONNECT;
-			probe_fail(&v[started], "not tried: the run's deadline "
+			v[started]->fd = -1;
+			v[started]->step = SMTP_CONNECT;
+			probe_fail(v[started], "not tried: the run's deadline "
 			    "passed");
 		}
 		for (size_t i = 0; i < nact; i++) {
-			pf[i] = (struct pollfd){ v[act[i]].fd, wanted(&v[act[i]]),
+			pf[i] = (struct pollfd){ v[act[i]]->fd, wanted(v[act[i]]),
 			    0 };
-			if (v[act[i]].due < first)
-				first = v[act[i]].due;
+			if (v[act[i]]->due < first)
+				first = v[act[i]]->due;
 		}
 		if (end && end < first)
 			first = end;
@@ -441,7 +441,7 @@ smtp_probe_run(smtp_probe_t *v, size_t n, const smtp_options_t *o)
 			break;
 		now = util_now_ms();
 		for (size_t i = 0; i < nact; i++) {
-			smtp_probe_t *p = &v[act[i]];
+			smtp_probe_t *p = v[act[i]];
 
 			if (pf[i].revents)
 				on_event(&u, p, pf[i].revents, now);
@@ -454,7 +454,7 @@ smtp_probe_run(smtp_probe_t *v, size_t n, const smtp_options_t *o)
 		size_t k = 0;
 
 		for (size_t i = 0; i < nact; i++)
-			if (v[act[i]].step != SMTP_DONE)
+			if (v[act[i]]->step != SMTP_DONE)
 				act[k++] = act[i];
 		nact = k;
 	}

@@ -86,10 +86,10 @@ typedef struct smtp_options {
 	unsigned max_open;	/* connections at once; 0: 64 */
 } smtp_options_t;
 
-/** Runs every probe of v (host, addr and port set, the rest zeroed) to
+/** Runs every probe *v[i] (host, addr and port set, the rest zeroed) to
  * its end; each says how far it got.  -1 when no TLS context can be
  * made (nothing run). */
-int smtp_probe_run(smtp_probe_t *v, size_t n, const smtp_options_t *o);
+int smtp_probe_run(smtp_probe_t *const *v, size_t n, const smtp_options_t *o);
 
 /** Frees what a probe kept (its chain). */
 void smtp_probe_clear(smtp_probe_t *p);

@@ -31,7 +31,7 @@ cp zones/opt.test.zone opt.zone
 # -h, --help, -V, --version: every tool
 for t in spf-lint spf-eval spf-gen nomail-gen dmarc-gen tlsrpt-gen bimi-gen \
     mtasts-gen dkim-gen spf-flatten dkim-lint tlsrpt-lint dmarc-lint \
-    mtasts-lint bimi-lint mail-audit tlsa-gen mx-tls; do
+    mtasts-lint bimi-lint mail-audit tlsa-gen mx-tls mail-verify dkim-sign; do
 	for h in -h --help; do
 		run "$BIN/$t" $h
 		expect "$t $h: the usage on stdout, exit 0" 0 "^usage: $t "
@@ -123,8 +123,9 @@ proxy_start -s opt.test
 SF="--server 127.0.0.1@$PROXY_PORT --timeout 300 --retries 0 --deadline 1600"
 for tool in spf-lint spf-eval spf-gen nomail-gen mtasts-gen dkim-lint \
     dmarc-lint tlsrpt-lint bimi-lint mtasts-lint mail-audit spf-flatten \
-    mx-tls; do
+    mx-tls mail-verify; do
 	case $tool in
+	mail-verify) printf 'From: a@opt.test\n\nhi\n' >opt.eml; extra=opt.eml ;;
 	dkim-lint) extra="--selector s opt.test" ;;
 	spf-eval) extra="--ip 192.0.2.1 --sender a@opt.test" ;;
 	spf-gen) extra="--include opt.test x.example" ;;

@@ -77,6 +77,7 @@ main(void)
 	test_util();
 	test_tlsa();
 	test_baseline();
+	test_dkim();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -32,5 +32,6 @@ void test_jsonw(void);
 void test_util(void);
 void test_tlsa(void);
 void test_baseline(void);
+void test_dkim(void);
 
 #endif
