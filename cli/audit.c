@@ -369,6 +369,54 @@ summary(const struct audit_run *a, dns_resolver_t *r, double secs)
 }
 
 
+void
+audit_cli_help(FILE *fp, unsigned accepts)
+{
+	fputs("\nAudit the mail records of each DOMAIN: MX or null MX, "
+	    "SPF, DMARC, DKIM\n(the selectors given), BIMI, MTA-STS, "
+	    "TLS-RPT, and each MX's STARTTLS,\ncertificate and DANE (tls), "
+	    "with a verdict per area.\nWith --batch, audit the "
+	    "domains of FILE (one per line) concurrently over\none DNS "
+	    "cache and print one JSON object per line.\n\n"
+	    "      --selector S     check the DKIM key of selector S "
+	    "(repeatable)\n"
+	    "      --bimi-selector S  the BIMI selector (default: "
+	    "default)\n"
+	    "      --parked         the domain sends and takes no mail: "
+	    "check it against\n"
+	    "                       the nomail set (null MX, v=spf1 -all, "
+	    "p=reject)\n"
+	    "      --rfc7489        allow DMARC pct, rf and ri without a "
+	    "warning\n"
+	    "      --batch FILE     audit FILE's domains (- for stdin), "
+	    "no deadline\n"
+	    "      --concurrency N  at most N queries in flight, all "
+	    "servers together\n"
+	    "                       (default 256; each server's "
+	    "window adapts below it)\n"
+	    "      --no-progress    no progress line on a terminal\n"
+	    "      --baseline FILE  print only what changed since the "
+	    "audit FILE holds,\n"
+	    "                       each change worse, better or "
+	    "neutral, then store this\n"
+	    "                       one in FILE (whole, after a "
+	    "complete run)\n"
+	    "      --dry-run        with --baseline: compare, write "
+	    "nothing\n"
+	    "      --no-connect     open no SMTP connection: the tls "
+	    "area is skipped\n"
+	    "      --smtp-port N    the MX hosts' port for the tls "
+	    "area (default 25)\n", fp);
+	cmd_https_help(fp);
+	cmd_common_help(fp, accepts);
+	fputs("\nExit status: 0 every domain passes (warnings allowed), "
+	    "1 an area fails\n(or warns, with --strict), 2 usage, 3 DNS "
+	    "failure.  With --baseline: 0 nothing\ngot worse, 1 "
+	    "something did, 2 the baseline is refused or cannot be\n"
+	    "written, 3 DNS failed for a domain (its stored state is "
+	    "kept), 7 another\nrun holds FILE.lock.\n", fp);
+}
+
 bool
 audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,
     const char *arg)

@@ -14,6 +14,9 @@ void audit_result_print(const cmd_opts_t *o, const audit_result_t *res);
  * warning with --strict). */
 int audit_result_status(const cmd_opts_t *o, const audit_result_t *res);
 
+/** mail-audit's help after its usage lines: what it does, its options
+ * (the common ones of accepts), its exit status. */
+void audit_cli_help(FILE *fp, unsigned accepts);
 /** --selector (or --bimi-selector with bimi) into ao; false with a
  * message. */
 bool audit_cli_selector(const cmd_opts_t *o, audit_opts_t *ao, bool bimi,

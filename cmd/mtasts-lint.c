@@ -41,7 +41,7 @@ static const cmd_tool_t tool = {
 int
 main(int argc, char **argv)
 {
-	struct args a = { NULL };
+	struct args a = { .policy = NULL };
 	mtasts_source_t src = { 0 };
 	char domain[256], *policy = NULL;
 	const char *text;

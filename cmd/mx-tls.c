@@ -21,7 +21,7 @@ static const cmd_arg_t rows[] = {
 	CMD_TEXT("ca-file", mx_tls_job_t, ca_file, "FILE", NULL, NULL, "trust "
 	    "these CAs, not the system's"),
 	CMD_UINT("expiry-warn", mx_tls_job_t, expiry, "DAYS", 0, 3650,
-	    "0 to 3650", "warn when a certificate expires within DAYS "
+	    "0 to 3650", "warn when a certificate expires within\nDAYS "
 	    "(default 14)"),
 	CMD_TEXT("next-key", mx_tls_job_t, next_key, "FILE", NULL, NULL,
 	    "the key of a rollover: a TLSA record must match it too"),

@@ -18,7 +18,7 @@ proto_ok(const char *s)
 
 static const cmd_arg_t rows[] = {
 	CMD_TEXT("cert", tlsa_gen_t, cert, "FILE", NULL, NULL, "the server's "
-	    "certificate or chain (leaf first), its public\nor private key: "
+	    "certificate or chain (leaf first),\nits public or private key: "
 	    "PEM or DER (- reads stdin)"),
 	CMD_TEXT("next-key", tlsa_gen_t, next, "FILE", NULL, NULL, "a second "
 	    "record, for the next key of a rollover"),

@@ -1,0 +1,1 @@
+dkim-sign --help

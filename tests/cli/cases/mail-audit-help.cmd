@@ -1,0 +1,1 @@
+mail-audit --help

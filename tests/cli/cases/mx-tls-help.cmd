@@ -1,0 +1,1 @@
+mx-tls --help

@@ -1,0 +1,1 @@
+tlsa-gen --help
