@@ -1,13 +1,16 @@
 #include "cli/mail_verify.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <openssl/pem.h>
 
 #include "msg/verify.h"
 #include "util/file.h"
+#include "util/time.h"
 
 #define MAX_MESSAGE	(64u << 20)
 
@@ -56,7 +59,8 @@ text_print(const mv_result_t *res)
 		printf(" p=%s (at _dmarc.%s), disposition %s", res->policy,
 		    res->policy_domain, res->disposition);
 	printf(": %s\n", res->dmarc_reason);
-	printf("arc=%s\n", res->arc_sets ? "present (not verified)" : "none");
+	printf("arc=%s%s%s\n", res->arc, res->arc_reason[0] ? ": " : "",
+	    res->arc_reason);
 }
 
 /* RFC 8601: one Authentication-Results field */
@@ -78,6 +82,8 @@ header_print(const mail_verify_job_t *j, const mv_result_t *res)
 	printf(";\r\n\tdmarc=%s", res->dmarc);
 	if (res->from_domain[0])
 		printf(" header.from=%s", res->from_domain);
+	if (res->arc_sets)
+		printf(";\r\n\tarc=%s", res->arc);
 	printf("\r\n");
 }
 
@@ -96,7 +102,7 @@ json_doc(const mv_result_t *res)
 		    res->dkim_aligned[i]));
 	}
 	return json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:b}, "
-	    "s:{s:s, s:o, s:s, s:s, s:s, s:b}, s:{s:s, s:i}}",
+	    "s:{s:s, s:o, s:s, s:s, s:s, s:b}, s:{s:s, s:i, s:s}}",
 	    "dkim", dkim,
 	    "spf", "result", res->spf_checked ? spf_result_str(res->spf) :
 	    "none", "domain", res->spf_domain, "ip", res->ip, "helo",
@@ -105,8 +111,8 @@ json_doc(const mv_result_t *res)
 	    json_string(res->policy) : json_null(), "disposition",
 	    res->disposition, "from_domain", res->from_domain, "reason",
 	    res->dmarc_reason, "aligned", strcmp(res->dmarc, "pass") == 0,
-	    "arc", "result", res->arc_sets ? "present" : "none", "sets",
-	    (int)res->arc_sets);
+	    "arc", "result", res->arc, "sets", (int)res->arc_sets, "reason",
+	    res->arc_reason);
 }
 
 int
@@ -140,6 +146,180 @@ cmd_mail_verify(const cmd_opts_t *o, const mail_verify_job_t *j,
 	free(res);
 	msg_clear(&m);
 	dns_resolver_free(r);
+	return status;
+}
+
+struct batch {
+	const cmd_opts_t *o;
+	const mail_verify_job_t *j;
+	dns_resolver_t *r;
+	mv_result_t res;
+	size_t n, refused, dns;
+	size_t dkim[6], dmarc_pass, dmarc_fail;
+};
+
+/* One message of the batch: its JSON line, or its refusal on stderr */
+static void
+batch_one(struct batch *b, const char *name, const char *text, size_t len)
+{
+	mv_request_t req = { .ip = b->j->ip, .helo = b->j->helo,
+	    .sender = b->j->sender, .received_by = b->j->received_by };
+	char err[300];
+	json_t *doc;
+	msg_t m;
+
+	if (msg_parse(&m, text, len, err, sizeof(err)) != 0) {
+		cmd_error(b->o, "%s: %s", name, err);
+		b->refused++;
+		return;
+	}
+	mv_evaluate(&m, b->r, &req, &b->res);
+	msg_clear(&m);
+	b->n++;
+	b->dns += b->res.dns_failed;
+	for (size_t i = 0; i < b->res.ndkim; i++)
+		b->dkim[b->res.dkim[i].result]++;
+	b->dmarc_pass += strcmp(b->res.dmarc, "pass") == 0;
+	b->dmarc_fail += strcmp(b->res.dmarc, "fail") == 0;
+	if ((doc = json_doc(&b->res)) != NULL) {
+		json_object_set_new(doc, "message", json_string(name));
+		cmd_json_line(doc);
+	}
+}
+
+static void
+batch_file(struct batch *b, const char *path)
+{
+	char err[600], *text;
+	size_t len;
+
+	if ((text = util_file_read(path, MAX_MESSAGE, &len, NULL, err,
+	    sizeof(err))) == NULL) {
+		cmd_error(b->o, "%s", err);
+		b->refused++;
+		return;
+	}
+	batch_one(b, path, text, len);
+	free(text);
+}
+
+static int
+by_name(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A directory in name order, dot files skipped; a Maildir's cur/ and
+ * new/ as directories of it */
+static void
+batch_dir(struct batch *b, const char *path, int depth)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (d == NULL) {
+		batch_file(b, path);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *full;
+
+		if (de->d_name[0] == '.' || (depth == 0 &&
+		    strcmp(de->d_name, "tmp") == 0))
+			continue;
+		if (asprintf(&full, "%s/%s", path, de->d_name) < 0)
+			break;
+		if (n == cap) {
+			char **v = realloc(names, (cap = cap ? 2 * cap : 64) *
+			    sizeof(*v));
+
+			if (v == NULL) {
+				free(full);
+				break;
+			}
+			names = v;
+		}
+		names[n++] = full;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode) && depth < 1)
+			batch_dir(b, names[i], depth + 1);
+		else if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+			batch_file(b, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* An mbox: a message after each "From " line that starts the file or
+ * follows a line end */
+static void
+batch_mbox(struct batch *b, const char *path)
+{
+	char err[600], name[700], *text;
+	size_t len, at = 0, k = 0;
+
+	if ((text = util_file_read(path, 4 * MAX_MESSAGE, &len, NULL, err,
+	    sizeof(err))) == NULL) {
+		cmd_error(b->o, "%s", err);
+		b->refused++;
+		return;
+	}
+	while (at < len) {
+		char *start, *next;
+
+		if (strncmp(text + at, "From ", 5) != 0) {
+			cmd_error(b->o, "%s: not an mbox (no \"From \" line)",
+			    path);
+			b->refused++;
+			break;
+		}
+		start = memchr(text + at, '\n', len - at);
+		start = start ? start + 1 : text + len;
+		next = memmem(start, (size_t)(text + len - start), "\nFrom ", 6);
+		next = next ? next + 1 : text + len;
+		snprintf(name, sizeof(name), "%s:%zu", path, ++k);
+		batch_one(b, name, start, (size_t)(next - start));
+		at = (size_t)(next - text);
+	}
+	free(text);
+}
+
+int
+cmd_mail_verify_batch(const cmd_opts_t *o, const mail_verify_job_t *j)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	uint64_t t0 = util_now_ms();
+	double secs;
+	int status;
+
+	if (b == NULL)
+		return EXIT_USAGE;
+	b->o = o;
+	b->j = j;
+	b->r = cmd_resolver(o);
+	if (j->mbox)
+		batch_mbox(b, j->mbox);
+	else
+		batch_dir(b, j->batch, 0);
+	secs = (double)(util_now_ms() - t0) / 1000;
+	fprintf(stderr, "mail-verify: %zu messages in %.2f s (%.0f/s); dkim "
+	    "pass %zu, fail %zu, other %zu; dmarc pass %zu, fail %zu; %zu "
+	    "refused\n", b->n, secs, secs > 0 ? (double)b->n / secs : 0.0,
+	    b->dkim[DKIM_RES_PASS], b->dkim[DKIM_RES_FAIL],
+	    b->dkim[DKIM_RES_NEUTRAL] + b->dkim[DKIM_RES_POLICY] +
+	    b->dkim[DKIM_RES_TEMPERROR] + b->dkim[DKIM_RES_PERMERROR],
+	    b->dmarc_pass, b->dmarc_fail, b->refused);
+	status = b->dns ? EXIT_DNS : b->refused || b->n == 0 ? EXIT_USAGE :
+	    EXIT_CLEAN;
+	dns_resolver_free(b->r);
+	free(b);
 	return status;
 }
 

@@ -16,10 +16,16 @@ static const cmd_arg_t rows[] = {
 	    "Authentication-Results field (RFC 8601)"),
 	CMD_TEXT("authserv-id", mail_verify_job_t, authserv, "NAME", NULL, NULL,
 	    "its authserv-id (default authzone)"),
+	CMD_TEXT("batch", mail_verify_job_t, batch, "DIR", NULL, NULL, "every "
+	    "message of a Maildir (cur/, new/) or a\ndirectory, a JSON line "
+	    "each, keys asked once"),
+	CMD_TEXT("mbox", mail_verify_job_t, mbox, "FILE", NULL, NULL, "every "
+	    "message of an mbox, the same way"),
 };
 
 static const cmd_tool_t tool = {
-	"mail-verify", "mail-verify [options] MESSAGE|-", "Say what a "
+	"mail-verify", "mail-verify [options] MESSAGE|-\nmail-verify [options] "
+	"--batch DIR | --mbox FILE", "Say what a "
 	"receiver makes of MESSAGE: each DKIM signature verified (RFC 6376,\n"
 	"RFC 8463), SPF for the client given or found in Received: (RFC "
 	"7208), and\nDMARC (RFC 9989): the From domain's policy, alignment, "
@@ -36,9 +42,11 @@ main(int argc, char **argv)
 	cmd_opts_t o;
 	int i = cmd_args_parse(&tool, &j, &o, NULL, argc, argv), status;
 
-	if (argc - i != 1)
+	if ((j.batch || j.mbox) ? argc != i || (j.batch && j.mbox) :
+	    argc - i != 1)
 		cmd_args_usage(&tool, stderr, EXIT_USAGE);
-	status = cmd_mail_verify(&o, &j, argv[i]);
+	status = j.batch || j.mbox ? cmd_mail_verify_batch(&o, &j) :
+	    cmd_mail_verify(&o, &j, argv[i]);
 	cmd_opts_clear(&o);
 	return cmd_finish(&o, status);
 }

@@ -201,9 +201,13 @@ number(const char *s)
 	return *end == '\0' && v >= 0 ? v : -1;
 }
 
+/* What a field of tags is: a DKIM-Signature, an ARC-Message-Signature
+ * (the same tags, i= the instance, no v=) or an ARC-Seal (no h=, no bh=) */
+enum sig_kind { SIG_DKIM, SIG_AMS, SIG_AS };
+
 /* The signature's tags; NULL, or why it is no signature we can use */
 static const char *
-sig_read(const msg_field_t *f, struct sig *g)
+sig_read(const msg_field_t *f, struct sig *g, enum sig_kind kind)
 {
 	char *v = malloc(f->vlen + 1);
 	size_t k = 0, at;
@@ -223,7 +227,7 @@ sig_read(const msg_field_t *f, struct sig *g)
 	free(v);
 	if (lint_taglist_duplicate(&g->t))
 		return "a tag appears twice";
-	if (!tag(g, "v") || strcmp(tag(g, "v"), "1") != 0)
+	if (kind == SIG_DKIM && (!tag(g, "v") || strcmp(tag(g, "v"), "1") != 0))
 		return "v= is not 1";
 	g->a = tag(g, "a");
 	g->b = tag(g, "b");
@@ -232,7 +236,11 @@ sig_read(const msg_field_t *f, struct sig *g)
 	g->s = tag(g, "s");
 	g->h = tag(g, "h");
 	g->i = tag(g, "i");
-	if (!g->a || !g->b || !g->bh || !g->d || !g->s || !g->h)
+	if (kind == SIG_AS && (!g->a || !g->b || !g->d || !g->s || !g->i ||
+	    !tag(g, "cv")))
+		return "a required tag (a, b, cv, d, i, s) is missing";
+	if (kind != SIG_AS && (!g->a || !g->b || !g->bh || !g->d || !g->s ||
+	    !g->h))
 		return "a required tag (a, b, bh, d, h, s) is missing";
 	if (strcmp(g->a, "rsa-sha256") == 0)
 		g->md = EVP_sha256();
@@ -362,6 +370,41 @@ verdict(dkim_verdict_t *v, dkim_result_t r, const char *fmt, const char *arg)
 	snprintf(v->reason, sizeof(v->reason), fmt, arg ? arg : "");
 }
 
+/* Decoded keys, by the answer they came in (an answer's id is the
+ * process's alone, so an entry can never stand for another record): a
+ * batch of messages signed with one key decodes it once, not once a
+ * message (OpenSSL 3's decoders cost more than the verification).  A few
+ * slots, replaced in turn; each holds a reference of its own. */
+#define KEY_SLOTS	16
+
+static struct key_slot {
+	unsigned long answer;
+	size_t record;
+	EVP_PKEY *key;
+} key_slots[KEY_SLOTS];
+static size_t key_next;
+
+static EVP_PKEY *
+key_decode(const dns_answer_t *a, size_t i, const char *text)
+{
+	struct key_slot *s;
+	EVP_PKEY *key;
+
+	for (size_t k = 0; a->id && k < KEY_SLOTS; k++)
+		if (key_slots[k].key && key_slots[k].answer == a->id &&
+		    key_slots[k].record == i)
+			return EVP_PKEY_up_ref(key_slots[k].key) == 1 ?
+			    key_slots[k].key : NULL;
+	if ((key = dkim_record_public_key(text)) == NULL || a->id == 0)
+		return key;
+	s = &key_slots[key_next++ % KEY_SLOTS];
+	EVP_PKEY_free(s->key);
+	s->answer = a->id;
+	s->record = i;
+	s->key = EVP_PKEY_up_ref(key) == 1 ? key : NULL;
+	return key;
+}
+
 /* The key record of g: its public key, or NULL with the verdict set */
 static EVP_PKEY *
 key_fetch(dns_resolver_t *r, const struct sig *g, dkim_verdict_t *v)
@@ -405,7 +448,7 @@ key_fetch(dns_resolver_t *r, const struct sig *g, dkim_verdict_t *v)
 		    "sha256"))
 			verdict(v, DKIM_RES_PERMERROR, "the key at %s does not "
 			    "allow the signature's hash (h=)", owner);
-		else if ((key = dkim_record_public_key(text)) == NULL)
+		else if ((key = key_decode(a, i, text)) == NULL)
 			verdict(v, DKIM_RES_PERMERROR, "the record at %s holds no "
 			    "usable key", owner);
 		if (fl && strchr(fl->value, 'y'))
@@ -476,7 +519,8 @@ dkim_verify(const msg_t *m, size_t sig, dns_resolver_t *r, time_t now,
 	const msg_field_t *f = &m->f[sig];
 	struct sig g;
 	struct buf hd = { 0 };
-	const char *why = sig_read(f, &g);
+	const char *why = sig_read(f, &g, msg_field_is(f, "arc-message-signature") ?
+	    SIG_AMS : SIG_DKIM);
 	unsigned char *bh = NULL, mine[64];
 	unsigned mlen = 0;
 	size_t bhlen = 0, blen, slen;
@@ -492,7 +536,8 @@ dkim_verify(const msg_t *m, size_t sig, dns_resolver_t *r, time_t now,
 		verdict(v, DKIM_RES_PERMERROR, "%s", why);
 	else if (!h_has_from(g.h))
 		verdict(v, DKIM_RES_PERMERROR, "h= does not sign From", NULL);
-	else if (!i_within_d(g.i, g.d))
+	else if (!msg_field_is(f, "arc-message-signature") &&
+	    !i_within_d(g.i, g.d))
 		verdict(v, DKIM_RES_PERMERROR, "i= is not within d=", NULL);
 	else if (g.x >= 0 && g.tt >= 0 && g.x < g.tt)
 		verdict(v, DKIM_RES_PERMERROR, "x= is before t=", NULL);
@@ -533,6 +578,150 @@ dkim_verify(const msg_t *m, size_t sig, dns_resolver_t *r, time_t now,
 	free(self);
 	free(hd.p);
 	lint_taglist_clear(&g.t);
+}
+
+/* ---- ARC (RFC 8617) ---- */
+
+/* The field of instance i named name, or -1 (-2 when there are several) */
+static long
+arc_field(const msg_t *m, const char *name, long inst)
+{
+	long hit = -1;
+
+	for (size_t k = 0; k < m->nf; k++) {
+		struct sig g;
+		const char *i;
+
+		if (!msg_field_is(&m->f[k], name))
+			continue;
+		i = NULL;
+		if (sig_read(&m->f[k], &g, SIG_AS) == NULL ||
+		    strcmp(name, "arc-seal") != 0)
+			i = tag(&g, "i");
+		if (strcmp(name, "arc-authentication-results") == 0) {
+			/* "i=N; authserv-id; ...": not a tag list after i= */
+			char v[32];
+
+			snprintf(v, sizeof(v), "%.*s", (int)(m->f[k].vlen < 31 ?
+			    m->f[k].vlen : 31), m->f[k].value);
+			i = strstr(v, "i=") ? strstr(v, "i=") + 2 : NULL;
+			if (i && atol(i) == inst)
+				hit = hit == -1 ? (long)k : -2;
+			lint_taglist_clear(&g.t);
+			continue;
+		}
+		if (i && number(i) == inst)
+			hit = hit == -1 ? (long)k : -2;
+		lint_taglist_clear(&g.t);
+	}
+	return hit;
+}
+
+/* The seal of instance n over the sets 1..n */
+static bool
+arc_seal_ok(const msg_t *m, const long (*set)[3], long n, dns_resolver_t *r,
+    char *why, size_t whylen)
+{
+	const msg_field_t *as = &m->f[set[n - 1][2]];
+	struct buf hd = { 0 };
+	struct sig g;
+	dkim_verdict_t v;
+	EVP_PKEY *key = NULL;
+	char *self = NULL, *c;
+	size_t slen, clen;
+	bool ok = false;
+
+	memset(&v, 0, sizeof(v));
+	if (sig_read(as, &g, SIG_AS) != NULL) {
+		snprintf(why, whylen, "ARC-Seal i=%ld is malformed", n);
+		lint_taglist_clear(&g.t);
+		return false;
+	}
+	for (long i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++) {
+			const msg_field_t *f = &m->f[set[i][k]];
+
+			if (i == n - 1 && k == 2)
+				break;
+			if ((c = dkim_canon_field(f->raw, f->rawlen, true,
+			    &clen)) != NULL)
+				put(&hd, c, clen);
+			free(c);
+		}
+	if ((self = without_b(as, &slen)) != NULL &&
+	    (c = dkim_canon_field(self, slen, true, &clen)) != NULL) {
+		put(&hd, c, clen >= 2 ? clen - 2 : clen);
+		free(c);
+		if ((key = key_fetch(r, &g, &v)) != NULL)
+			ok = sig_ok(&g, key, &hd);
+	}
+	if (!ok)
+		snprintf(why, whylen, "ARC-Seal i=%ld does not verify%s%s", n,
+		    v.reason[0] ? ": " : "", v.reason);
+	EVP_PKEY_free(key);
+	free(self);
+	free(hd.p);
+	lint_taglist_clear(&g.t);
+	return ok;
+}
+
+const char *
+arc_verify(const msg_t *m, dns_resolver_t *r, time_t now, size_t *sets,
+    char *why, size_t whylen)
+{
+	long set[50][3], n = 0;
+	dkim_verdict_t v;
+
+	why[0] = '\0';
+	for (size_t k = 0; k < m->nf; k++)
+		n += msg_field_is(&m->f[k], "arc-seal");
+	*sets = (size_t)n;
+	if (n == 0)
+		return "none";
+	if (n > 50) {
+		snprintf(why, whylen, "over 50 ARC sets");
+		return "fail";
+	}
+	/* every instance 1..n exactly once in each of the three fields */
+	for (long i = 1; i <= n; i++) {
+		set[i - 1][0] = arc_field(m, "arc-authentication-results", i);
+		set[i - 1][1] = arc_field(m, "arc-message-signature", i);
+		set[i - 1][2] = arc_field(m, "arc-seal", i);
+		for (int k = 0; k < 3; k++)
+			if (set[i - 1][k] < 0) {
+				snprintf(why, whylen, "ARC set i=%ld is not whole "
+				    "(or holds a field twice)", i);
+				return "fail";
+			}
+	}
+	for (long i = 1; i <= n; i++) {
+		struct sig g;
+		const char *cv;
+		bool bad;
+
+		sig_read(&m->f[set[i - 1][2]], &g, SIG_AS);
+		cv = tag(&g, "cv");
+		bad = cv == NULL || strcmp(cv, i == 1 ? "none" : "pass") != 0;
+		if (bad)
+			snprintf(why, whylen, "ARC-Seal i=%ld says cv=%s", i,
+			    cv ? cv : "(none)");
+		lint_taglist_clear(&g.t);
+		if (bad)
+			return "fail";
+	}
+	/* the newest message signature, then every seal, newest first */
+	dkim_verify(m, (size_t)set[n - 1][1], r, now, &v);
+	if (v.result != DKIM_RES_PASS) {
+		snprintf(why, whylen, "ARC-Message-Signature i=%ld: %s", n,
+		    v.reason);
+		return v.result == DKIM_RES_TEMPERROR ? "temperror" : "fail";
+	}
+	for (long i = n; i >= 1; i--)
+		if (!arc_seal_ok(m, (const long (*)[3])set, i, r, why, whylen))
+			return "fail";
+	snprintf(why, whylen, "%ld ARC set%s, each seal verified", n,
+	    n == 1 ? "" : "s");
+	return "pass";
 }
 
 /* ---- signing ---- */

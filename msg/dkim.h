@@ -42,6 +42,15 @@ typedef struct dkim_verdict {
 void dkim_verify(const msg_t *m, size_t sig, dns_resolver_t *r, time_t now,
     dkim_verdict_t *v);
 
+/** ARC (RFC 8617 5.2): the sets' structure (every instance once in each
+ * of ARC-Authentication-Results, ARC-Message-Signature and ARC-Seal; cv=
+ * none for the first, pass after), the newest ARC-Message-Signature
+ * verified as a DKIM signature is, and every ARC-Seal over the sets up to
+ * its own.  "none" (no set), "pass", "fail" or "temperror", with why;
+ * *sets how many there are. */
+const char *arc_verify(const msg_t *m, dns_resolver_t *r, time_t now,
+    size_t *sets, char *why, size_t whylen);
+
 typedef struct dkim_sign_options {
 	const char *d, *s;
 	const char *const *h;	/* the fields to sign, in order; a name

@@ -210,8 +210,9 @@ mv_evaluate(const msg_t *m, dns_resolver_t *r, const mv_request_t *req,
 			    DKIM_RES_TEMPERROR;
 			res->ndkim++;
 		}
-	for (size_t i = 0; i < m->nf; i++)
-		res->arc_sets += msg_field_is(&m->f[i], "arc-seal");
+	res->arc = arc_verify(m, r, req->now ? req->now : time(NULL),
+	    &res->arc_sets, res->arc_reason, sizeof(res->arc_reason));
+	res->dns_failed |= strcmp(res->arc, "temperror") == 0;
 	spf_part(m, r, req, res);
 	dmarc_part(m, r, res);
 }

@@ -8,7 +8,8 @@
  * when its domain is aligned with it: strictly the same name, relaxed
  * the same organizational domain, taken here as the domain the tree walk
  * found the policy at (the name itself, or the name above it that holds
- * the record).  ARC sets are counted, not verified.
+ * the record).  The ARC chain is verified (msg/dkim.h, arc_verify) and
+ * reported, never used to pass DMARC.
  */
 #ifndef AUTHZONE_MSG_VERIFY_H
 #define AUTHZONE_MSG_VERIFY_H
@@ -49,6 +50,8 @@ typedef struct mv_result {
 	const char *disposition;	/* "none", "quarantine", "reject" */
 	char policy_domain[256];	/* where the record was found */
 	size_t arc_sets;
+	const char *arc;	/* "none", "pass", "fail", "temperror" */
+	char arc_reason[700];
 	bool dns_failed;
 } mv_result_t;
 

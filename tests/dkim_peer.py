@@ -5,6 +5,9 @@ peer of the tests: its keys looked up in a zone file, not in DNS.
   dkim_peer.py verify ZONE MESSAGE       prints pass or fail, per signature
   dkim_peer.py sign KEY DOMAIN SELECTOR MESSAGE [relaxed|simple]
                                          the message signed, on stdout
+  dkim_peer.py arc-sign KEY DOMAIN SELECTOR SRV_ID MESSAGE
+                                         an ARC set added, on stdout
+  dkim_peer.py arc-verify ZONE MESSAGE   dkimpy's chain result (cv)
 """
 import sys
 
@@ -47,6 +50,20 @@ def zone_txt(path):
 
 
 def main():
+    if sys.argv[1] == "arc-sign":
+        key, domain, sel, srv, path = sys.argv[2:7]
+        msg = open(path, "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        sig = dkim.arc_sign(msg, sel.encode(), domain.encode(), open(key, "rb").read(),
+                            srv.encode())
+        sys.stdout.buffer.write(b"".join(sig) + msg)
+        return
+    if sys.argv[1] == "arc-verify":
+        recs = zone_txt(sys.argv[2])
+        msg = open(sys.argv[3], "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        cv, _, why = dkim.arc_verify(msg, dnsfunc=lambda n, timeout=5:
+                                     recs.get(n.decode().lower().rstrip(".")))
+        print(cv.decode(), why)
+        return
     if sys.argv[1] == "verify":
         recs = zone_txt(sys.argv[2])
         msg = open(sys.argv[3], "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")

@@ -110,6 +110,52 @@ run "$BIN/mail-verify" $S bad.eml
 expect "a message that is no RFC 5322 header: exit 2" 2
 run "$BIN/mail-verify" $S --offline --zone zones/test.zone - <good.eml
 expect "- and --offline --zone: stdin, keys from the zone file" 0 '^dkim=pass'
+# ARC (RFC 8617): dkimpy seals two hops; a changed field after sealing
+# and a changed older seal fail here as in dkimpy
+printf 'Authentication-Results: mx.mv.test; spf=pass smtp.mailfrom=mv.test\n' | cat - msg.eml >hop1.txt
+/usr/bin/python3 "$P" arc-sign rs.pem mv.test rs mx.mv.test hop1.txt >hop1.eml
+printf 'Authentication-Results: relay.mv.test; arc=pass\n' | cat - hop1.eml >hop2.txt
+/usr/bin/python3 "$P" arc-sign rs.pem mv.test rs relay.mv.test hop2.txt >arc.eml
+sed 's/^Subject: the   quarterly  report/Subject: changed/' arc.eml >arc-field.eml
+sed 's/^\(ARC-Seal: i=1; cv=none\)/\1 /' arc.eml >arc-seal.eml
+for t in arc:pass:'2 ARC sets, each seal verified' \
+    arc-field:fail:'ARC-Message-Signature i=2: the signature does not verify' \
+    arc-seal:fail:'ARC-Seal i=2 does not verify'; do
+	f=${t%%:*} rest=${t#*:} want=${rest%%:*} why=${rest#*:}
+	got=$(/usr/bin/python3 "$P" arc-verify z.zone "$f.eml" | cut -d' ' -f1)
+	run "$BIN/mail-verify" $S "$f.eml"
+	if [ "$got" = "$want" ] && printf '%s\n' "$OUT" | grep -q "^arc=$want: $why"; then
+		t_ok "ARC $f: $want in dkimpy and here ($why)"
+	else
+		t_not_ok "ARC $f" "dkimpy: $got, want $want" "$OUT"
+	fi
+done
+run "$BIN/mail-verify" $S --json arc.eml
+expect_json "--json: arc's result and its sets" "(j['arc']['result'], j['arc']['sets'])" "('pass', 2)"
+
+# --batch over a Maildir and --mbox: a JSON line a message, keys asked once
+mkdir -p md/cur md/new md/tmp
+cp good.eml md/cur/1.eml
+cp body.eml md/new/2.eml
+cp p.eml md/new/3.eml
+cp bad.eml md/tmp/ignored 2>/dev/null || printf 'x\n' >md/tmp/ignored
+run "$BIN/mail-verify" $S --batch md
+expect "--batch over a Maildir: cur/ then new/, tmp/ not read" 0
+python3 - "$OUT" <<'PY' && t_ok "a line each, with its file and result" || t_not_ok "--batch lines" "$OUT"
+import json, sys
+got = [(j["message"].split("/")[-1], j["dkim"][0]["result"]) for j in map(json.loads, sys.argv[1].splitlines())]
+assert got == [("1.eml", "pass"), ("2.eml", "fail"), ("3.eml", "pass")], got
+PY
+printf '%s\n' "$ERR" | grep -q '^mail-verify: 3 messages in .*dkim pass 2, fail 1' &&
+    t_ok "the summary on stderr" || t_not_ok "the batch summary" "$ERR"
+{ echo "From a@mv.test Thu Dec  3 18:00:00 2026"; cat good.eml; echo "From b@mv.test Thu Dec  3 18:01:00 2026"; cat subj.eml; } >box.mbox
+run "$BIN/mail-verify" $S --mbox box.mbox
+expect "--mbox: each message its line" 0 '"message":"box.mbox:1"' '"message":"box.mbox:2"'
+[ "$(printf '%s\n' "$OUT" | grep -c '"result":"fail"')" -ge 1 ] && t_ok "the tampered one fails" || t_not_ok "mbox results" "$OUT"
+printf 'no mbox\n' >notmbox
+run "$BIN/mail-verify" $S --mbox notmbox
+expect "a file that is no mbox: exit 2" 2
+
 run "$BIN/dkim-sign" --json --key ed.pem --domain mv.test --selector ed msg.eml
 expect_json "dkim-sign --json: the field and the message" \
     "(j['d'], j['s'], j['signature'].startswith('DKIM-Signature: v=1; a=ed25519-sha256;'), j['message'].startswith(j['signature']))" \
