@@ -15,8 +15,8 @@ static json_t *
 report_json(const lint_report_t *rp, audit_verdict_t v)
 {
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "verdict",
-	    audit_verdict_names[v], "owner", rp->owner, "record", rp->record ?
-	    json_string(rp->record) : json_null(), "findings",
+	    audit_verdict_names[v], "owner", rp->owner, "record",
+	    lint_json_text(rp->record), "findings",
 	    cmd_findings_json(&rp->f));
 
 	if (rp->dns_failed)

@@ -1,5 +1,7 @@
 #include "cli/jsonw.h"
 
+#include "util/txt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,30 +46,6 @@ put(jw_t *w, const char *s, size_t n)
 	w->len += n;
 }
 
-/* The length of the UTF-8 sequence at s, or 0 when it is not valid */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
-	    s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
-	unsigned cp;
-
-	if (n == 0 || s[0] >= 0xf5)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	cp = n == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu) :
-	    n == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 |
-	    (s[2] & 0x3fu) : (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 |
-	    (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
-	/* overlong forms, surrogates, beyond U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* The bytes that go out as they are: printable ASCII but '"' and '\\' */
 static const bool plain[256] = {
 #define R8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, \
@@ -95,7 +73,7 @@ quoted(jw_t *w, const char *str)
 			s++;
 		if (*s == '\0')
 			break;
-		if (*s >= 0x80 && (n = utf8_len(s)) > 0) {
+		if (*s >= 0x80 && (n = util_utf8_len(s)) > 0) {
 			s += n;
 			continue;
 		}

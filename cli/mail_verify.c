@@ -95,24 +95,28 @@ json_doc(const mv_result_t *res)
 	for (size_t i = 0; i < res->ndkim; i++) {
 		const dkim_verdict_t *v = &res->dkim[i];
 
-		json_array_append_new(dkim, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s, s:b, s:b, s:b}", "d", v->d, "s", v->s, "a", v->a,
-		    "result", dkim_result_names[v->result], "reason", v->reason,
+		json_array_append_new(dkim, json_pack("{s:o, s:o, s:o, s:s, "
+		    "s:o, s:b, s:b, s:b}", "d", lint_json_text(v->d), "s",
+		    lint_json_text(v->s), "a", lint_json_text(v->a), "result",
+		    dkim_result_names[v->result], "reason",
+		    lint_json_text(v->reason),
 		    "weak", v->weak, "testing", v->testing, "aligned",
 		    res->dkim_aligned[i]));
 	}
-	return json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:b}, "
-	    "s:{s:s, s:o, s:s, s:s, s:s, s:b}, s:{s:s, s:i, s:s}}",
+	return json_pack("{s:o, s:{s:s, s:o, s:o, s:o, s:o, s:b}, "
+	    "s:{s:s, s:o, s:s, s:s, s:o, s:b}, s:{s:s, s:i, s:o}}",
 	    "dkim", dkim,
 	    "spf", "result", res->spf_checked ? spf_result_str(res->spf) :
-	    "none", "domain", res->spf_domain, "ip", res->ip, "helo",
-	    res->helo, "reason", res->spf_reason, "aligned", res->spf_aligned,
+	    "none", "domain", lint_json_text(res->spf_domain), "ip",
+	    lint_json_text(res->ip), "helo", lint_json_text(res->helo),
+	    "reason", lint_json_text(res->spf_reason), "aligned",
+	    res->spf_aligned,
 	    "dmarc", "result", res->dmarc, "policy", res->policy[0] ?
 	    json_string(res->policy) : json_null(), "disposition",
 	    res->disposition, "from_domain", res->from_domain, "reason",
-	    res->dmarc_reason, "aligned", strcmp(res->dmarc, "pass") == 0,
-	    "arc", "result", res->arc, "sets", (int)res->arc_sets, "reason",
-	    res->arc_reason);
+	    lint_json_text(res->dmarc_reason), "aligned",
+	    strcmp(res->dmarc, "pass") == 0, "arc", "result", res->arc, "sets",
+	    (int)res->arc_sets, "reason", lint_json_text(res->arc_reason));
 }
 
 int

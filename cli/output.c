@@ -42,12 +42,12 @@ cmd_findings_json(const lint_findings_t *f)
 		const lint_finding_t *x = &f->v[i];
 		const lint_code_t *c = x->code;
 
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o, "
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:o, "
 		    "s:o, s:o}",
 		    "code", c->code,
 		    "severity", lint_severity_str(c->severity),
-		    "message", x->message,
-		    "domain", x->domain ? json_string(x->domain) : json_null(),
+		    "message", lint_json_text(x->message),
+		    "domain", lint_json_text(x->domain),
 		    "offset", x->offset >= 0 ? json_integer(x->offset) :
 		    json_null(),
 		    "rfc", c->rfc ? json_string(c->rfc) : json_null(),

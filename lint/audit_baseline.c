@@ -1,6 +1,7 @@
 #include "lint/audit_baseline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lint/spf_codes.h"
 #include "util/digest.h"
@@ -31,9 +33,9 @@ findings_snapshot(const lint_findings_t *f)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < f->n; i++)
-		json_array_append_new(a, json_pack("[s, s, s]",
+		json_array_append_new(a, json_pack("[s, s, o]",
 		    f->v[i].code->code, lint_severity_str(f->v[i].code->severity),
-		    f->v[i].message ? f->v[i].message : ""));
+		    lint_json_text(f->v[i].message ? f->v[i].message : "")));
 	return a;
 }
 
@@ -47,7 +49,7 @@ report_snapshot(const lint_report_t *rp, audit_verdict_t v, bool hash)
 		util_sha256_hex(rp->record, strlen(rp->record), sha);
 		rec = json_string(sha);
 	} else if (rp->record)
-		rec = json_string(rp->record);
+		rec = lint_json_text(rp->record);
 	return json_pack("{s:s, s:o, s:o}", "verdict", audit_verdict_names[v],
 	    "record", rec, "findings", findings_snapshot(&rp->f));
 }
@@ -691,7 +693,7 @@ audit_baseline_open(const char *path, bool write, unsigned lock_wait,
 	json_t *doc;
 	struct stat sb;
 	time_t now = time(NULL);
-	int rc;
+	int rc, fd;
 
 	*bp = NULL;
 	if (b == NULL) {
@@ -707,7 +709,11 @@ audit_baseline_open(const char *path, bool write, unsigned lock_wait,
 		}
 		b->lock = rc;
 	}
-	if ((b->old = fopen(path, "re")) == NULL && errno != ENOENT)
+	/* no wait in open() for a FIFO: it is refused below, not read */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0 &&
+	    (b->old = fdopen(fd, "r")) == NULL)
+		close(fd);
+	if (b->old == NULL && errno != ENOENT)
 		st = bad(err, errlen, path, strerror(errno));
 	else if (b->old && (fstat(fileno(b->old), &sb) != 0 ||
 	    !S_ISREG(sb.st_mode)))

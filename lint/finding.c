@@ -1,5 +1,9 @@
 #include "lint/finding.h"
 
+#include <jansson.h>
+
+#include "util/txt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +146,20 @@ lint_severity_str(lint_severity_t sev)
 {
 	return sev == LINT_ERROR ? "error" : sev == LINT_WARNING ? "warning" :
 	    "info";
+}
+
+void *
+lint_json_text(const char *s)
+{
+	json_t *j;
+	char *clean;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	clean = util_utf8_text(s);
+	j = clean ? json_string(clean) : NULL;
+	free(clean);
+	return j ? j : json_string("");
 }

@@ -57,6 +57,11 @@ int lint_findings_share(lint_findings_t *dst, const lint_findings_t *src);
 size_t lint_findings_count(const lint_findings_t *f, lint_severity_t sev);
 /** True when a finding with this code is in the list. */
 int lint_findings_has(const lint_findings_t *f, const char *code);
+/** s as a JSON string (a json_t *, a new reference), whatever its bytes:
+ * a byte that is no UTF-8 is the Latin-1 character it is; JSON null for
+ * NULL.  Records from DNS and messages quoting them may hold such bytes,
+ * which jansson would refuse. */
+void *lint_json_text(const char *s);
 /** "error", "warning" or "info". */
 const char *lint_severity_str(lint_severity_t sev);
 

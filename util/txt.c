@@ -57,3 +57,51 @@ util_txt_free(char **texts, size_t n)
 	free(texts);
 }
 
+
+size_t
+util_utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+	    s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+	unsigned cp;
+
+	if (n == 0 || s[0] >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	cp = n == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu) :
+	    n == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 |
+	    (s[2] & 0x3fu) : (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 |
+	    (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+char *
+util_utf8_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(2 * strlen(s) + 1), *q = out;
+
+	if (out == NULL)
+		return NULL;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : util_utf8_len(p);
+
+		if (n == 0) {	/* Latin-1: U+0080 to U+00FF */
+			*q++ = (char)(0xc0 | *p >> 6);
+			*q++ = (char)(0x80 | (*p & 0x3f));
+			p++;
+			continue;
+		}
+		memcpy(q, p, n);
+		q += n;
+		p += n;
+	}
+	*q = '\0';
+	return out;
+}

@@ -14,4 +14,12 @@ char **util_txt_join(const ldns_rr_list *rrs, size_t *n);
 char **util_txt_join_lens(const ldns_rr_list *rrs, size_t *n, size_t **lens);
 void util_txt_free(char **texts, size_t n);
 
+/** The length of the UTF-8 sequence at s, or 0 when it is not a valid
+ * one (overlong, a surrogate, past U+10FFFF, cut short). */
+size_t util_utf8_len(const unsigned char *s);
+/** s as valid UTF-8: each byte that starts no valid sequence taken as
+ * the Latin-1 character it is (as records and reports in the wild carry
+ * them); the caller frees it.  NULL on no memory. */
+char *util_utf8_text(const char *s);
+
 #endif

@@ -156,6 +156,10 @@ printf 'no mbox\n' >notmbox
 run "$BIN/mail-verify" $S --mbox notmbox
 expect "a file that is no mbox: exit 2" 2
 
+printf 'From: a@mv.test\nDKIM-Signature: v=1; a=rsa-sha256; d=d\351.test; s=s; h=from; bh=x; b=y\n\nhi\n' >latin1.eml
+run "$BIN/mail-verify" $S --json latin1.eml
+expect_json "a Latin-1 byte in a signature: a permerror, and the JSON whole" "j['dkim'][0]['result']" "permerror"
+
 run "$BIN/dkim-sign" --json --key ed.pem --domain mv.test --selector ed msg.eml
 expect_json "dkim-sign --json: the field and the message" \
     "(j['d'], j['s'], j['signature'].startswith('DKIM-Signature: v=1; a=ed25519-sha256;'), j['message'].startswith(j['signature']))" \

@@ -14,6 +14,7 @@ cp good b.jsonl; cat b.jsonl good >twice; mail-audit $A --baseline twice w.test;
 mail-audit --offline --zone "$Z/watch-b.zone" --baseline b.jsonl --dry-run w.test v.test >/dev/null
 echo "dry run: $? $(cmp -s b.jsonl good && echo nothing written)"
 mail-audit --dry-run w.test; echo "dry run alone: $?"
+mkfifo fifo; mail-audit $A --baseline fifo --dry-run w.test; echo "a FIFO, refused at once: $?"
 flock b.jsonl.lock -c "mail-audit $A w.test; echo \"locked: \$?\""
 cmp -s b.jsonl good && echo "left as it was"
 cd / && rm -rf "$OLDPWD"
