@@ -1,6 +1,5 @@
 #include "cli/mail_verify.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -207,58 +206,29 @@ batch_file(struct batch *b, const char *path)
 	free(text);
 }
 
-static int
-by_name(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* A directory in name order, dot files skipped; a Maildir's cur/ and
  * new/ as directories of it */
 static void
 batch_dir(struct batch *b, const char *path, int depth)
 {
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n;
+	char **names = util_dir_list(path, &n);
 
-	if (d == NULL) {
-		batch_file(b, path);
+	if (names == NULL) {
+		batch_file(b, path);	/* a file, or why it is none */
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		char *full;
-
-		if (de->d_name[0] == '.' || (depth == 0 &&
-		    strcmp(de->d_name, "tmp") == 0))
-			continue;
-		if (asprintf(&full, "%s/%s", path, de->d_name) < 0)
-			break;
-		if (n == cap) {
-			char **v = realloc(names, (cap = cap ? 2 * cap : 64) *
-			    sizeof(*v));
-
-			if (v == NULL) {
-				free(full);
-				break;
-			}
-			names = v;
-		}
-		names[n++] = full;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
+		if (depth == 0 && strcmp(strrchr(names[i], '/') + 1, "tmp") == 0)
+			continue;
 		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode) && depth < 1)
 			batch_dir(b, names[i], depth + 1);
 		else if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
 			batch_file(b, names[i]);
-		free(names[i]);
 	}
-	free(names);
+	util_dir_free(names, n);
 }
 
 /* An mbox: a message after each "From " line that starts the file or

@@ -1,6 +1,5 @@
 #include "report/input.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -350,37 +349,16 @@ rep_input_buffer(const char *name, const char *buf, size_t len,
 
 /* ---- files and directories ---- */
 
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
 directory(const char *path, const rep_input_ops_t *ops, int depth)
 {
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
+	size_t n;
+	char **names = util_dir_list(path, &n);
 
-	if (d == NULL) {
+	if (names == NULL) {
 		refuse(ops, path, "cannot read: %s", strerror(errno));
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		char **v;
-
-		if (de->d_name[0] == '.' || (v = realloc(names,
-		    (n + 1) * sizeof(*v))) == NULL)
-			continue;
-		names = v;
-		if ((names[n] = malloc(strlen(path) + strlen(de->d_name) + 2)))
-			sprintf(names[n++], "%s/%s", path, de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
@@ -392,9 +370,8 @@ directory(const char *path, const rep_input_ops_t *ops, int depth)
 				    "over 8 deep");
 		} else if (lstat(names[i], &st) == 0 && S_ISREG(st.st_mode))
 			rep_input_path(names[i], ops);
-		free(names[i]);
 	}
-	free(names);
+	util_dir_free(names, n);
 }
 
 void

@@ -1,5 +1,6 @@
 #include "util/file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -378,4 +379,46 @@ util_file_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);	/* the lock goes with the descriptor */
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+util_dir_list(const char *path, size_t *n)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		char **v;
+
+		if (de->d_name[0] == '.' || (v = realloc(names,
+		    (*n + 1) * sizeof(*v))) == NULL)
+			continue;
+		names = v;
+		if ((names[*n] = malloc(strlen(path) + strlen(de->d_name) + 2)))
+			sprintf(names[(*n)++], "%s/%s", path, de->d_name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), by_name);
+	else if (names == NULL)
+		names = calloc(1, sizeof(*names));	/* empty, not failed */
+	return names;
+}
+
+void
+util_dir_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
 }

@@ -68,6 +68,13 @@ int util_file_lock(const char *path, unsigned wait_ms, char *err,
     size_t errlen);
 void util_file_unlock(int fd);
 
+/** The entries of the directory at path as "path/name", in name order,
+ * dot files left out; *n of them, freed with util_dir_free.  NULL (errno
+ * set) when it cannot be opened; an entry that cannot be kept for want of
+ * memory is left out. */
+char **util_dir_list(const char *path, size_t *n);
+void util_dir_free(char **names, size_t n);
+
 /** Installs handlers for SIGTERM, SIGINT and SIGHUP that remove the
  * temporary file of a util_file_write in progress, then end the process
  * by the same signal. */
