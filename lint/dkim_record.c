@@ -79,15 +79,25 @@ void *
 dkim_record_public_key(const char *text)
 {
 	lint_taglist_t t;
-	const lint_tag_t *k;
-	unsigned char *der;
-	const unsigned char *q;
-	size_t at, dlen = 0;
-	EVP_PKEY *pub = NULL;
+	size_t at;
+	void *pub;
 
 	lint_taglist_parse(text, strlen(text), &t, &at);
-	k = lint_taglist_get(&t, "k");
-	if ((der = p_decode(lint_taglist_get(&t, "p"), &dlen)) != NULL) {
+	pub = dkim_tags_public_key(&t);
+	lint_taglist_clear(&t);
+	return pub;
+}
+
+void *
+dkim_tags_public_key(const lint_taglist_t *t)
+{
+	const lint_tag_t *k = lint_taglist_get(t, "k");
+	unsigned char *der;
+	const unsigned char *q;
+	size_t dlen = 0;
+	EVP_PKEY *pub = NULL;
+
+	if ((der = p_decode(lint_taglist_get(t, "p"), &dlen)) != NULL) {
 		if (k && strcmp(k->value, "ed25519") == 0)
 			pub = dlen == 32 ? EVP_PKEY_new_raw_public_key(
 			    EVP_PKEY_ED25519, NULL, der, 32) : NULL;
@@ -98,7 +108,6 @@ dkim_record_public_key(const char *text)
 		}
 	}
 	free(der);
-	lint_taglist_clear(&t);
 	return pub;
 }
 

@@ -1,5 +1,6 @@
 #include "lint/dmarc_discover.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,38 @@ look(dns_resolver_t *r, const char *name, char **rec, dmarc_found_t *out,
 	return found ? 1 : 0;
 }
 
+/* The next name of the walk after name (its queries-th), in place; false
+ * when the top-level label was the last */
+static bool
+walk_next(char *name, unsigned queries)
+{
+	size_t labels = 1;
+	const char *next;
+
+	for (const char *p = name; *p; p++)
+		labels += *p == '.';
+	if (labels == 1)
+		return false;	/* the top-level label was asked too */
+	next = strchr(name, '.') + 1;
+	if (queries == 1 && labels > 8) {
+		next = name;
+		for (size_t k = labels; k > 7; k--)
+			next = strchr(next, '.') + 1;
+	}
+	memmove(name, next, strlen(next) + 1);
+	return true;
+}
+
+static size_t
+labels_of(const char *name)
+{
+	size_t n = 1;
+
+	for (; *name; name++)
+		n += *name == '.';
+	return n;
+}
+
 int
 dmarc_discover(dns_resolver_t *r, const char *domain, const char *candidate,
     dmarc_found_t *out, lint_findings_t *f)
@@ -60,7 +93,6 @@ dmarc_discover(dns_resolver_t *r, const char *domain, const char *candidate,
 		int rc = candidate && out->queries == 0 ?
 		    ((out->record = strdup(candidate)) != NULL) :
 		    look(r, name, &out->record, out, f);
-		size_t labels = 1;
 
 		out->queries++;
 		if (rc != 0) {
@@ -69,18 +101,66 @@ dmarc_discover(dns_resolver_t *r, const char *domain, const char *candidate,
 				    name);
 			return rc;
 		}
-		for (const char *p = name; *p; p++)
-			labels += *p == '.';
-		if (labels == 1)
-			break;	/* the top-level label was asked too */
-		const char *next = strchr(name, '.') + 1;
-
-		if (out->queries == 1 && labels > 8) {
-			next = name;
-			for (size_t k = labels; k > 7; k--)
-				next = strchr(next, '.') + 1;
-		}
-		memmove(name, next, strlen(next) + 1);
+		if (!walk_next(name, out->queries))
+			break;
 	}
 	return 0;
+}
+
+int
+dmarc_org_domain(dns_resolver_t *r, const char *domain, char *org,
+    size_t orglen, char *err, size_t errlen)
+{
+	char name[256], fewest[256] = "";
+	dmarc_found_t w;
+	lint_findings_t scratch;
+	int rc = 0;
+
+	memset(&w, 0, sizeof(w));
+	snprintf(name, sizeof(name), "%s", domain);
+	snprintf(org, orglen, "%s", domain);	/* no record: itself */
+	lint_findings_init(&scratch);
+	while (w.queries < DMARC_MAX_QUERIES) {
+		char *rec = NULL;
+		int got = look(r, name, &rec, &w, &scratch);
+		char psd = 'u';
+
+		w.queries++;
+		if (got < 0) {
+			snprintf(err, errlen, "%s", w.error);
+			rc = -1;
+			break;
+		}
+		if (got > 0) {
+			dmarc_record_t d;
+
+			dmarc_record_parse(rec, "", false, &d, &scratch);
+			psd = d.psd;
+			dmarc_record_clear(&d);
+			free(rec);
+			snprintf(fewest, sizeof(fewest), "%s", name);
+		}
+		if (psd == 'n') {	/* the organization says it is here */
+			snprintf(org, orglen, "%s", name);
+			fewest[0] = '\0';
+			break;
+		}
+		if (psd == 'y' && strcasecmp(name, domain) != 0) {
+			/* a public suffix: the organization is one below it */
+			const char *p = domain;
+
+			for (size_t k = labels_of(domain); k > labels_of(name) + 1;
+			    k--)
+				p = strchr(p, '.') + 1;
+			snprintf(org, orglen, "%s", p);
+			fewest[0] = '\0';
+			break;
+		}
+		if (!walk_next(name, w.queries))
+			break;
+	}
+	if (rc == 0 && fewest[0])
+		snprintf(org, orglen, "%s", fewest);
+	lint_findings_clear(&scratch);
+	return rc;
 }

@@ -25,4 +25,13 @@ typedef struct dmarc_found {
 int dmarc_discover(dns_resolver_t *r, const char *domain,
     const char *candidate, dmarc_found_t *out, lint_findings_t *f);
 
+/** The Organizational Domain of domain (RFC 9989 4.10.2): the same walk
+ * to its end, every record read; the first (longest) name whose record
+ * says psd=n, else one label below the first name above domain whose
+ * record says psd=y, else the name with a record and the fewest labels,
+ * else domain itself.  0 with org set, or -1 on a DNS failure (err says
+ * which). */
+int dmarc_org_domain(dns_resolver_t *r, const char *domain, char *org,
+    size_t orglen, char *err, size_t errlen);
+
 #endif

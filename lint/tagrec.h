@@ -67,6 +67,8 @@ void dkim_record_key_check(const char *text, const char *where,
  * none (revoked, absent, not base64, no such key).  An EVP_PKEY *, freed
  * with EVP_PKEY_free. */
 void *dkim_record_public_key(const char *text);
+/** The same of a key record already parsed into tags. */
+void *dkim_tags_public_key(const lint_taglist_t *t);
 /** The _smtp._tls record (RFC 8460 3). */
 void tlsrpt_record_check(const char *text, const char *where,
     lint_findings_t *f);

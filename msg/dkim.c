@@ -370,39 +370,81 @@ verdict(dkim_verdict_t *v, dkim_result_t r, const char *fmt, const char *arg)
 	snprintf(v->reason, sizeof(v->reason), fmt, arg ? arg : "");
 }
 
-/* Decoded keys, by the answer they came in (an answer's id is the
- * process's alone, so an entry can never stand for another record): a
- * batch of messages signed with one key decodes it once, not once a
- * message (OpenSSL 3's decoders cost more than the verification).  A few
- * slots, replaced in turn; each holds a reference of its own. */
+/* Key records, by the answer they came in (an answer's id is the
+ * process's alone, so an entry can never stand for another record),
+ * parsed and decoded once: a batch of messages signed with one key reads
+ * its record once, not once a message (OpenSSL 3's decoders cost more
+ * than the verification).  A few slots, replaced in turn; each holds a
+ * reference of its own to the key. */
 #define KEY_SLOTS	16
+
+enum key_type { KEY_RSA, KEY_ED25519, KEY_OTHER };
+
+struct key_rec {
+	bool revoked;		/* p= empty */
+	enum key_type type;	/* k=, rsa when absent */
+	bool h, h_sha1, h_sha256;	/* h= given, and what it allows */
+	bool testing, strict;	/* t=y, t=s */
+	EVP_PKEY *key;		/* NULL: none usable */
+};
 
 static struct key_slot {
 	unsigned long answer;
 	size_t record;
-	EVP_PKEY *key;
+	struct key_rec rec;
 } key_slots[KEY_SLOTS];
 static size_t key_next;
 
-static EVP_PKEY *
-key_decode(const dns_answer_t *a, size_t i, const char *text)
+static void
+key_rec_read(const char *text, struct key_rec *kr)
+{
+	lint_taglist_t t;
+	const lint_tag_t *p, *k, *h, *fl;
+	size_t at;
+
+	lint_taglist_parse(text, strlen(text), &t, &at);
+	p = lint_taglist_get(&t, "p");
+	k = lint_taglist_get(&t, "k");
+	h = lint_taglist_get(&t, "h");
+	fl = lint_taglist_get(&t, "t");
+	memset(kr, 0, sizeof(*kr));
+	kr->revoked = p && p->value[0] == '\0';
+	kr->type = !k || strcmp(k->value, "rsa") == 0 ? KEY_RSA :
+	    strcmp(k->value, "ed25519") == 0 ? KEY_ED25519 : KEY_OTHER;
+	kr->h = h != NULL;
+	kr->h_sha1 = h && strstr(h->value, "sha1");
+	kr->h_sha256 = h && strstr(h->value, "sha256");
+	kr->testing = fl && strchr(fl->value, 'y');
+	kr->strict = fl && strchr(fl->value, 's');
+	if (!kr->revoked && kr->type != KEY_OTHER)
+		kr->key = dkim_tags_public_key(&t);
+	lint_taglist_clear(&t);
+}
+
+/* Record i of answer a as *kr, the key a reference of the caller's */
+static void
+key_rec_get(const dns_answer_t *a, size_t i, const char *text,
+    struct key_rec *kr)
 {
 	struct key_slot *s;
-	EVP_PKEY *key;
 
 	for (size_t k = 0; a->id && k < KEY_SLOTS; k++)
-		if (key_slots[k].key && key_slots[k].answer == a->id &&
-		    key_slots[k].record == i)
-			return EVP_PKEY_up_ref(key_slots[k].key) == 1 ?
-			    key_slots[k].key : NULL;
-	if ((key = dkim_record_public_key(text)) == NULL || a->id == 0)
-		return key;
+		if (key_slots[k].answer == a->id && key_slots[k].record == i) {
+			*kr = key_slots[k].rec;
+			if (kr->key && EVP_PKEY_up_ref(kr->key) != 1)
+				kr->key = NULL;
+			return;
+		}
+	key_rec_read(text, kr);
+	if (a->id == 0)
+		return;
 	s = &key_slots[key_next++ % KEY_SLOTS];
-	EVP_PKEY_free(s->key);
+	EVP_PKEY_free(s->rec.key);
 	s->answer = a->id;
 	s->record = i;
-	s->key = EVP_PKEY_up_ref(key) == 1 ? key : NULL;
-	return key;
+	s->rec = *kr;
+	if (kr->key && EVP_PKEY_up_ref(kr->key) != 1)
+		s->rec.key = NULL;
 }
 
 /* The key record of g: its public key, or NULL with the verdict set */
@@ -425,43 +467,35 @@ key_fetch(dns_resolver_t *r, const struct sig *g, dkim_verdict_t *v)
 	if (a->result == DNS_OK)
 		texts = util_txt_join(a->rrs, &nt);
 	for (size_t i = 0; key == NULL && i < nt; i++) {
-		char *text = texts[i];
-		lint_taglist_t t;
-		const lint_tag_t *p, *k, *h, *fl;
-		size_t at;
+		struct key_rec kr;
 
-		if (text == NULL)
+		if (texts[i] == NULL)
 			continue;
-		lint_taglist_parse(text, strlen(text), &t, &at);
-		p = lint_taglist_get(&t, "p");
-		k = lint_taglist_get(&t, "k");
-		h = lint_taglist_get(&t, "h");
-		fl = lint_taglist_get(&t, "t");
-		if (p && p->value[0] == '\0')
+		key_rec_get(a, i, texts[i], &kr);
+		if (kr.revoked)
 			verdict(v, DKIM_RES_PERMERROR, "the key at %s is revoked "
 			    "(p= is empty)", owner);
-		else if ((k && strcmp(k->value, g->ed25519 ? "ed25519" :
-		    "rsa") != 0) || (!k && g->ed25519))
+		else if (kr.type != (g->ed25519 ? KEY_ED25519 : KEY_RSA))
 			verdict(v, DKIM_RES_PERMERROR, "the key at %s is not of "
 			    "the signature's algorithm", owner);
-		else if (h && !strstr(h->value, g->md == EVP_sha1() ? "sha1" :
-		    "sha256"))
+		else if (kr.h && !(g->md == EVP_sha1() ? kr.h_sha1 :
+		    kr.h_sha256))
 			verdict(v, DKIM_RES_PERMERROR, "the key at %s does not "
 			    "allow the signature's hash (h=)", owner);
-		else if ((key = key_decode(a, i, text)) == NULL)
+		else if ((key = kr.key) == NULL)
 			verdict(v, DKIM_RES_PERMERROR, "the record at %s holds no "
 			    "usable key", owner);
-		if (fl && strchr(fl->value, 'y'))
+		if (key != kr.key)
+			EVP_PKEY_free(kr.key);
+		if (kr.testing)
 			v->testing = true;
-		if (key && fl && strchr(fl->value, 's') && g->i &&
-		    strrchr(g->i, '@') && strcasecmp(strrchr(g->i, '@') + 1,
-		    g->d) != 0) {
+		if (key && kr.strict && g->i && strrchr(g->i, '@') &&
+		    strcasecmp(strrchr(g->i, '@') + 1, g->d) != 0) {
 			verdict(v, DKIM_RES_PERMERROR, "the key at %s is for d= "
 			    "itself (t=s), i= is a subdomain", owner);
 			EVP_PKEY_free(key);
 			key = NULL;
 		}
-		lint_taglist_clear(&t);
 	}
 	util_txt_free(texts, nt);
 	if (key == NULL && v->reason[0] == '\0')
@@ -563,15 +597,27 @@ dkim_verify(const msg_t *m, size_t sig, dns_resolver_t *r, time_t now,
 	else if (!sig_ok(&g, key, &hd))
 		verdict(v, DKIM_RES_FAIL, "the signature does not verify (a "
 		    "signed header field changed)", NULL);
-	else {
-		verdict(v, DKIM_RES_PASS, "%s", g.a);
-		if (g.l >= 0 && (size_t)g.l < m->blen)
-			snprintf(v->reason, sizeof(v->reason), "%s, l= covers "
-			    "%ld of the body's bytes", g.a, g.l);
-	}
+	else
+		v->result = DKIM_RES_PASS;
 	if (key && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA)
 		v->bits = (unsigned)EVP_PKEY_get_bits(key);
 	v->weak = g.md == EVP_sha1() || (v->bits && v->bits < 2048);
+	if (v->result == DKIM_RES_PASS) {
+		int n = v->bits ? snprintf(v->reason, sizeof(v->reason),
+		    "verified with a %u-bit RSA key", v->bits) :
+		    snprintf(v->reason, sizeof(v->reason), "verified with an "
+		    "Ed25519 key");
+
+		if (n > 0 && (size_t)n < sizeof(v->reason) && v->weak)
+			n += snprintf(v->reason + n, sizeof(v->reason) - (size_t)n,
+			    g.md == EVP_sha1() ? ", but SHA-1 is weak (RFC 8301)" :
+			    ", weak: under 2048 bits (RFC 8301)");
+		if (n > 0 && (size_t)n < sizeof(v->reason) && g.l >= 0 &&
+		    (size_t)g.l < m->blen)
+			snprintf(v->reason + n, sizeof(v->reason) - (size_t)n,
+			    "; l= covers %ld of the body's %zu bytes", g.l,
+			    m->blen);
+	}
 	EVP_PKEY_free(key);
 	free(bh);
 	free(body);

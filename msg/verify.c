@@ -29,13 +29,26 @@ address_domain(const char *v, char *out, size_t len)
 	return d[0] && util_name_normalize(d, out, len) == 0;
 }
 
-static bool
-under(const char *name, const char *org)
+/* Whether the authenticated domain d is aligned with the From domain of
+ * res: strictly the same name, relaxed the same Organizational Domain
+ * (RFC 9989 4.10.2, found by the tree walk for each; the From domain's
+ * once, when a name differs).  -1 on a DNS failure, err set. */
+static int
+aligned(dns_resolver_t *r, const char *d, mv_result_t *res, bool strict,
+    char *err, size_t errlen)
 {
-	size_t n = strlen(name), o = strlen(org);
+	char org[256];
 
-	return (n == o && strcasecmp(name, org) == 0) || (n > o &&
-	    name[n - o - 1] == '.' && strcasecmp(name + n - o, org) == 0);
+	if (strcasecmp(d, res->from_domain) == 0)
+		return 1;
+	if (strict)
+		return 0;
+	if (!res->org_domain[0] && dmarc_org_domain(r, res->from_domain,
+	    res->org_domain, sizeof(res->org_domain), err, errlen) != 0)
+		return -1;
+	if (dmarc_org_domain(r, d, org, sizeof(org), err, errlen) != 0)
+		return -1;
+	return strcasecmp(org, res->org_domain) == 0;
 }
 
 /* The client, HELO and MAIL FROM of the Received: field that host wrote:
@@ -134,6 +147,7 @@ dmarc_part(const msg_t *m, dns_resolver_t *r, mv_result_t *res)
 	char *from = msg_field_value(m, "from", &n);
 	int rc;
 	bool strict_d, strict_s, pass = false;
+	char err[400];
 
 	res->disposition = "none";
 	if (n != 1 || from == NULL || !address_domain(from, res->from_domain,
@@ -176,16 +190,23 @@ dmarc_part(const msg_t *m, dns_resolver_t *r, mv_result_t *res)
 	strict_d = rec.adkim == 's';
 	strict_s = rec.aspf == 's';
 	for (size_t i = 0; i < res->ndkim; i++) {
-		const char *dd = res->dkim[i].d;
+		int a = aligned(r, res->dkim[i].d, res, strict_d, err,
+		    sizeof(err));
 
-		res->dkim_aligned[i] = strict_d ? strcasecmp(dd,
-		    res->from_domain) == 0 : under(dd, d.domain);
+		if (a < 0)
+			goto dns_failed;
+		res->dkim_aligned[i] = a == 1;
 		pass |= res->dkim[i].result == DKIM_RES_PASS &&
 		    res->dkim_aligned[i];
 	}
-	if (res->spf_checked && res->spf_domain[0])
-		res->spf_aligned = strict_s ? strcasecmp(res->spf_domain,
-		    res->from_domain) == 0 : under(res->spf_domain, d.domain);
+	if (res->spf_checked && res->spf_domain[0]) {
+		int a = aligned(r, res->spf_domain, res, strict_s, err,
+		    sizeof(err));
+
+		if (a < 0)
+			goto dns_failed;
+		res->spf_aligned = a == 1;
+	}
 	pass |= res->spf_checked && res->spf == SPF_RESULT_PASS &&
 	    res->spf_aligned;
 	res->dmarc = pass ? "pass" : "fail";
@@ -193,6 +214,15 @@ dmarc_part(const msg_t *m, dns_resolver_t *r, mv_result_t *res)
 	snprintf(res->dmarc_reason, sizeof(res->dmarc_reason), "%s",
 	    pass ? "an aligned SPF or DKIM pass" : "no aligned SPF or DKIM "
 	    "pass");
+	dmarc_record_clear(&rec);
+	free(d.record);
+	return;
+dns_failed:
+	res->dmarc = "temperror";
+	res->disposition = "none";
+	res->dns_failed = true;
+	snprintf(res->dmarc_reason, sizeof(res->dmarc_reason), "the "
+	    "Organizational Domain could not be found: %s", err);
 	dmarc_record_clear(&rec);
 	free(d.record);
 }

@@ -6,9 +6,10 @@
  * and from Return-Path:; DMARC (RFC 9989) finds the policy of the
  * RFC5322.From domain by the tree walk, and an SPF or DKIM pass counts
  * when its domain is aligned with it: strictly the same name, relaxed
- * the same organizational domain, taken here as the domain the tree walk
- * found the policy at (the name itself, or the name above it that holds
- * the record).  The ARC chain is verified (msg/dkim.h, arc_verify) and
+ * the same Organizational Domain (RFC 9989 4.10.2: the tree walk of each
+ * name read to its end, psd=n and psd=y records heeded, else the name
+ * with a record and the fewest labels, else the name itself).  The ARC
+ * chain is verified (msg/dkim.h, arc_verify) and
  * reported, never used to pass DMARC.
  */
 #ifndef AUTHZONE_MSG_VERIFY_H
@@ -49,6 +50,8 @@ typedef struct mv_result {
 	char policy[16];	/* the policy that applies, or "" */
 	const char *disposition;	/* "none", "quarantine", "reject" */
 	char policy_domain[256];	/* where the record was found */
+	char org_domain[256];	/* the From domain's Organizational Domain,
+				 * when relaxed alignment needed it */
 	size_t arc_sets;
 	const char *arc;	/* "none", "pass", "fail", "temperror" */
 	char arc_reason[700];

@@ -6,8 +6,8 @@ set -eu
 
 need="pkg-config gcc make libldns-dev libjansson-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libxml2-dev libarchive-dev libgmime-3.0-dev zlib1g-dev"
 case "${1:-build}" in
-check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound bind9 knot-resolver dns-root-data chromium postfix python3-dkim" ;;
-asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound bind9 knot-resolver dns-root-data chromium clang postfix python3-dkim" ;;
+check) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound bind9 knot-resolver dns-root-data chromium postfix python3-dkim python3-authres" ;;
+asan) need="$need nsd ldnsutils mandoc python3 python3-yaml bind9-utils knot knot-dnssecutils strace procps unbound bind9 knot-resolver dns-root-data chromium clang postfix python3-dkim python3-authres" ;;
 bench) need="$need nsd python3 iproute2 spfquery python3-spf unbound bind9 knot-resolver dns-root-data" ;;
 conformance) need="$need nsd ldnsutils python3 python3-yaml spfquery python3-spf python3-dnspython" ;;
 esac

@@ -362,6 +362,8 @@ postfix_start() {
 			echo "$_n unix $_p - n $_w $_l $_c"
 		done
 		echo "postlog unix-dgram n - n - 1 postlogd"
+		# delivers as the user virtual_uid_maps names (main.cf)
+		echo "virtual unix - n n - - virtual"
 	} >"$_pf/conf/master.cf"
 	postfix -c "$_pf/conf" start-fg >"$_pf/stdout" 2>&1 &
 	T_PIDS="$T_PIDS $!"

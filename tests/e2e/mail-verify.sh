@@ -22,6 +22,17 @@ openssl pkey -in ed.pem -outform DER | tail -c 32 | base64 >ed.raw
 	echo 'gone._domainkey.mv TXT "v=DKIM1; p="'
 	echo 'sub.mv TXT "v=spf1 ip4:198.51.100.0/24 -all"'
 	echo 'other TXT "v=spf1 ip4:203.0.113.0/24 -all"'
+	echo 'hop.mv TXT "v=spf1 ip4:127.0.0.1 -all"'
+	# Organizational Domains (RFC 9989 4.10.2): the same key under
+	# several d= names
+	for d in org1 y.cust.psd other.psd b y.a.b; do
+		sed -n "s/^rs\._domainkey\.mv\.test\. /rs._domainkey.$d.test. /p" rs.rec
+	done
+	echo '_dmarc.sub.org1 TXT "v=DMARC1; p=reject"'
+	echo '_dmarc.org1 TXT "v=DMARC1; p=none"'
+	echo '_dmarc.psd TXT "v=DMARC1; p=reject; psd=y"'
+	echo '_dmarc.a.b TXT "v=DMARC1; p=reject; psd=n"'
+	echo '_dmarc.b TXT "v=DMARC1; p=none"'
 } >zones/test.zone
 cp zones/test.zone z.zone
 nsd_start test || { t_not_ok "nsd starts"; t_done; exit; }
@@ -50,6 +61,46 @@ done
 /usr/bin/python3 "$P" sign ed.raw mv.test ed msg.eml relaxed >p.eml
 run "$BIN/mail-verify" $S p.eml
 expect "dkimpy ed25519-sha256: pass here" 0 '^dkim=pass d=mv.test s=ed a=ed25519-sha256'
+
+# Signatures made elsewhere, read from dkimpy's installed test data (not
+# copied here): RFC 8463 Appendix A's message with its Ed25519 and RSA
+# signatures over the same text, and the Ed25519 signature of Exim's
+# prototype.  The brisbane key is RFC 8463 A.2's (RFC 8032 7.1 test 1).
+DK=$(/usr/bin/python3 -c 'import dkim, os; print(os.path.dirname(dkim.__file__))')/tests/data
+if [ -r "$DK/rfc6376.signed.msg" ] && [ -r "$DK/test.txt" ] && [ -r "$DK/eximtest.dns" ]; then
+	{
+		printf '$ORIGIN example.com.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n'
+		echo 'brisbane._domainkey.football TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="'
+		printf 'test._domainkey.football TXT "%s"\n' "$(cat "$DK/test.txt")"
+		echo '_dmarc.football TXT "v=DMARC1; p=reject"'
+	} >rfc.zone
+	{
+		printf '$ORIGIN test.ex.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n'
+		printf 'sed._domainkey TXT "%s"\n' "$(cat "$DK/eximtest.dns")"
+	} >exim.zone
+	printf '$ORIGIN com.\n$TTL 300\n@ SOA ns.test. host.test. 1 3600 600 86400 300\n@ NS ns.test.\n' >com.zone
+	run "$BIN/mail-verify" --offline --zone rfc.zone "$DK/rfc6376.signed.msg"
+	expect "RFC 8463 Appendix A: the Ed25519 and the RSA signature pass" 0 \
+	    '^dkim=pass d=football.example.com s=brisbane a=ed25519-sha256' \
+	    '^dkim=pass d=football.example.com s=test a=rsa-sha256 \(weak\)' \
+	    '^dmarc=pass header.from=football.example.com p=reject'
+	sed 's/^We lost the game\./We won the game./' "$DK/rfc6376.signed.msg" >rfc-body.eml
+	sed 's/^Subject: Is dinner ready?/Subject: Is lunch ready?/' "$DK/rfc6376.signed.msg" >rfc-subj.eml
+	run "$BIN/mail-verify" --offline --zone rfc.zone rfc-body.eml
+	expect "RFC 8463 Appendix A, body changed: both fail on the body hash" 0 \
+	    '^dkim=fail d=football.example.com s=brisbane .*: the body hash does not match' \
+	    '^dkim=fail d=football.example.com s=test .*: the body hash does not match' \
+	    '^dmarc=fail '
+	run "$BIN/mail-verify" --offline --zone rfc.zone rfc-subj.eml
+	expect "RFC 8463 Appendix A, Subject changed: both signatures fail" 0 \
+	    '^dkim=fail d=football.example.com s=brisbane .*: the signature does not verify' \
+	    '^dkim=fail d=football.example.com s=test .*: the signature does not verify'
+	run "$BIN/mail-verify" --offline --zone exim.zone --zone com.zone "$DK/ed25519test2.msg"
+	expect "Exim's Ed25519 signature (relaxed/relaxed, h= naming absent fields) passes" 0 \
+	    '^dkim=pass d=test.ex s=sed a=ed25519-sha256' '^dmarc=none header.from=example.com'
+else
+	t_skip "RFC 8463 Appendix A and Exim's signature" "dkimpy's test data is not at $DK"
+fi
 
 # tampered copies fail in both, each for its reason
 "$BIN/dkim-sign" --key rs.pem --domain mv.test --selector rs msg.eml >good.eml
@@ -155,6 +206,65 @@ expect "--mbox: each message its line" 0 '"message":"box.mbox:1"' '"message":"bo
 printf 'no mbox\n' >notmbox
 run "$BIN/mail-verify" $S --mbox notmbox
 expect "a file that is no mbox: exit 2" 2
+
+# relaxed alignment by the Organizational Domain of each name, not by the
+# name the policy was found at
+org_case() {	# FROM D WANT
+	sed "s/^From: Alice <alice@mv.test>/From: Alice <alice@$1>/" msg.eml >org.txt
+	"$BIN/dkim-sign" --key rs.pem --domain "$2" --selector rs org.txt >org.eml
+	run "$BIN/mail-verify" $S org.eml
+}
+org_case sub.org1.test org1.test
+expect "From sub.org1.test (its own policy), d=org1.test: the same Organizational Domain, aligned" 0 \
+    '^dkim=pass d=org1.test' '^dmarc=pass header.from=sub.org1.test p=reject \(at _dmarc.sub.org1.test\)'
+org_case x.cust.psd.test y.cust.psd.test
+expect "below a psd=y record: cust.psd.test is the organization, y.cust.psd.test aligned" 0 \
+    '^dkim=pass d=y.cust.psd.test' '^dmarc=pass header.from=x.cust.psd.test p=reject \(at _dmarc.psd.test\)'
+org_case x.cust.psd.test other.psd.test
+expect "below a psd=y record: other.psd.test is another organization, not aligned" 0 \
+    '^dkim=pass d=other.psd.test' '^dmarc=fail header.from=x.cust.psd.test p=reject .*disposition reject'
+org_case x.a.b.test b.test
+expect "a psd=n record at a.b.test: the organization is a.b.test, d=b.test not aligned" 0 \
+    '^dkim=pass d=b.test' '^dmarc=fail header.from=x.a.b.test p=reject \(at _dmarc.a.b.test\)'
+org_case x.a.b.test y.a.b.test
+expect "a psd=n record at a.b.test: d=y.a.b.test aligned" 0 '^dmarc=pass header.from=x.a.b.test'
+
+# A real hop: Debian's Postfix on loopback takes the signed message over
+# SMTP from 127.0.0.1 (EHLO client.hop.mv.test, MAIL FROM a hop.mv.test
+# address) and delivers it to a Maildir with its virtual(8) agent, which
+# writes Return-Path:; the Received: is Postfix's own.  mail-verify
+# --received-by reads the client, HELO and sender back from them.
+if command -v postfix >/dev/null && [ "$(id -u)" = 0 ]; then
+	PF_PORT=$(free_port)
+	mkdir -p "$T_TMP/postfix/mail"
+	chown nobody "$T_TMP/postfix/mail"
+	POSTFIX_MAIN="virtual_mailbox_domains = example.org
+virtual_mailbox_base = $T_TMP/postfix/mail
+virtual_mailbox_maps = static:bob/
+virtual_uid_maps = static:$(id -u nobody)
+virtual_gid_maps = static:$(id -g nobody)
+virtual_minimum_uid = 1" postfix_start "127.0.0.1:$PF_PORT inet n - n - - smtpd" ||
+	    t_not_ok "postfix starts"
+	/usr/bin/python3 - "$PF_PORT" good.eml <<'PY' || t_not_ok "the message sent to Postfix"
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="client.hop.mv.test", timeout=10)
+s.sendmail("bounce@hop.mv.test", ["bob@example.org"], open(sys.argv[2], "rb").read())
+s.quit()
+PY
+	for _ in $(seq 1 100); do
+		[ -n "$(ls "$T_TMP/postfix/mail/bob/new" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	run "$BIN/mail-verify" $S --received-by mx.postfix.test --batch "$T_TMP/postfix/mail/bob"
+	expect "through Postfix: DKIM still passes, SPF from its Received: and Return-Path:" 0 \
+	    '"result":"pass","domain":"hop.mv.test","ip":"127.0.0.1","helo":"client.hop.mv.test"' \
+	    '"dmarc":\{"result":"pass"'
+	head -3 "$T_TMP"/postfix/mail/bob/new/* | grep -q '^Return-Path: <bounce@hop.mv.test>' &&
+	    t_ok "the delivered copy begins with Postfix's Return-Path:" ||
+	    t_not_ok "Postfix's delivery" "$(head -5 "$T_TMP"/postfix/mail/bob/new/* 2>&1)"
+else
+	t_skip "a real hop through Postfix" "postfix is not installed or not root (tests/deps.sh check)"
+fi
 
 printf 'From: a@mv.test\nDKIM-Signature: v=1; a=rsa-sha256; d=d\351.test; s=s; h=from; bh=x; b=y\n\nhi\n' >latin1.eml
 run "$BIN/mail-verify" $S --json latin1.eml
