@@ -406,7 +406,10 @@ audit_cli_help(FILE *fp, unsigned accepts)
 	    "      --no-connect     open no SMTP connection: the tls "
 	    "area is skipped\n"
 	    "      --smtp-port N    the MX hosts' port for the tls "
-	    "area (default 25)\n", fp);
+	    "area (default 25)\n"
+	    "      --trust-anchor FILE  validate the tls area's TLSA "
+	    "records here from\n"
+	    "                       the DS or DNSKEY records of FILE\n", fp);
 	cmd_https_help(fp);
 	cmd_common_help(fp, accepts);
 	fputs("\nExit status: 0 every domain passes (warnings allowed), "
@@ -467,7 +470,7 @@ audit_cli_run(const cmd_opts_t *o, audit_opts_t *ao, cmd_https_t *https,
 	}
 	ao->no_connect |= o->offline;
 	if (!ao->no_connect && (a.tls = audit_tls_new(o, https->ho.ca_pem,
-	    https->ho.ca_len, c->smtp_port)) == NULL) {
+	    https->ho.ca_len, c->smtp_port, c->trust_anchor)) == NULL) {
 		if (a.watch)
 			audit_watch_close(a.watch);
 		cmd_batch_close(&in);

@@ -30,6 +30,7 @@ typedef struct audit_cli {
 	const char *baseline;	/* --baseline FILE, or NULL */
 	bool dry_run;		/* compare with it, write nothing */
 	unsigned smtp_port;	/* the tls area's; 25 */
+	const char *trust_anchor;	/* its TLSA validated here, or NULL */
 } audit_cli_t;
 
 /** mail-audit's run after its options: the domains given, or those of

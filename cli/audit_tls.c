@@ -15,7 +15,7 @@ struct audit_tls {
 
 audit_tls_t *
 audit_tls_new(const cmd_opts_t *o, const char *ca_pem, size_t ca_len,
-    unsigned port)
+    unsigned port, const char *trust_anchor)
 {
 	audit_tls_t *t = calloc(1, sizeof(*t));
 	char err[300];
@@ -33,6 +33,13 @@ audit_tls_new(const cmd_opts_t *o, const char *ca_pem, size_t ca_len,
 		free(t);
 		return NULL;
 	}
+	if (trust_anchor && (t->co.validator = dns_validator_new(trust_anchor,
+	    o->servers, o->nservers, o->timeout_ms, err, sizeof(err))) ==
+	    NULL) {
+		cmd_error(o, "--trust-anchor: %s", err);
+		audit_tls_free(t);
+		return NULL;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	return t;
 }
@@ -43,6 +50,7 @@ audit_tls_free(audit_tls_t *t)
 	if (t == NULL)
 		return;
 	X509_STORE_free(t->co.store);
+	dns_validator_free(t->co.validator);
 	free(t->queue);
 	free(t);
 }
@@ -50,7 +58,8 @@ audit_tls_free(audit_tls_t *t)
 static const char *
 dane_word(const tls_dane_verdict_t *d)
 {
-	return !d->present ? "none" : !d->dnssec ? "insecure" : !d->usable ?
+	return !d->present ? "none" : d->validation && strcmp(d->validation,
+	    "bogus") == 0 ? "bogus" : !d->dnssec ? "insecure" : !d->usable ?
 	    "unusable" : d->matched ? "matched" : "mismatch";
 }
 

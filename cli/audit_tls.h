@@ -14,10 +14,12 @@
 typedef struct audit_tls audit_tls_t;
 
 /** The probes' settings: the trust store of the PEM CAs given (NULL:
- * the system's; --ca-file, read once for HTTPS and SMTP) and the SMTP
- * port; NULL with a message when the store cannot be loaded. */
+ * the system's; --ca-file, read once for HTTPS and SMTP), the SMTP port
+ * and the trust-anchor file TLSA records are validated from (NULL: the
+ * AD bit); NULL with a message when the store or the anchors cannot be
+ * loaded. */
 audit_tls_t *audit_tls_new(const cmd_opts_t *o, const char *ca_pem,
-    size_t ca_len, unsigned port);
+    size_t ca_len, unsigned port, const char *trust_anchor);
 void audit_tls_free(audit_tls_t *t);
 
 /** One step of domain's tls area over m (zeroed with its domain set at

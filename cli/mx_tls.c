@@ -68,7 +68,9 @@ addr_text(const tls_mx_addr_t *a)
 	if (a->dane.present)
 		printf(", DANE %s%s", a->dane.matched ? "matched" :
 		    a->dane.usable ? "mismatch" : "unusable",
-		    a->dane.dnssec ? "" : " (not DNSSEC-validated)");
+		    a->dane.dnssec ? "" : a->dane.validation &&
+		    strcmp(a->dane.validation, "bogus") == 0 ? " (DNSSEC "
+		    "bogus)" : " (not DNSSEC-validated)");
 	printf(", %u ms\n", total);
 }
 
@@ -121,9 +123,12 @@ addr_json(const tls_mx_addr_t *a)
 	    a->cert.not_after, "days_left", (json_int_t)a->cert.days_left,
 	    "issuer", a->cert.issuer, "subject", a->cert.subject, "error",
 	    a->cert.valid ? json_null() : json_string(a->cert.error)));
-	json_object_set_new(j, "dane", json_pack("{s:b, s:b, s:b, s:b, s:o}",
-	    "present", a->dane.present, "dnssec", a->dane.dnssec, "usable",
-	    a->dane.usable, "matched", a->dane.matched, "match",
+	json_object_set_new(j, "dane", json_pack("{s:b, s:b, s:o, s:o, s:b, "
+	    "s:b, s:o}", "present", a->dane.present, "dnssec", a->dane.dnssec,
+	    "validated_by", a->dane.validated_by ?
+	    json_string(a->dane.validated_by) : json_null(), "validation",
+	    a->dane.validation ? json_string(a->dane.validation) : json_null(),
+	    "usable", a->dane.usable, "matched", a->dane.matched, "match",
 	    a->dane.matched ? json_string(a->dane.match) : json_null()));
 	return j;
 }
@@ -216,6 +221,12 @@ cmd_mx_tls(const cmd_opts_t *o, const mx_tls_job_t *j, char **args, int n)
 		cmd_error(o, "%s", err);
 		exit(EXIT_USAGE);
 	}
+	if (j->trust_anchor && (co.validator = dns_validator_new(
+	    j->trust_anchor, o->servers, o->nservers, o->timeout_ms, err,
+	    sizeof(err))) == NULL) {
+		cmd_error(o, "--trust-anchor: %s", err);
+		exit(EXIT_USAGE);
+	}
 	dns_resolver_t *r = cmd_resolver(o);
 
 	/* every domain's questions in lockstep, then every probe at once */
@@ -263,6 +274,7 @@ cmd_mx_tls(const cmd_opts_t *o, const mx_tls_job_t *j, char **args, int n)
 	}
 	free(v);
 	EVP_PKEY_free(co.next_key);
+	dns_validator_free(co.validator);
 	X509_STORE_free(co.store);
 	dns_resolver_free(r);
 	return nd == 0 ? EXIT_USAGE : status;

@@ -13,6 +13,7 @@ typedef struct mx_tls_job {
 	const char *ca_file;	/* --ca-file: the trust store */
 	const char *expiry;	/* --expiry-warn DAYS, checked; NULL: 14 */
 	const char *next_key;	/* --next-key FILE */
+	const char *trust_anchor;	/* --trust-anchor FILE */
 	const char *smtp_timeout;	/* --smtp-timeout MS; NULL: 10,000 */
 	const char *concurrency;	/* --concurrency N; NULL: 64 */
 	const char *batch;	/* --batch FILE */

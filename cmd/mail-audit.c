@@ -6,7 +6,7 @@
 
 enum { OPT_SELECTOR = OPT_TOOL_BASE, OPT_BIMI_SELECTOR, OPT_PARKED,
     OPT_RFC7489, OPT_BATCH, OPT_CONCURRENCY, OPT_NO_PROGRESS, OPT_BASELINE,
-    OPT_DRY_RUN, OPT_NO_CONNECT, OPT_SMTP_PORT };
+    OPT_DRY_RUN, OPT_NO_CONNECT, OPT_SMTP_PORT, OPT_TRUST_ANCHOR };
 
 /* the common options it implements */
 #define ACCEPTS (CMD_ZONE | CMD_DNS | CMD_JSON | CMD_STRICT | CMD_VERBOSE)
@@ -36,6 +36,7 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "no-connect", no_argument, NULL, OPT_NO_CONNECT },
 		{ "smtp-port", required_argument, NULL, OPT_SMTP_PORT },
+		{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
 		CMD_HTTPS_LONGOPTS
 		CMD_COMMON_LONGOPTS
 	};
@@ -64,6 +65,7 @@ main(int argc, char **argv)
 		case OPT_BASELINE: run.baseline = optarg; break;
 		case OPT_DRY_RUN: run.dry_run = true; break;
 		case OPT_NO_CONNECT: ao.no_connect = true; break;
+		case OPT_TRUST_ANCHOR: run.trust_anchor = optarg; break;
 		case OPT_SMTP_PORT:
 			if (cmd_parse_uint(optarg, 1, 65535, &run.smtp_port) != 0) {
 				cmd_error(&o, "bad --smtp-port '%s'", optarg);

@@ -25,6 +25,9 @@ static const cmd_arg_t rows[] = {
 	    "(default 14)"),
 	CMD_TEXT("next-key", mx_tls_job_t, next_key, "FILE", NULL, NULL,
 	    "the key of a rollover: a TLSA record must match it too"),
+	CMD_TEXT("trust-anchor", mx_tls_job_t, trust_anchor, "FILE", NULL,
+	    NULL, "validate TLSA records here from the DS or DNSKEY\n"
+	    "records of FILE, not by the AD bit"),
 	CMD_TEXT("smtp-timeout", mx_tls_job_t, smtp_timeout, "MS", digits,
 	    "a number of milliseconds", "each SMTP step's timeout (default "
 	    "10000)"),
@@ -41,7 +44,8 @@ static const cmd_tool_t tool = {
 	"judge the TLS version,\nthe certificate (chain, expiry, the MX "
 	"name: RFC 7817, RFC 8461) and the\nDANE records at _25._tcp.MX "
 	"(RFC 7672): DNSSEC-validated (the AD bit of a\nvalidating resolver "
-	"given with --server), usable, matching the chain.",
+	"given with --server, or here from --trust-anchor),\nusable, "
+	"matching the chain.",
 	"Exit status: 0 no error, 1 errors (or warnings, with --strict), 2 "
 	"usage,\n3 a DNS lookup failed.", CMD_DNS | CMD_ZONE | CMD_JSON |
 	CMD_STRICT, 0, rows, CMD_NARGS(rows), NULL,

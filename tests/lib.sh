@@ -325,8 +325,10 @@ units_verify() {
 # postfix_start SERVICE...: Postfix as Debian ships it but for paths and
 # what each SERVICE says: an smtpd line of master.cf ("ADDR:PORT inet n -
 # n - - smtpd -o ..."), in the foreground (start-fg), stopped with the
-# test; waits until every service answers (a bare PORT: on 127.0.0.1).
-# POSTFIX_MAIN holds more lines of main.cf (inet_interfaces = all).  The
+# test; waits until every service answers (a bare PORT: on 127.0.0.1,
+# [V6]:PORT on that IPv6 address).
+# POSTFIX_MAIN holds more lines of main.cf (inet_protocols = all), each
+# replacing the setting it names.  The
 # postfix user must go through $T_TMP to its queue, so $T_TMP is made
 # 0755.
 postfix_start() {
@@ -346,7 +348,11 @@ postfix_start() {
 	maillog_file = $_pf/maillog
 	smtpd_tls_security_level = may
 	MAIN
-	[ -n "${POSTFIX_MAIN:-}" ] && printf '%s\n' "$POSTFIX_MAIN" >>"$_pf/conf/main.cf"
+	# each line set as postconf -e does: one that names a setting above
+	# replaces it
+	printf '%s\n' "${POSTFIX_MAIN:-}" | while IFS= read -r _l; do
+		[ -n "$_l" ] && postconf -c "$_pf/conf" -e "$_l"
+	done
 	{
 		for s in "$@"; do echo "$s"; done
 		for s in pickup:n:60:1:pickup cleanup:n:-:0:cleanup \
@@ -374,7 +380,7 @@ postfix_start() {
 			import socket, sys
 			for s in sys.argv[1:]:
 			    a, _, p = s.split()[0].rpartition(":")
-			    a = a or "127.0.0.1"
+			    a = a.strip("[]") or "127.0.0.1"
 			    socket.create_connection((a, int(p)), 1).close()
 			P
 		fi

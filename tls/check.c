@@ -55,10 +55,16 @@ const lint_code_t tls_codes[TLS_ROWS] = {
 	    "no TLSA records at %s: DANE senders use TLS without "
 	    "authentication", "RFC 7672 2.2", NULL },
 	[TLS_DANE_INSECURE] = { "mxtls-dane-insecure", W,
-	    "TLSA records at %s, but the answer is not DNSSEC-validated (no "
-	    "AD bit): DANE senders ignore them", "RFC 7672 2.2",
+	    "TLSA records at %s, but the answer is not DNSSEC-validated (%s): "
+	    "DANE senders ignore them", "RFC 7672 2.2",
 	    "sign the zone and publish its DS, or ask a validating resolver "
-	    "(--server)" },
+	    "(--server) or give its trust anchor (--trust-anchor)" },
+	[TLS_DANE_BOGUS] = { "mxtls-dane-bogus", E,
+	    "TLSA records at %s fail DNSSEC validation (%s): DANE senders "
+	    "defer the mail", "RFC 7672 2.1.1",
+	    "re-sign the zone, or fix the DS at the parent" },
+	[TLS_DANE_VALIDATED] = { "mxtls-dane-validated", I,
+	    "TLSA records at %s: %s", "RFC 4035 5", NULL },
 	[TLS_DANE_UNUSABLE] = { "mxtls-dane-unusable", E,
 	    "no usable TLSA record at %s (DANE-TA or DANE-EE, well formed): "
 	    "DANE senders defer the mail", "RFC 7672 2.2",
@@ -258,14 +264,17 @@ next_key_match(const dns_answer_t *tlsa, EVP_PKEY *key)
 
 static void
 dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
-    const tls_check_options_t *o, tls_dane_verdict_t *v, bool *ee,
-    lint_findings_t *f)
+    const tls_dnssec_t *dnssec, const tls_check_options_t *o,
+    tls_dane_verdict_t *v, bool *ee, lint_findings_t *f)
 {
 	tlsa_record_t *r = malloc(sizeof(*r));
 	char text[TLSA_DATA_MAX * 2 + 16];
 	lint_findings_t scratch;
 
-	v->dnssec = tlsa->secure;
+	v->dnssec = dnssec ? dnssec->state == DNS_VALID_SECURE : tlsa->secure;
+	v->validated_by = !v->dnssec ? NULL : dnssec ? "trust-anchor" :
+	    "resolver";
+	v->validation = dnssec ? dns_validation_str(dnssec->state) : NULL;
 	v->nrecords = ldns_rr_list_rr_count(tlsa->rrs);
 	v->present = v->nrecords > 0;
 	for (size_t i = 0; r && i < v->nrecords; i++) {
@@ -293,11 +302,19 @@ dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
 		}
 	}
 	free(r);
-	if (!v->dnssec) {
-		lint_findings_add(f, &tls_codes[TLS_DANE_INSECURE], p->host, -1L,
-		    owner);
+	if (dnssec && dnssec->state == DNS_VALID_BOGUS) {
+		lint_findings_add(f, &tls_codes[TLS_DANE_BOGUS], p->host, -1L,
+		    owner, dnssec->why);
 		return;
 	}
+	if (!v->dnssec) {
+		lint_findings_add(f, &tls_codes[TLS_DANE_INSECURE], p->host, -1L,
+		    owner, dnssec ? dnssec->why : "no AD bit");
+		return;
+	}
+	if (dnssec)
+		lint_findings_add(f, &tls_codes[TLS_DANE_VALIDATED], p->host,
+		    -1L, owner, dnssec->why);
 	if (!v->usable)
 		lint_findings_add(f, &tls_codes[TLS_DANE_UNUSABLE], p->host, -1L,
 		    owner);
@@ -333,7 +350,8 @@ pkix(lint_findings_t *f, bool ee, const smtp_probe_t *p, enum tls_row row,
 
 void
 tls_check_probe(const smtp_probe_t *p, const dns_answer_t *tlsa,
-    const char *owner, const tls_check_options_t *o, tls_cert_verdict_t *cert,
+    const char *owner, const tls_dnssec_t *dnssec,
+    const tls_check_options_t *o, tls_cert_verdict_t *cert,
     tls_dane_verdict_t *dane, lint_findings_t *f)
 {
 	static const enum tls_row by_step[SMTP_NSTEPS] = {
@@ -364,7 +382,7 @@ tls_check_probe(const smtp_probe_t *p, const dns_answer_t *tlsa,
 		lint_findings_add(f, &tls_codes[TLS_V12], p->host, -1L, p->host,
 		    p->addr);
 	if (tlsa && tlsa->result == DNS_OK)
-		dane_judge(p, tlsa, owner, o, dane, &ee, f);
+		dane_judge(p, tlsa, owner, dnssec, o, dane, &ee, f);
 	else if (tlsa && tlsa->result != DNS_PENDING)
 		lint_findings_add(f, &tls_codes[TLS_DANE_NONE], p->host, -1L,
 		    owner);

@@ -171,12 +171,22 @@ tls_mx_probe(tls_mx_t *const *v, size_t n, const smtp_options_t *so,
 		for (size_t h = 0; h < v[i]->nhosts; h++) {
 			tls_mx_host_t *host = &v[i]->host[h];
 
+			if (co->validator && !host->dnssec.checked &&
+			    host->tlsa.result == DNS_OK && host->tlsa.rrs &&
+			    ldns_rr_list_rr_count(host->tlsa.rrs) > 0) {
+				host->dnssec.state = dns_validator_check(
+				    co->validator, host->owner,
+				    LDNS_RR_TYPE_TLSA, host->dnssec.why,
+				    sizeof(host->dnssec.why));
+				host->dnssec.checked = true;
+			}
 			for (size_t a = 0; a < host->naddr; a++) {
 				tls_mx_addr_t *ad = &host->addr[a];
 
 				if (rc == 0)
 					tls_check_probe(&ad->probe, &host->tlsa,
-					    host->owner, co, &ad->cert,
+					    host->owner, host->dnssec.checked ?
+					    &host->dnssec : NULL, co, &ad->cert,
 					    &ad->dane, &v[i]->f);
 			}
 		}

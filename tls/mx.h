@@ -34,6 +34,7 @@ typedef struct tls_mx_host {
 	unsigned preference;
 	char owner[300];	/* _PORT._tcp.NAME */
 	dns_answer_t tlsa;	/* a copy: its rrs are the host's */
+	tls_dnssec_t dnssec;	/* the RRset validated here, when asked */
 	tls_mx_addr_t *addr;
 	size_t naddr;
 } tls_mx_host_t;

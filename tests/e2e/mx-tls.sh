@@ -38,7 +38,15 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem -days 3
     -subj "/CN=mx5.pf.test" -addext "subjectAltName=DNS:mx5.pf.test" 2>/dev/null
 openssl genpkey -algorithm ed25519 -out next.key 2>/dev/null
 svc() { echo "127.0.0.$1:2525 inet n - n - - smtpd -o smtpd_tls_chain_files=$T_TMP/$2.key,$T_TMP/$2.pem"; }
-postfix_start "$(svc 21 mx1.pf.test)" "$(svc 22 mx2.pf.test)" "$(svc 23 other.pf.test)" \
+# mx8.pf.test: an A and an AAAA record, Postfix on both (::1 where the
+# machine has it)
+leaf mx8.pf.test "$now" "$later"
+V6= PROTO=ipv4
+if /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	V6="[::1]:2525 inet n - n - - smtpd -o smtpd_tls_chain_files=$T_TMP/mx8.pf.test.key,$T_TMP/mx8.pf.test.pem"
+	PROTO=all
+fi
+POSTFIX_MAIN="inet_protocols = $PROTO" postfix_start ${V6:+"$V6"} "$(svc 30 mx8.pf.test)" "$(svc 21 mx1.pf.test)" "$(svc 22 mx2.pf.test)" "$(svc 23 other.pf.test)" \
     "$(svc 24 wild.pf.test)" "127.0.0.25:2525 inet n - n - - smtpd -o smtpd_tls_chain_files=$T_TMP/self.key,$T_TMP/self.pem" \
     "127.0.0.26:2525 inet n - n - - smtpd -o smtpd_tls_security_level=none" \
     "$(svc 27 mx7.pf.test)" "$(svc 28 mx.ta.dane.test)" \
@@ -81,6 +89,9 @@ soa() { printf '$ORIGIN %s.\n$TTL 300\n@ SOA ns.%s. host.%s. 1 3600 600 86400 30
 	_mta-sts.stt TXT "v=STSv1; id=1;"
 	nomx A 127.0.0.21
 	noaddr MX 10 nowhere
+	dual MX 10 mx8
+	mx8 A 127.0.0.30
+	mx8 AAAA ::1
 	Z
 	n=31
 	for mode in drip big many stall garbage badreply tls10 tlsclose; do
@@ -104,11 +115,20 @@ soa() { printf '$ORIGIN %s.\n$TTL 300\n@ SOA ns.%s. host.%s. 1 3600 600 86400 30
 	ta MX 10 mx.ta
 	mx.ta A 127.0.0.28
 	_2525._tcp.mx.ta TLSA 2 1 1 $(spki ca.pem)
+	bad MX 10 mx.bad
+	mx.bad A 127.0.0.21
+	_2525._tcp.mx.bad TLSA 3 1 1 $(spki mx1.pf.test.crt)
 	Z
 } >zones/dane.test.zone.in
 key=$(cd zones && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
-(cd zones && ldns-signzone -f dane.test.zone -o dane.test dane.test.zone.in "$key") ||
+(cd zones && ldns-signzone -f dane.test.zone.signed -o dane.test dane.test.zone.in "$key") ||
     { t_not_ok "ldns-signzone signs the zone"; t_done; exit; }
+# bad.dane.test: its TLSA record changed after signing, its RRSIG kept
+sed -E "/^_2525\._tcp\.mx\.bad\.dane\.test\.[[:space:]].*TLSA/ s/3 1 1 [0-9A-Fa-f]+/3 1 1 $(spki other.pf.test.crt)/" \
+    zones/dane.test.zone.signed >zones/dane.test.zone
+cmp -s zones/dane.test.zone.signed zones/dane.test.zone &&
+    t_not_ok "the TLSA record of bad.dane.test was changed after signing"
+other=$(cd zones && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
 nsd_start pf.test dane.test || { t_not_ok "nsd starts"; t_done; exit; }
 RESOLVER_EXTRA="server:
   trust-anchor-file: \"$T_TMP/zones/$key.ds\"" resolver_start unbound "$NSD_PORT" ||
@@ -214,6 +234,43 @@ run "$BIN/mx-tls" $U good.pf.test
 expect "a TLSA record in an unsigned zone, through the validating resolver" 0 'mxtls-dane-insecure'
 run "$BIN/mx-tls" $U --next-key next.key ok.dane.test
 expect "--next-key without its record: a warning" 0 'mxtls-dane-next-key'
+# IPv6: every address of an MX host probed, A and AAAA
+if [ -n "$V6" ]; then
+	run "$BIN/mx-tls" $S --json dual.pf.test
+	expect "an MX host with an A and an AAAA record: both probed" 0
+	expect_json "each address: STARTTLS, TLS 1.3, a valid certificate for its name" \
+	    "sorted((a['address'], a['starttls'], a['tls_version'], a['cert']['valid'], a['cert']['names_ok']) for a in j['mx'][0]['addresses'])" \
+	    "[('127.0.0.30', True, 'TLSv1.3', True, True), ('::1', True, 'TLSv1.3', True, True)]"
+else
+	t_skip "an MX host's AAAA address" "no ::1 on this machine"
+fi
+
+# DANE validated here (--trust-anchor), straight from NSD: no AD bit
+run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" --json ok.dane.test
+expect "--trust-anchor (the zone's DS): validated here from NSD, matched, exit 0" 0
+expect_json "dnssec, validated_by, validation, matched" \
+    "($A['dane']['dnssec'], $A['dane']['validated_by'], $A['dane']['validation'], $A['dane']['matched'])" \
+    "(True, 'trust-anchor', 'secure', True)"
+expect_json "the findings: validated, matched, PKIX a note" \
+    "sorted(f['code'] for f in j['findings'])" "['mxtls-dane-match', 'mxtls-dane-validated', 'mxtls-pkix-ignored']"
+run "$BIN/mx-tls" $S --trust-anchor "zones/$key.key" ok.dane.test
+expect "--trust-anchor with the DNSKEY itself" 0 'mxtls-dane-validated at mx\.ok\.dane\.test' \
+    'validated here: signed by dane\.test\. \(key tag [0-9]+\)'
+run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" bad.dane.test
+expect "a TLSA record changed after signing: bogus, an error" 1 \
+    'mxtls-dane-bogus at mx\.bad\.dane\.test' '\(DNSSEC bogus\)'
+expect_not "bogus is not matched as if it were good" 'mxtls-dane-match'
+run "$BIN/mx-tls" $S --trust-anchor "zones/$other.ds" ok.dane.test
+expect "an anchor of another key: bogus" 1 'mxtls-dane-bogus'
+run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" good.pf.test
+expect "an unsigned zone no anchor is above: insecure, said why" 0 \
+    'mxtls-dane-insecure at mx1\.pf\.test' 'no RRSIG, and no anchor of the file is above'
+printf 'dane.test. 300 IN A 192.0.2.1\n' >notanchor
+run "$BIN/mx-tls" $S --trust-anchor notanchor ok.dane.test
+OUT=$ERR expect "an anchor file of no DS or DNSKEY: exit 2" 2 'notanchor:1: not a DS or DNSKEY record'
+run "$BIN/mx-tls" $S --trust-anchor nothere ok.dane.test
+OUT=$ERR expect "an anchor file that cannot be read: exit 2" 2 'nothere: No such file'
+
 run "$BIN/mx-tls" --offline --zone zones/pf.test.zone --port 2525 --ca-file ca.pem \
     --concurrency 1 --helo client.pf.test --deadline 20000 good.pf.test wild.pf.test
 expect "--offline --zone: the names from the zone file, the probes made; --concurrency 1" 0 \
@@ -260,6 +317,13 @@ got = {j["domain"]: j["areas"]["tls"]["verdict"] for j in map(json.loads, sys.ar
 assert got == {"good.pf.test": "warn", "plain.pf.test": "fail", "exp.pf.test": "fail",
                "null.pf.test": "skipped", "wild.pf.test": "pass"}, got
 P
+run "$BIN/mail-audit" $M --trust-anchor "zones/$key.ds" --json ok.dane.test
+expect_json "mail-audit --trust-anchor: the tls area's DANE validated here, matched" \
+    "(j['areas']['tls']['verdict'], j['areas']['tls']['addresses'][0]['dane'], sorted(set(f['code'] for f in j['areas']['tls']['findings'])))" \
+    "('pass', 'matched', ['mxtls-dane-match', 'mxtls-dane-validated', 'mxtls-pkix-ignored'])"
+run "$BIN/mail-audit" $M --trust-anchor "zones/$key.ds" --json bad.dane.test
+expect_json "mail-audit --trust-anchor: a bogus TLSA RRset fails the area" \
+    "(j['areas']['tls']['verdict'], 'mxtls-dane-bogus' in [f['code'] for f in j['areas']['tls']['findings']])" "('fail', True)"
 run "$BIN/mail-audit" $M --no-connect --json good.pf.test
 expect_json "--no-connect: skipped, and said why" "(j['areas']['tls']['verdict'], j['areas']['tls']['skipped'])" \
     "('skipped', 'no SMTP connection (--no-connect, --offline)')"

@@ -1,0 +1,239 @@
+#include "dns/validate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/transport.h"
+
+struct dns_validator {
+	ldns_resolver *res;
+	ldns_rr_list *anchors;	/* the file's; the resolver holds clones */
+};
+
+/* The DS and DNSKEY records of path into v->anchors; -1 with err */
+static int
+anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	ldns_rdf *origin = NULL, *prev = NULL;
+	uint32_t ttl = 3600;
+	int line = 1, rc = 0;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((v->anchors = ldns_rr_list_new()) == NULL)
+		rc = -1;
+	while (rc == 0 && !feof(fp)) {
+		ldns_rr *rr = NULL;
+		int at = line;	/* ldns counts the line it read as well */
+		ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin,
+		    &prev, &line);
+
+		if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL
+		    || s == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		if (s != LDNS_STATUS_OK) {
+			snprintf(err, errlen, "%s:%d: %s", path, at,
+			    ldns_get_errorstr_by_id(s));
+			rc = -1;
+		} else if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS &&
+		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
+			snprintf(err, errlen, "%s:%d: not a DS or DNSKEY "
+			    "record", path, at);
+			ldns_rr_free(rr);
+			rc = -1;
+		} else if (!ldns_rr_list_push_rr(v->anchors, rr)) {
+			ldns_rr_free(rr);
+			rc = -1;
+		}
+	}
+	fclose(fp);
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	if (rc == 0 && ldns_rr_list_rr_count(v->anchors) == 0) {
+		snprintf(err, errlen, "%s holds no DS or DNSKEY record", path);
+		rc = -1;
+	}
+	if (rc != 0 && err[0] == '\0')
+		snprintf(err, errlen, "%s: out of memory", path);
+	return rc;
+}
+
+static int
+servers_set(ldns_resolver *res, const char *const *servers, size_t n,
+    char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		dns_addr_t a;
+		uint16_t port = 53;
+		ldns_rdf *ns;
+
+		if (dns_addr_parse(&a, servers[i]) != 0) {
+			snprintf(err, errlen, "%s: not an address", servers[i]);
+			return -1;
+		}
+		if ((ns = ldns_sockaddr_storage2rdf(&a.ss, &port)) == NULL)
+			return -1;
+		if (i == 0)
+			ldns_resolver_set_port(res, port);
+		if (ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
+			ldns_rdf_deep_free(ns);
+			return -1;
+		}
+		ldns_rdf_deep_free(ns);
+	}
+	return 0;
+}
+
+dns_validator_t *
+dns_validator_new(const char *anchor_file, const char *const *servers,
+    size_t nservers, unsigned timeout_ms, char *err, size_t errlen)
+{
+	dns_validator_t *v = calloc(1, sizeof(*v));
+	struct timeval tv;
+
+	err[0] = '\0';
+	if (v == NULL || anchors_read(v, anchor_file, err, errlen) != 0)
+		goto fail;
+	if (nservers == 0) {
+		if (ldns_resolver_new_frm_file(&v->res, NULL) != LDNS_STATUS_OK) {
+			snprintf(err, errlen, "no servers in /etc/resolv.conf");
+			goto fail;
+		}
+	} else if ((v->res = ldns_resolver_new()) == NULL ||
+	    servers_set(v->res, servers, nservers, err, errlen) != 0)
+		goto fail;
+	tv.tv_sec = (time_t)((timeout_ms ? timeout_ms : 2000) / 1000);
+	tv.tv_usec = (suseconds_t)((timeout_ms ? timeout_ms : 2000) % 1000) *
+	    1000;
+	ldns_resolver_set_timeout(v->res, tv);
+	ldns_resolver_set_retry(v->res, 2);
+	ldns_resolver_set_dnssec(v->res, true);
+	ldns_resolver_set_dnssec_cd(v->res, true);
+	ldns_resolver_set_recursive(v->res, true);
+	ldns_resolver_set_edns_udp_size(v->res, 1232);
+	ldns_resolver_set_fallback(v->res, true);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(v->anchors); i++)
+		if (ldns_resolver_push_dnssec_anchor(v->res,
+		    ldns_rr_list_rr(v->anchors, i)) != LDNS_STATUS_OK)
+			goto fail;
+	return v;
+fail:
+	if (err[0] == '\0')
+		snprintf(err, errlen, "%s: cannot set up the validator",
+		    anchor_file);
+	dns_validator_free(v);
+	return NULL;
+}
+
+void
+dns_validator_free(dns_validator_t *v)
+{
+	if (v == NULL)
+		return;
+	if (v->res)
+		ldns_resolver_deep_free(v->res);
+	ldns_rr_list_deep_free(v->anchors);
+	free(v);
+}
+
+/* Whether some anchor is at name or above it */
+static bool
+anchored(const dns_validator_t *v, const ldns_rdf *name)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(v->anchors); i++) {
+		const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(v->anchors,
+		    i));
+
+		if (ldns_dname_compare(o, name) == 0 ||
+		    ldns_dname_is_subdomain(name, o))
+			return true;
+	}
+	return false;
+}
+
+dns_validation_t
+dns_validator_check(dns_validator_t *v, const char *owner, ldns_rr_type type,
+    char *why, size_t whylen)
+{
+	ldns_rdf *name = ldns_dname_new_frm_str(owner);
+	ldns_pkt *pkt = NULL;
+	ldns_rr_list *rrset = NULL, *sigs = NULL, *all = NULL, *keys = NULL;
+	dns_validation_t out = DNS_VALID_FAILED;
+	ldns_status s;
+
+	if (name == NULL) {
+		snprintf(why, whylen, "%s is not a name", owner);
+		return out;
+	}
+	if ((pkt = ldns_resolver_query(v->res, name, type, LDNS_RR_CLASS_IN,
+	    LDNS_RD)) == NULL) {
+		snprintf(why, whylen, "no answer to %s with DO set", owner);
+		goto done;
+	}
+	if (ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR ||
+	    (rrset = ldns_pkt_rr_list_by_name_and_type(pkt, name, type,
+	    LDNS_SECTION_ANSWER)) == NULL) {
+		snprintf(why, whylen, "asked again with DO set, %s has no "
+		    "such records (%s)", owner, ldns_pkt_get_rcode(pkt) ==
+		    LDNS_RCODE_NOERROR ? "NODATA" : "an error rcode");
+		goto done;
+	}
+	all = ldns_pkt_rr_list_by_name_and_type(pkt, name, LDNS_RR_TYPE_RRSIG,
+	    LDNS_SECTION_ANSWER);
+	sigs = ldns_rr_list_new();
+	for (size_t i = 0; sigs && all && i < ldns_rr_list_rr_count(all); i++) {
+		ldns_rr *sig = ldns_rr_list_rr(all, i);
+
+		if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) == type)
+			ldns_rr_list_push_rr(sigs, sig);
+	}
+	if (sigs == NULL || ldns_rr_list_rr_count(sigs) == 0) {
+		out = DNS_VALID_INSECURE;
+		snprintf(why, whylen, anchored(v, name) ? "the answer carries "
+		    "no RRSIG (an unsigned zone below the anchor, or its "
+		    "signatures stripped on the way)" : "the answer carries no "
+		    "RRSIG, and no anchor of the file is above %s", owner);
+		goto done;
+	}
+	keys = ldns_rr_list_new();
+	s = ldns_verify_trusted(v->res, rrset, sigs, keys);
+	if (s == LDNS_STATUS_OK) {
+		char *signer = ldns_rdf2str(ldns_rr_rrsig_signame(
+		    ldns_rr_list_rr(sigs, 0)));
+
+		out = DNS_VALID_SECURE;
+		snprintf(why, whylen, "validated here: signed by %s (key tag "
+		    "%u), its chain to the trust anchor checked", signer ?
+		    signer : "?", keys && ldns_rr_list_rr_count(keys) ?
+		    (unsigned)ldns_calc_keytag(ldns_rr_list_rr(keys, 0)) : 0);
+		free(signer);
+	} else {
+		out = anchored(v, name) ? DNS_VALID_BOGUS : DNS_VALID_INSECURE;
+		snprintf(why, whylen, "%s: %s", out == DNS_VALID_BOGUS ?
+		    "bogus" : "no anchor of the file is above it",
+		    ldns_get_errorstr_by_id(s));
+	}
+done:
+	/* the lists by name and type hold clones; sigs only borrows */
+	ldns_rr_list_free(sigs);
+	ldns_rr_list_deep_free(all);
+	ldns_rr_list_deep_free(rrset);
+	ldns_rr_list_deep_free(keys);
+	ldns_pkt_free(pkt);
+	ldns_rdf_deep_free(name);
+	return out;
+}
+
+const char *
+dns_validation_str(dns_validation_t s)
+{
+	static const char *const names[] = { "secure", "insecure", "bogus",
+	    "failed" };
+
+	return s <= DNS_VALID_FAILED ? names[s] : "?";
+}
