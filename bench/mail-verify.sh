@@ -4,8 +4,11 @@
 # every tenth with Ed25519), the keys from a zone file: mail-verify
 # --offline --zone over the directory in one process, dkimpy (python3-dkim)
 # in one Python process, its keys from the same zone file (tests/
-# dkim_peer.py's reader): each at its best, no process a message.  Both
-# must find every signature valid.  Usage: BIN=bin bench/mail-verify.sh [N]
+# dkim_peer.py's reader): each at its best, no process a message; then
+# the floor (openssl speed for the same signatures) and opendkim-testmsg,
+# a process a message with its keys by DNS (below).  Every tool must find
+# every signature valid.  Usage: BIN=bin bench/mail-verify.sh [N]
+# (KEEP=1 keeps the messages and prints where)
 set -u
 BIN=$(cd "${BIN:-bin}" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -49,9 +49,30 @@ POSTFIX_MAIN="inet_interfaces = all" postfix_start \
 
 # mx-tls: the names through NSD as shipped (its rate limit sees 4 lookups
 # a domain), and from the zone file (the probes alone, as the loop)
+# what the whole machine spent: busy CPU ticks of /proc/stat (every core),
+# and those of Postfix's processes (its smtpd instances do the server side
+# of every handshake on the same two cores)
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+pfticks() {
+	t=0
+	for p in $(pgrep -u postfix); do
+		set -- $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null)
+		t=$((t + ${12:-0} + ${13:-0}))
+	done
+	echo $t
+}
+hz=$(getconf CLK_TCK)
+cores=$(nproc)
+cpu_line() {	# WALL_MS BUSY0 PF0
+	b=$(( ($(busy) - $2) * 1000 / hz )) f=$(( ($(pfticks) - $3) * 1000 / hz ))
+	printf '    machine CPU busy %d ms of %d cores x %d ms (%.0f %%); Postfix %d ms of it\n' \
+	    "$b" "$cores" "$1" "$(echo "$b * 100 / ($cores * $1)" | bc -l)" "$f"
+}
+
 probe() {	# DESC ARGS...
 	desc=$1
 	shift
+	b0=$(busy) f0=$(pfticks)
 	start=$(date +%s%N)
 	/usr/bin/time -f "%U %S" -o mx.time "$BIN/mx-tls" "$@" --port 2525 --ca-file ca.pem --json --batch domains \
 	    ${MXTLS_OPTS:-} >mx.json 2>mx.err
@@ -66,6 +87,7 @@ print(sum(1 for d in j["domains"] for m in d["mx"] for a in m["addresses"]
 	set -- $ok
 	printf 'mx-tls --batch, %s: %d domains in %d ms (%.0f hosts/s, CPU user+sys %s s), exit %d, %s of %d with TLSv1.3 and a valid certificate; %s queries, %s timeouts\n' \
 	    "$desc" "$N" "$ms" "$(echo "$N * 1000 / $ms" | bc -l)" "$(tr ' ' + <mx.time)" "$rc" "$1" "$N" "$2" "$3"
+	cpu_line "$ms" "$b0" "$f0"
 	[ "$1" = "$N" ] || bad=1
 }
 bad=0
@@ -74,6 +96,7 @@ nsd_ms=$ms
 probe "names from the zone file" --offline --zone zones/bench.test.zone
 zone_ms=$ms
 
+b0=$(busy) f0=$(pfticks)
 start=$(date +%s%N)
 good=0
 for i in $(seq 0 $((N - 1))); do
@@ -86,6 +109,7 @@ done
 sms=$(( ($(date +%s%N) - start) / 1000000 ))
 printf 'openssl s_client loop: %d hosts in %d ms (%.0f hosts/s), %d with TLSv1.3\n' \
     "$N" "$sms" "$(echo "$N * 1000 / $sms" | bc -l)" "$good"
+cpu_line "$sms" "$b0" "$f0"
 printf '%s key: mx-tls is %.1fx the loop through NSD, %.1fx from the zone file\n' "${MX_KEY:-rsa}" \
     "$(echo "$sms / $nsd_ms" | bc -l)" "$(echo "$sms / $zone_ms" | bc -l)"
 [ "$bad" = 0 ] && [ "$good" = "$N" ]
