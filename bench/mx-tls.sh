@@ -96,6 +96,20 @@ nsd_ms=$ms
 probe "names from the zone file" --offline --zone zones/bench.test.zone
 zone_ms=$ms
 
+# mail-audit's tls area over the same batch, every area asked (the
+# names through NSD), the probes of each round at once
+b0=$(busy) f0=$(pfticks)
+start=$(date +%s%N)
+"$BIN/mail-audit" --server "127.0.0.1@$NSD_PORT" --smtp-port 2525 --ca-file ca.pem \
+    --no-progress --batch domains >audit.jsonl 2>audit.err
+arc=$?
+ams=$(( ($(date +%s%N) - start) / 1000000 ))
+tlspass=$(grep -c '"tls":{"verdict":"pass"' audit.jsonl)
+printf 'mail-audit --batch, every area, names through NSD: %d domains in %d ms (%.0f/s), exit %d, %d tls areas pass\n' \
+    "$N" "$ams" "$(echo "$N * 1000 / $ams" | bc -l)" "$arc" "$tlspass"
+cpu_line "$ams" "$b0" "$f0"
+[ "$tlspass" = "$N" ] || bad=1
+
 b0=$(busy) f0=$(pfticks)
 start=$(date +%s%N)
 good=0

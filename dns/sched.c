@@ -77,6 +77,7 @@ struct flight {
 	ldns_rr_type type;
 	size_t server;
 	unsigned tries;		/* sent so far */
+	unsigned servfails;	/* a recursive server's SERVFAILs so far */
 	unsigned extra;		/* round trips spent before this try */
 	uint64_t first;		/* when it was first sent (us) */
 	uint64_t sent;		/* when this try was sent (us) */
@@ -477,7 +478,8 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
  * goes back to the queue, false when it is done or moved to TCP (*tcp) */
 static bool
 flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
-    size_t len, uint64_t now, bool *tcp, const dns_sched_handler_t *h)
+    size_t len, uint64_t now, bool timed, bool *tcp,
+    const dns_sched_handler_t *h)
 {
 	struct server *v = &s->servers[f->server];
 	size_t alen = 0;
@@ -486,7 +488,12 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	ldns_pkt *p = NULL;
 
 	*tcp = false;
-	if (!f->tcp)
+	/* a recursive server's SERVFAIL comes when its own upstream gave up
+	 * (Knot Resolver: after a 2 s timeout): it times that server, not
+	 * the path or the queue here, and would pace every question after
+	 * it at seconds apart */
+	if (timed && !f->tcp && !(v->recursive && len >= 4 && (buf[3] &
+	    0x0f) == LDNS_RCODE_SERVFAIL))
 		rtt_sample(s, v, now - f->sent, now);
 	if (st == DNS_WIRE_OK && !matches(f, buf, len)) {
 		f->why = "an answer to another question";
@@ -561,7 +568,11 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	uint64_t budget = budget_us(s, held);
 	uint64_t try_us = (uint64_t)s->timeout_ms * 1000;
 	uint64_t first = held ? SERVFAIL_HOLD_US : SERVFAIL_PAUSE_US;
-	uint64_t pause = first << (f->tries < 8 ? f->tries - 1 : 7);
+	/* the holds double with the server's SERVFAILs, not with the tries
+	 * its silence took before (its own timeout is longer than ours, and
+	 * it answers all of them at once) */
+	unsigned n = held ? ++f->servfails : f->tries;
+	uint64_t pause = first << (n < 8 ? n - 1 : 7);
 
 	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
 	    LAST_TRY_US);
@@ -624,7 +635,7 @@ flight_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 			return true;
 		}
 		memcpy(buf, ans, alen);
-		*back = flight_answer(s, f, buf, alen, now, &tcp, h);
+		*back = flight_answer(s, f, buf, alen, now, false, &tcp, h);
 		return true;
 	}
 	if ((n = recv(f->fd, buf, sizeof(buf), MSG_TRUNC)) < 0) {
@@ -642,7 +653,7 @@ flight_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 		*back = flight_next(s, f, now, DNS_NETERROR, h);
 		return true;
 	}
-	*back = flight_answer(s, f, buf, (size_t)n, now, &tcp, h);
+	*back = flight_answer(s, f, buf, (size_t)n, now, true, &tcp, h);
 	return !tcp;	/* over TCP it stays in flight */
 }
 
@@ -676,7 +687,9 @@ late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	f->sent = f->late_sent;
 	s->servers[f->server].inflight++;
 	late(s, &s->servers[f->server]);
-	*back = flight_answer(s, f, buf, (size_t)n, now, &tcp, h);
+	/* no RTT sample (Karn, RFC 6298 3): the try may have waited in the
+	 * queue or a hold since it was sent, its answer read only now */
+	*back = flight_answer(s, f, buf, (size_t)n, now, false, &tcp, h);
 	return !tcp;
 }
 

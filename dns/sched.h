@@ -8,8 +8,11 @@
  * loss: AIMD), a retransmission timeout computed from the measured round
  * trips (RFC 6298: SRTT + 4 RTTVAR, 1 s before the first sample, a
  * floor of 50 ms, the --timeout as ceiling; each try of a question waits
- * half again as long as the one before), and a pace that spreads a window's sends over a
- * round trip, so that a burst never overruns a server's request list or
+ * half again as long as the one before; a sample only from the answer to
+ * the try in flight, never from a late answer to an earlier try, which
+ * may have sat in the queue or a hold since (Karn, RFC 6298 3), nor from
+ * a recursive server's SERVFAIL, which times its upstream), and a pace
+ * that spreads a window's sends over a round trip, so that a burst never overruns a server's request list or
  * its response rate limit.  A truncated answer is asked again over TCP at
  * once.  A query that times out is asked again (of the next server) until
  * as much time has passed as a sequential client would have waited,
