@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "dns/transport.h"
+#include "util/file.h"
+
+#define ANCHORS_MAX	(1024 * 1024)	/* a root.key is 1 KB */
 
 struct dns_validator {
 	ldns_resolver *res;
@@ -16,13 +19,19 @@ struct dns_validator {
 static int
 anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "r");
+	/* read whole as every file option is (a pipe, "-"), then parsed */
+	size_t len;
+	char *text = util_file_read(path, ANCHORS_MAX, &len, NULL, err,
+	    errlen);
+	FILE *fp = text ? fmemopen(text, len, "r") : NULL;
 	ldns_rdf *origin = NULL, *prev = NULL;
 	uint32_t ttl = 3600;
 	int line = 1, rc = 0;
 
 	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (text)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(text);
 		return -1;
 	}
 	if ((v->anchors = ldns_rr_list_new()) == NULL)
@@ -52,6 +61,7 @@ anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
 		}
 	}
 	fclose(fp);
+	free(text);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
 	if (rc == 0 && ldns_rr_list_rr_count(v->anchors) == 0) {

@@ -256,6 +256,10 @@ expect_json "the findings: validated, matched, PKIX a note" \
 run "$BIN/mx-tls" $S --trust-anchor "zones/$key.key" ok.dane.test
 expect "--trust-anchor with the DNSKEY itself" 0 'mxtls-dane-validated at mx\.ok\.dane\.test' \
     'validated here: signed by dane\.test\. \(key tag [0-9]+\)'
+run "$BIN/mx-tls" $S --trust-anchor - ok.dane.test <"zones/$key.ds"
+expect "--trust-anchor - : the anchors read from standard input" 0 'mxtls-dane-validated at mx\.ok\.dane\.test'
+run "$BIN/mx-tls" $S --trust-anchor <(cat "zones/$key.ds") ok.dane.test
+expect "--trust-anchor from a pipe (process substitution)" 0 'mxtls-dane-validated at mx\.ok\.dane\.test'
 run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" bad.dane.test
 expect "a TLSA record changed after signing: bogus, an error" 1 \
     'mxtls-dane-bogus at mx\.bad\.dane\.test' '\(DNSSEC bogus\)'
