@@ -58,8 +58,8 @@ audit_tls_free(audit_tls_t *t)
 static const char *
 dane_word(const tls_dane_verdict_t *d)
 {
-	return !d->present ? "none" : d->validation && strcmp(d->validation,
-	    "bogus") == 0 ? "bogus" : !d->dnssec ? "insecure" : !d->usable ?
+	return !d->present ? "none" : d->bogus ? "bogus" : !d->dnssec ?
+	    "insecure" : !d->usable ?
 	    "unusable" : d->matched ? "matched" : "mismatch";
 }
 

@@ -68,9 +68,8 @@ addr_text(const tls_mx_addr_t *a)
 	if (a->dane.present)
 		printf(", DANE %s%s", a->dane.matched ? "matched" :
 		    a->dane.usable ? "mismatch" : "unusable",
-		    a->dane.dnssec ? "" : a->dane.validation &&
-		    strcmp(a->dane.validation, "bogus") == 0 ? " (DNSSEC "
-		    "bogus)" : " (not DNSSEC-validated)");
+		    a->dane.dnssec ? "" : a->dane.bogus ? " (DNSSEC bogus)" :
+		    " (not DNSSEC-validated)");
 	printf(", %u ms\n", total);
 }
 

@@ -11,13 +11,12 @@
 #define ANCHORS_MAX	(1024 * 1024)	/* a root.key is 1 KB */
 
 struct dns_validator {
-	ldns_resolver *res;
-	ldns_rr_list *anchors;	/* the file's; the resolver holds clones */
+	ldns_resolver *res;	/* its DNSSEC anchors are the file's */
 };
 
-/* The DS and DNSKEY records of path into v->anchors; -1 with err */
+/* The DS and DNSKEY records of path into *out; -1 with err */
 static int
-anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
+anchors_read(ldns_rr_list **out, const char *path, char *err, size_t errlen)
 {
 	/* read whole as every file option is (a pipe, "-"), then parsed */
 	size_t len;
@@ -34,7 +33,7 @@ anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
 		free(text);
 		return -1;
 	}
-	if ((v->anchors = ldns_rr_list_new()) == NULL)
+	if ((*out = ldns_rr_list_new()) == NULL)
 		rc = -1;
 	while (rc == 0 && !feof(fp)) {
 		ldns_rr *rr = NULL;
@@ -55,7 +54,7 @@ anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
 			    "record", path, at);
 			ldns_rr_free(rr);
 			rc = -1;
-		} else if (!ldns_rr_list_push_rr(v->anchors, rr)) {
+		} else if (!ldns_rr_list_push_rr(*out, rr)) {
 			ldns_rr_free(rr);
 			rc = -1;
 		}
@@ -64,7 +63,7 @@ anchors_read(dns_validator_t *v, const char *path, char *err, size_t errlen)
 	free(text);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
-	if (rc == 0 && ldns_rr_list_rr_count(v->anchors) == 0) {
+	if (rc == 0 && ldns_rr_list_rr_count(*out) == 0) {
 		snprintf(err, errlen, "%s holds no DS or DNSKEY record", path);
 		rc = -1;
 	}
@@ -104,10 +103,11 @@ dns_validator_new(const char *anchor_file, const char *const *servers,
     size_t nservers, unsigned timeout_ms, char *err, size_t errlen)
 {
 	dns_validator_t *v = calloc(1, sizeof(*v));
+	ldns_rr_list *anchors = NULL;
 	struct timeval tv;
 
 	err[0] = '\0';
-	if (v == NULL || anchors_read(v, anchor_file, err, errlen) != 0)
+	if (v == NULL || anchors_read(&anchors, anchor_file, err, errlen) != 0)
 		goto fail;
 	if (nservers == 0) {
 		if (ldns_resolver_new_frm_file(&v->res, NULL) != LDNS_STATUS_OK) {
@@ -127,12 +127,14 @@ dns_validator_new(const char *anchor_file, const char *const *servers,
 	ldns_resolver_set_recursive(v->res, true);
 	ldns_resolver_set_edns_udp_size(v->res, 1232);
 	ldns_resolver_set_fallback(v->res, true);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(v->anchors); i++)
+	for (size_t i = 0; i < ldns_rr_list_rr_count(anchors); i++)
 		if (ldns_resolver_push_dnssec_anchor(v->res,
-		    ldns_rr_list_rr(v->anchors, i)) != LDNS_STATUS_OK)
+		    ldns_rr_list_rr(anchors, i)) != LDNS_STATUS_OK)
 			goto fail;
+	ldns_rr_list_deep_free(anchors);	/* the resolver holds clones */
 	return v;
 fail:
+	ldns_rr_list_deep_free(anchors);
 	if (err[0] == '\0')
 		snprintf(err, errlen, "%s: cannot set up the validator",
 		    anchor_file);
@@ -147,7 +149,6 @@ dns_validator_free(dns_validator_t *v)
 		return;
 	if (v->res)
 		ldns_resolver_deep_free(v->res);
-	ldns_rr_list_deep_free(v->anchors);
 	free(v);
 }
 
@@ -155,9 +156,10 @@ dns_validator_free(dns_validator_t *v)
 static bool
 anchored(const dns_validator_t *v, const ldns_rdf *name)
 {
-	for (size_t i = 0; i < ldns_rr_list_rr_count(v->anchors); i++) {
-		const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(v->anchors,
-		    i));
+	const ldns_rr_list *a = ldns_resolver_dnssec_anchors(v->res);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(a); i++) {
+		const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(a, i));
 
 		if (ldns_dname_compare(o, name) == 0 ||
 		    ldns_dname_is_subdomain(name, o))

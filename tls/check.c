@@ -275,6 +275,7 @@ dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
 	v->validated_by = !v->dnssec ? NULL : dnssec ? "trust-anchor" :
 	    "resolver";
 	v->validation = dnssec ? dns_validation_str(dnssec->state) : NULL;
+	v->bogus = dnssec && dnssec->state == DNS_VALID_BOGUS;
 	v->nrecords = ldns_rr_list_rr_count(tlsa->rrs);
 	v->present = v->nrecords > 0;
 	for (size_t i = 0; r && i < v->nrecords; i++) {
@@ -302,7 +303,7 @@ dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
 		}
 	}
 	free(r);
-	if (dnssec && dnssec->state == DNS_VALID_BOGUS) {
+	if (v->bogus) {
 		lint_findings_add(f, &tls_codes[TLS_DANE_BOGUS], p->host, -1L,
 		    owner, dnssec->why);
 		return;

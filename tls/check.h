@@ -73,6 +73,7 @@ typedef struct tls_dane_verdict {
 	const char *validated_by;	/* "resolver", "trust-anchor" or NULL */
 	const char *validation;	/* here: "secure", "insecure", "bogus",
 				 * "failed"; NULL when not checked here */
+	bool bogus;		/* validated here and bogus */
 	bool usable;		/* a record of usage 2 or 3, well formed */
 	bool matched;		/* one of those matches the chain */
 	char match[160];	/* the matching record (a full one cut) */
