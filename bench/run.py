@@ -224,17 +224,21 @@ class Resolver:
             f.write(conf)
         argv = [a.format(conf=self.conf, dir=self.dir)
                 for a in self.ARGV[self.kind]]
+        self.log = open(os.path.join(self.dir, "log"), "wb")
         self.proc = subprocess.Popen(self.ns.prefix + argv, cwd=self.dir,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                     stdout=self.log, stderr=self.log)
         # a name each answers itself: nothing is cached by the probe
         probe(self.ns, UNBOUND, "invalid", recursive=True)
 
-    def stop(self):
+    def stop(self, save=None):
+        """Ends the process; save: a path its log is copied to."""
         if self.proc:
             self.proc.terminate()
             self.proc.wait()
             self.proc = None
+            self.log.close()
+            if save:
+                shutil.copy(os.path.join(self.dir, "log"), save)
 
 
 def resolver(ns, addr):
@@ -282,6 +286,20 @@ class Bench:
 
     def row(self, *cells):
         self.rows.append([str(c) for c in cells])
+
+    def keep(self, name, out, err, resolver=None):
+        """With --save DIR: a batch's output (DIR/name.out), its messages
+        (.err) and the resolver's log so far (.log)."""
+        if not self.a.save:
+            return
+        os.makedirs(self.a.save, exist_ok=True)
+        base = os.path.join(self.a.save, name)
+        with open(base + ".out", "wb") as f:
+            f.write(out)
+        with open(base + ".err", "w") as f:
+            f.write(err)
+        if resolver is not None:
+            shutil.copy(os.path.join(resolver.dir, "log"), base + ".log")
 
     def spf_batch(self, path, addr, runs, unbound=None):
         """spf-lint --batch over path asking addr: (median seconds,
@@ -477,6 +495,7 @@ def through_resolvers(b, world, rtt, kinds):
                     t, out, err = timed([os.path.join(BIN, "spf-lint"),
                                          "--server", UNBOUND, "--batch",
                                          path], b.ns)
+                    b.keep("%s-%d-spf-lint" % (kind, i + 1), out, err, r)
                     got = strip(out)
                     wrong = sum(1 for x, y in zip(ref_spf, got) if x != y) + \
                         abs(len(ref_spf) - len(got))
@@ -485,6 +504,7 @@ def through_resolvers(b, world, rtt, kinds):
                     ta, out, err = timed([os.path.join(BIN, "mail-audit"), "--no-connect",
                                           "--no-progress", "--server",
                                           UNBOUND, "--batch", path], b.ns)
+                    b.keep("%s-%d-mail-audit" % (kind, i + 1), out, err, r)
                     got, dnserr = audit_lines(out)
                     awrong = sum(1 for x, y in zip(ref_audit, got)
                                  if x != y) + abs(len(ref_audit) - len(got))
@@ -652,6 +672,9 @@ def main():
                     help="cold runs through each resolver")
     ap.add_argument("--resolvers", default="unbound,named,kresd",
                     help="the resolvers, comma-separated")
+    ap.add_argument("--save", default="",
+                    help="a directory each resolver batch's output, its "
+                    "messages and the resolver's log are kept in")
     ap.add_argument("--only", default="",
                     help="run only these parts, comma-separated: parser, "
                     "startup, deep, batches, profile, resolvers, memory, reports")

@@ -100,6 +100,8 @@ static const struct counter {
 	{ "backoffs", ", %lu window cuts", U(backoffs), 8 },
 	{ "servfails", ", %lu SERVFAIL from a recursive server", U(servfails),
 	    13 },
+	{ "idle_retries", " (%lu asked again once it was idle)",
+	    U(idle_retries), 14 },
 	{ "refused_answers", ", %lu answers refused", U(refused), 9 },
 	{ "window", ", window %lu at the end", U(window), 10 },
 	{ "evicted", ", %lu answers evicted", U(evicted), 12 },

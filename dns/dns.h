@@ -102,6 +102,8 @@ typedef struct dns_stats {
 	unsigned long tcp;		/* questions asked again over TCP */
 	unsigned long backoffs;		/* windows halved on loss */
 	unsigned long servfails;	/* a recursive server's SERVFAILs */
+	unsigned long idle_retries;	/* questions it kept failing, asked
+					 * once more when nothing else was */
 	unsigned long late;		/* timed-out tries answered after all */
 	unsigned long refused;		/* answers refused by the wire check */
 	unsigned window;		/* the servers' windows at the end */

@@ -4,10 +4,12 @@
  * answer (an added round-trip time), drop queries (a server that never
  * answers) or answer SERVFAIL for names under given suffixes, drop the
  * empty answers of given names, and drop a share of all UDP answers at
- * random (-p PERCENT; a lossy path, the same with -S SEED).
+ * random (-p PERCENT; a lossy path, the same with -S SEED).  With -n COUNT
+ * the SERVFAIL is only for the first COUNT queries of each question (name
+ * and type: a resolver failing it for a while), then it is relayed.
  *
  *   dnsproxy -l PORT -u PORT [-a ADDR] [-L ADDR] [-d MS] [-x SUFFIX]...
- *            [-s SUFFIX]... [-t NAME]... [-p PERCENT] [-S SEED]
+ *            [-s SUFFIX]... [-n COUNT] [-t NAME]... [-p PERCENT] [-S SEED]
  *
  * It listens on 127.0.0.1 (-L: another address), on -l PORT or, with -l 0,
  * a port it picks, and relays to 127.0.0.1 (-a: another IPv4 address).
@@ -40,6 +42,7 @@
 struct rules {
 	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX], *quiet[MAX_QUIET];
 	int ndrop, nfail, nquiet;
+	unsigned fail_count;	/* -n: SERVFAILs a name gets; 0: all */
 };
 
 /* a UDP query on its way upstream, by the ID it was sent with */
@@ -119,6 +122,32 @@ under(const char *name, char *const *suf, int n)
 			return 1;
 	}
 	return 0;
+}
+
+/* Whether the question (name, of the type before qend in m) is answered
+ * SERVFAIL this time (-s, -n) */
+static int
+failing(const struct rules *r, const char *name, const uint8_t *m, int qend)
+{
+	static struct { char name[256]; unsigned type, n; } seen[MAX_QUIET];
+	static int nseen;
+	unsigned type = (unsigned)(m[qend - 4] << 8 | m[qend - 3]);
+	int i;
+
+	if (!under(name, r->fail, r->nfail))
+		return 0;
+	if (r->fail_count == 0)
+		return 1;
+	for (i = 0; i < nseen && (seen[i].type != type ||
+	    strcasecmp(seen[i].name, name) != 0); i++)
+		;
+	if (i == nseen) {
+		if (nseen == MAX_QUIET)
+			return 1;
+		seen[nseen].type = type;
+		snprintf(seen[nseen++].name, sizeof(seen[0].name), "%s", name);
+	}
+	return seen[i].n++ < r->fail_count;
 }
 
 static int
@@ -219,7 +248,7 @@ tcp_query(int fd, const struct rules *r, const struct sockaddr_in *up,
 	if ((qend = qname(m, len, name, sizeof(name))) < 0 ||
 	    under(name, r->drop, r->ndrop))
 		return 0;	/* never answered */
-	if (under(name, r->fail, r->nfail)) {
+	if (failing(r, name, m, qend)) {
 		alen = (ssize_t)servfail(m, qend);
 		memcpy(ans + 2, m, (size_t)alen);
 	} else if ((alen = tcp_relay(up, m, len, ans + 2)) < 12)
@@ -255,7 +284,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:t:p:S:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:n:t:p:S:")) != -1) {
 		switch (c) {
 		case 'a': uaddr = optarg; break;
 		case 'L': laddr = optarg; break;
@@ -264,6 +293,7 @@ main(int argc, char **argv)
 		case 'd': delay = atoi(optarg); break;
 		case 'x': if (r.ndrop < MAX_SUFFIX) r.drop[r.ndrop++] = optarg; break;
 		case 's': if (r.nfail < MAX_SUFFIX) r.fail[r.nfail++] = optarg; break;
+		case 'n': r.fail_count = (unsigned)atoi(optarg); break;
 		case 't': if (r.nquiet < MAX_QUIET) r.quiet[r.nquiet++] = optarg; break;
 		case 'p': loss = atoi(optarg); break;
 		case 'S': seed = (unsigned)atoi(optarg); break;
@@ -352,7 +382,7 @@ main(int argc, char **argv)
 			if ((qend = qname(m, (size_t)n, name, sizeof(name))) < 0 ||
 			    under(name, r.drop, r.ndrop))
 				continue;
-			if (under(name, r.fail, r.nfail)) {
+			if (failing(&r, name, m, qend)) {
 				enqueue(m, servfail(m, qend), -1, &from,
 				    now + (uint64_t)delay);
 				continue;

@@ -20,6 +20,8 @@ mkdir -p zones
 	echo '_dmarc.clean TXT "v=DMARC1; p=none; pct=50; rua=mailto:d@opt.test"'
 	echo '_smtp._tls.clean TXT "v=TLSRPTv1; rua=mailto:tls@opt.test"'
 	echo 'brand._bimi.clean TXT "v=BIMI1; l=https://img.opt.test/l.svg; a=;"'
+	# one question only, for the resolver failing it for a while
+	echo 'idle TXT "v=spf1 -all"'
 } >zones/opt.test.zone
 nsd_start opt.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
@@ -141,6 +143,45 @@ for tool in spf-lint spf-eval spf-gen nomail-gen mtasts-gen dkim-lint \
 	[ "$MS" -lt 1000 ] && t_ok "$tool --authoritative: a SERVFAIL fails fast ($MS ms)" ||
 	    t_not_ok "$tool --authoritative: a SERVFAIL fails fast" "$MS ms, exit $RC"
 done
+# a recursive server that fails a name for longer than its holds: the
+# question is asked once more when nothing else is asked, as a client
+# asking one question at a time would ask it.  The proxy answers SERVFAIL
+# to the first 6 queries of each of spf-lint's two questions (TXT and the
+# old SPF type of idle.opt.test: the first try, the holds of 1, 2, 4 and
+# 8 s, the try just before the 16 s end): the 7th is answered (-n 6), or
+# is the 7th SERVFAIL and the domain a DNS failure (-n 7).
+# Both at once: 16 s each.
+for n in 6 7; do
+	"$O/tests/dnsproxy" -l 0 -u "$NSD_PORT" -s idle.opt.test -n $n >idle$n.ready &
+	T_PIDS="$T_PIDS $!"
+done
+for n in 6 7; do
+	for _ in $(seq 50); do [ -s idle$n.ready ] && break; sleep 0.1; done
+	port=$(cut -d' ' -f2 idle$n.ready)
+	( s=$(date +%s%N)
+	  "$BIN/spf-lint" --server "127.0.0.1@$port" --timeout 300 --retries 0 \
+	      --recursive --json idle.opt.test >idle$n.out 2>idle$n.err
+	  echo "$? $(( ($(date +%s%N) - s) / 1000000 ))" >idle$n.rc ) &
+done
+wait $(jobs -p | tail -2) 2>/dev/null
+for _ in $(seq 300); do [ -s idle6.rc ] && [ -s idle7.rc ] && break; sleep 0.1; done
+read -r rc ms <idle6.rc
+if [ "$rc" = 0 ] && grep -q '"idle_retries": *2' idle6.out &&
+    grep -q '"servfails": *12' idle6.out && grep -q '"record": *"v=spf1 -all"' idle6.out &&
+    [ "$ms" -ge 15000 ] && [ "$ms" -lt 20000 ]; then
+	t_ok "a name a resolver fails for 16 s: asked once more when nothing else is, and answered ($ms ms)"
+else
+	t_not_ok "a name a resolver fails for 16 s: asked again when idle" "exit $rc, $ms ms" "$(cat idle6.out idle6.err)"
+fi
+read -r rc ms <idle7.rc
+if [ "$rc" = 3 ] && grep -q '"idle_retries": *2' idle7.out &&
+    grep -q '"servfails": *14' idle7.out &&
+    grep -q 'the last when nothing else was asked' idle7.out idle7.err &&
+    [ "$ms" -ge 15000 ] && [ "$ms" -lt 20000 ]; then
+	t_ok "and failed by that try too: a DNS failure that says so (exit 3, $ms ms)"
+else
+	t_not_ok "a name failed by the idle try too: a DNS failure" "exit $rc, $ms ms" "$(cat idle7.out idle7.err)"
+fi
 run "$BIN/spf-lint" --recursive --authoritative opt.test
 expect "--recursive with --authoritative: a usage error" 2
 printf '%s\n' "$ERR" | grep -q "exclude each other" && t_ok "which says why" || t_not_ok "which says why" "$ERR"
