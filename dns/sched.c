@@ -105,7 +105,6 @@ struct flight {
 	bool idle_try;		/* held until its server idled, and asked
 				 * once more then, as a sequential client
 				 * would have asked it */
-	dns_result_t last;	/* what the last answer said (SERVFAIL) */
 };
 
 struct dns_sched {

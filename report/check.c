@@ -57,16 +57,28 @@ add(char **v, size_t *n, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Relaxed alignment, without the public suffix list: the same name, or
- * one under the other */
+/* Relaxed alignment (RFC 9989 4.4): the same name, or the same
+ * Organizational Domain, found by the DMARC tree walk as mail-verify finds
+ * it.  Where a walk fails in the DNS, one name under the other is taken
+ * as aligned (the answer without the DNS), and c's why says so. */
 static bool
-aligned(const char *a, const char *b)
+aligned(rep_check_t *c, dns_resolver_t *r, const char *a, const char *b)
 {
-	char x[256], y[256];
+	char x[256], y[256], ox[256], oy[256], err[256];
 
-	return a && b && util_name_normalize(a, x, sizeof(x)) == 0 &&
-	    util_name_normalize(b, y, sizeof(y)) == 0 &&
-	    util_name_related(x, y);
+	if (a == NULL || b == NULL || util_name_normalize(a, x, sizeof(x)) ||
+	    util_name_normalize(b, y, sizeof(y)))
+		return false;
+	if (strcmp(x, y) == 0)
+		return true;
+	if (dmarc_org_domain(r, x, ox, sizeof(ox), err, sizeof(err)) != 0 ||
+	    dmarc_org_domain(r, y, oy, sizeof(oy), err, sizeof(err)) != 0) {
+		add(c->why, &c->nwhy, "the Organizational Domains of %s and %s "
+		    "are not known (%s): one under the other is taken as "
+		    "aligned", x, y, err);
+		return util_name_related(x, y);
+	}
+	return strcasecmp(ox, oy) == 0;
 }
 
 /* One term as spf-gen's option; false when spf-gen has none for it */
@@ -155,8 +167,8 @@ check_spf(rep_check_t *c, dns_resolver_t *r, const char *domain,
 
 	snprintf(sender, sizeof(sender), "postmaster@%s", env);
 	c->spf_domain = strdup(env);
-	c->spf_aligned = aligned(env, row->header_from ? row->header_from :
-	    domain);
+	c->spf_aligned = aligned(c, r, env, row->header_from ?
+	    row->header_from : domain);
 	if (spf_eval_run(&out, r, &q) != 0)
 		return;
 	c->spf_result = strdup(spf_result_str(out.result));
@@ -220,7 +232,7 @@ check_dkim(rep_check_t *c, dns_resolver_t *r, const char *domain,
 		return;
 	}
 	c->dkim_domain = strdup(a->domain);
-	c->dkim_aligned = aligned(a->domain, from);
+	c->dkim_aligned = aligned(c, r, a->domain, from);
 	if (a->selector == NULL)
 		return;
 	c->dkim_selector = strdup(a->selector);

@@ -15,11 +15,15 @@ txt() { printf '%s' "$1" | fold -w 200 | sed 's/"/\\"/g; s/.*/"&"/' | tr '\n' ' 
 	echo "s1._domainkey TXT $(txt "$key")"
 	echo 'old._domainkey TXT "v=DKIM1; p="'
 	echo '_dmarc TXT "v=DMARC1; p=none; rua=mailto:dmarc@rollout.test"'
+	# the bounce domain of a sender that writes From: shop.rollout.test
+	echo 'bounce TXT "v=spf1 ip4:192.0.2.0/28 -all"'
 } >zones/rollout.test.zone
+# the top of the tree, which the DMARC tree walk reaches (RFC 9989 4.10)
+printf '$ORIGIN test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n' >zones/test.zone
 # a list server that forwards the domain's mail from its own envelope
 printf '$ORIGIN fwd.test.\n$TTL 300\n@ SOA ns host 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n@ TXT "v=spf1 ip4:198.51.100.0/24 -all"\n' >zones/fwd.test.zone
 printf '$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 300\n@ SOA ns.fwd.test. host.fwd.test. 1 3600 600 86400 300\n@ NS ns.fwd.test.\n7 PTR mail.newsletter.example.\n' >zones/113.0.203.in-addr.arpa.zone
-nsd_start rollout.test fwd.test 113.0.203.in-addr.arpa || { t_not_ok "nsd starts"; t_done; exit; }
+nsd_start rollout.test fwd.test test 113.0.203.in-addr.arpa || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
 
 row() {	# ip count dkim spf dkim_domain selector dkim_result spf_domain spf_result
@@ -111,6 +115,34 @@ for kind in --recursive --authoritative; do
 	    "($(src 198.51.100.9))['check']['spf_result'], ($(src 203.0.113.7))['check']['spf_mechanism']" \
 	    "pass -all"
 done
+# relaxed alignment is the Organizational Domain's (RFC 9989 4.4): a
+# sender whose From is shop.rollout.test and whose bounces and signature
+# are of siblings under rollout.test is aligned (neither name is under the
+# other); fwd.test stays another Organizational Domain
+mkdir -p in2
+cat >in2/sib.xml <<SIB
+<?xml version="1.0"?><feedback><report_metadata><org_name>example.net</org_name>
+<email>r@example.net</email><report_id>sib-1</report_id><date_range>
+<begin>1790000000</begin><end>1790086399</end></date_range></report_metadata>
+<policy_published><domain>rollout.test</domain><p>none</p></policy_published>
+<record><row><source_ip>192.0.2.9</source_ip><count>7</count><policy_evaluated>
+<disposition>none</disposition><dkim>fail</dkim><spf>fail</spf>
+</policy_evaluated></row><identifiers><header_from>shop.rollout.test</header_from>
+</identifiers><auth_results><dkim><domain>mail.rollout.test</domain><selector>s1</selector>
+<result>fail</result></dkim><spf><domain>bounce.rollout.test</domain><result>pass</result></spf>
+</auth_results></record></feedback>
+SIB
+run "$BIN/dmarc-report" $S --check --json in2
+expect "--check: a sender of siblings under one Organizational Domain" 0
+expect_json "its SPF and DKIM domains are aligned with shop.rollout.test" \
+    "($(src 192.0.2.9))['check']['spf_result'], ($(src 192.0.2.9))['check']['spf_aligned'], ($(src 192.0.2.9))['check']['dkim_aligned']" \
+    "pass True True"
+run "$BIN/dmarc-report" $S --check in2
+if printf '%s\n' "$OUT" | grep -q 'not aligned'; then
+	t_not_ok "and no line calls them not aligned" "$OUT"
+else
+	t_ok "and no line calls them not aligned"
+fi
 run "$BIN/dmarc-report" $S --json in
 expect "--server without --check: usage, nothing asks DNS" 2
 run "$BIN/dmarc-report" --check --csv in
