@@ -30,19 +30,29 @@
 					 * through Knot Resolver, and would
 					 * outlast a single run's 30 s
 					 * deadline) */
+#define CACHE_SLACK_US	5000		/* an answer from a server's cache takes
+					 * twice its fastest round trip and
+					 * this at most: the loop here may read
+					 * it late */
 #define LAST_TRY_US	500000		/* the last try's lead on the budget's
 					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
 #define BASE_WINDOW_US	10000000	/* a recursive server's unloaded
-					 * latency: the least SRTT of 10 s */
-#define QUEUE_HOLD_US	100000		/* SRTT that far over it, more than
-					 * most cache misses cost: the window
-					 * stops growing */
+					 * latency: its fastest answer of 10 s */
+#define RECENT		16		/* its latency now: the fastest of its
+					 * last answers */
+#define QUEUE_HOLD_US	100000		/* that far over the unloaded, more
+					 * than most cache misses cost: the
+					 * window stops growing */
 #define RANDOM_BACKLOG	3.0		/* a loss with fewer of the window's
 					 * questions queued than this is random
 					 * (TCP Veno's beta) */
 #define RANDOM_KEEP	0.8		/* of the window, after a random loss */
-#define IDLE		UINT64_MAX	/* held until nothing else is asked */
+#define LATE_WEIGHT	0.125		/* of a timed-out try's outcome in the
+					 * share answered late */
+#define LATE_SLOW	0.5		/* a recursive server that answers this
+					 * share of them late is slow, not
+					 * losing: no cut */
 #define SOCKET_USES	16		/* queries a UDP socket asks, one after
 					 * the other, before it is closed */
 
@@ -64,8 +74,15 @@ struct server {
 				 * is congestion first */
 	bool kind_given;	/* --recursive, --authoritative: RA is not
 				 * looked at */
-	double base;		/* the least SRTT since base_at (us) */
+	double base;		/* the least round trip since base_at (us) */
 	uint64_t base_at;
+	double recent[RECENT];	/* the last round trips, a ring (us) */
+	unsigned nrecent;
+	double fastest;		/* the least round trip sampled (us): an
+				 * answer from its cache */
+	double answered_late;	/* of its tries that timed out, the share
+				 * answered after all (a moving average) */
+	uint64_t first_answer;	/* when it first answered (us), or 0 */
 	/* UDP sockets connected to it, free: a socket whose query was
 	 * answered asks the next one (a fresh random ID each time), up to
 	 * SOCKET_USES, which spares a socket, connect and close a query;
@@ -95,6 +112,7 @@ struct flight {
 				 * answer is taken if it comes late; -1 */
 	uint16_t late_id;
 	uint64_t late_sent;
+	size_t late_server;	/* which server it went to */
 	bool tcp;		/* this try is over TCP */
 	bool want_tcp;		/* the next try goes over TCP */
 	bool truncated;		/* the last UDP answer was */
@@ -105,6 +123,7 @@ struct flight {
 	bool idle_try;		/* held until its server idled, and asked
 				 * once more then, as a sequential client
 				 * would have asked it */
+	bool idle_wait;		/* held so still */
 };
 
 struct dns_sched {
@@ -148,6 +167,9 @@ dns_sched_new(const dns_sched_options_t *o)
 		v->ssthresh = s->ceiling;
 		v->kind_given = o->kind != DNS_SERVER_DETECT;
 		v->recursive = o->kind == DNS_SERVER_RECURSIVE;
+		/* slow, not losing, until a try that timed out and was
+		 * never answered says otherwise */
+		v->answered_late = LATE_SLOW;
 	}
 	return s;
 }
@@ -202,24 +224,42 @@ dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type, void *job)
 
 /* ---- the congestion state of a server ---- */
 
-/* A recursive server is a queue in front of slower ones: its answers
- * come late before it fails (its upstream backs off, its request list
- * fills), so its window grows only while its latency shows no queue, as
- * in TCP Vegas: SRTT against the least SRTT of the last BASE_WINDOW_US (a
- * cold cache's answers and a warm one's differ by far more than a queue
- * adds, so the base follows the run's phase, and the queue is measured in
- * time a cache miss does not take).  Shrinking on latency as well cost
- * half the rate through Unbound and no failure less: its losses and
- * SERVFAILs cut the window.  False when the window may not grow. */
-static bool
-queue_check(struct server *v, uint64_t now)
+/* The fastest of a server's last RECENT round trips (us) */
+static double
+recent_min(const struct server *v)
 {
-	if (v->base == 0 || v->srtt < v->base ||
+	unsigned n = v->nrecent < RECENT ? v->nrecent : RECENT;
+	double m = n ? v->recent[0] : 0;
+
+	for (unsigned i = 1; i < n; i++)
+		if (v->recent[i] < m)
+			m = v->recent[i];
+	return m;
+}
+
+/* A recursive server is a queue in front of slower ones: its answers
+ * come late before it fails (its request list fills), so its window
+ * grows only while its latency shows no queue, as in TCP Vegas.  Its
+ * queue is read from its fastest recent answers, which a queue of its
+ * own slows as much as the slowest, against its fastest of the last
+ * BASE_WINDOW_US: its cache misses wait on its upstream, not on it (a
+ * smoothed round trip, 160 to 280 ms through Unbound while NSD's rate
+ * limit dropped its queries, and its cache hits 0.1 ms, held a window at
+ * 30 for 20 s), and the base follows the run's phase.  Shrinking on
+ * latency as well cost half the rate through Unbound and no failure
+ * less: its losses and SERVFAILs cut the window.  False when the window
+ * may not grow. */
+static bool
+queue_check(struct server *v, double rtt, uint64_t now)
+{
+	v->recent[v->nrecent++ % RECENT] = rtt;
+	if (v->base == 0 || rtt < v->base ||
 	    now - v->base_at > BASE_WINDOW_US) {
-		v->base = v->srtt;
+		v->base = now - v->base_at > BASE_WINDOW_US ? recent_min(v) :
+		    rtt;
 		v->base_at = now;
 	}
-	return v->srtt <= v->base + QUEUE_HOLD_US;
+	return recent_min(v) <= v->base + QUEUE_HOLD_US;
 }
 
 static void
@@ -227,6 +267,8 @@ rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt, uint64_t now)
 {
 	double r = (double)rtt, var;
 
+	if (v->fastest == 0 || r < v->fastest)
+		v->fastest = r;
 	if (v->srtt == 0) {
 		v->srtt = r;
 		v->rttvar = r / 2;
@@ -241,7 +283,7 @@ rtt_sample(dns_sched_t *s, struct server *v, uint64_t rtt, uint64_t now)
 		v->rto = RTO_FLOOR_US;
 	if (v->rto > (uint64_t)s->timeout_ms * 1000)
 		v->rto = (uint64_t)s->timeout_ms * 1000;
-	if (v->recursive && !queue_check(v, now))
+	if (v->recursive && !queue_check(v, r, now))
 		return;
 	/* an answer: the window grows (slow start, then by 1/cwnd) */
 	v->cwnd += v->cwnd < v->ssthresh ? 1.0 : 1.0 / v->cwnd;
@@ -271,7 +313,8 @@ cut(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now,
  * to its own upstream (a cache miss that took long, a drop by an
  * authoritative server's rate limit), not to this client's load: its
  * window loses a fifth, not half, as in TCP Veno, where the backlog is
- * the window times the share of the round trip spent queued.  Halving
+ * the window times the share of the round trip spent queued (here of
+ * its fastest recent one, which its own queue alone slows).  Halving
  * on each of these (1 to 3 a quarter of a second through BIND, while
  * every other answer took 20.5 ms) held its window at 12 to 40.  A loss
  * in slow start halves it still: the window doubled in the last round
@@ -281,12 +324,25 @@ cut(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now,
 static void
 loss(dns_sched_t *s, struct server *v, uint64_t sent, uint64_t now)
 {
-	bool random = v->recursive && v->cwnd >= v->ssthresh && v->srtt > 0 &&
-	    v->base > 0 &&
-	    v->cwnd * (v->srtt - v->base) / v->srtt < RANDOM_BACKLOG;
+	s->st.timeouts++;
+	/* a recursive server that answers most of its timed-out tries
+	 * after all is waiting on its upstream, not dropping questions:
+	 * fewer at once would not make it faster (through Unbound, while
+	 * NSD's rate limit dropped its queries, a window cut from 256 to
+	 * 40 left its latency at 200 ms and the batch at a third of its
+	 * pace), and a late answer undoes a cut only once.  Questions it
+	 * drops are never answered, and bring the cuts back.  Nor is a try
+	 * to any server lost before a round trip was measured: the first
+	 * timeout is a guess, and a cold resolver's first answers wait for
+	 * its own start (Unbound's took 1.3 s, before its RA bit was seen,
+	 * and the cut left a batch at 80 a second). */
+	if (v->srtt == 0 || (v->recursive && v->answered_late >= LATE_SLOW))
+		return;
+	double fast = recent_min(v);
+	bool random = v->recursive && v->cwnd >= v->ssthresh && fast > 0 &&
+	    v->cwnd * (fast - v->base) / fast < RANDOM_BACKLOG;
 
 	cut(s, v, sent, now, random ? RANDOM_KEEP : 0.5);
-	s->st.timeouts++;
 }
 
 /* How long try number tries (1, 2, ...) waits: the server's RTO, backed
@@ -303,11 +359,27 @@ try_timeout(const dns_sched_t *s, const struct server *v, unsigned tries)
 	return t < cap ? t : cap;
 }
 
-/* A try that timed out was answered after all: it was late, not lost,
- * and the cut it caused is undone (as TCP's Eifel response does) */
-static void
-late(dns_sched_t *s, struct server *v)
+/* Whether an answer that took took_us came from the server's cache */
+static bool
+from_cache(const struct server *v, uint64_t took_us)
 {
+	return v->fastest > 0 && took_us <= 2 * v->fastest + CACHE_SLACK_US;
+}
+
+/* What became of a try that timed out, sent at sent: answered after all,
+ * it was late, not lost, and the cut it caused is undone (as TCP's Eifel
+ * response does); the server's share of them answered late follows, but
+ * for tries sent before its first answer (a cold Unbound left its first
+ * questions unanswered while it started, and answered their second tries
+ * 1.4 s later) */
+static void
+late_outcome(dns_sched_t *s, struct server *v, bool answered, uint64_t sent)
+{
+	if (v->first_answer > 0 && sent >= v->first_answer)
+		v->answered_late += LATE_WEIGHT * (answered -
+		    v->answered_late);
+	if (!answered)
+		return;
 	if (v->cwnd < v->prior_cwnd) {
 		v->cwnd = v->prior_cwnd;
 		v->ssthresh = v->prior_ssthresh;
@@ -334,6 +406,25 @@ late_close(struct flight *f)
 	if (f->late_fd >= 0)
 		close(f->late_fd);
 	f->late_fd = -1;
+}
+
+/* f's late try is given up (f was answered by a later try, or failed):
+ * its server hears whether it was answered, then or never.  An
+ * answer already waiting counts: a resolver answers every try of a
+ * question it merged at once, and this one's may be read only now. */
+static void
+late_end(dns_sched_t *s, struct flight *f)
+{
+	uint8_t buf[DNS_EDNS_SIZE + 1];
+	ssize_t n;
+
+	if (f->late_fd < 0)
+		return;
+	n = recv(f->late_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+	late_outcome(s, &s->servers[f->late_server], n >= 2 &&
+	    n <= DNS_EDNS_SIZE && (buf[0] << 8 | buf[1]) == f->late_id,
+	    f->late_sent);
+	late_close(f);
 }
 
 static void
@@ -464,15 +555,17 @@ budget_us(const dns_sched_t *s, bool held)
  * retries feed), may be why.  Before the job fails, f waits until
  * nothing else is asked of the scheduler and is then asked once more, as
  * a client asking one question at a time would have asked it: with
- * --timeout for each of its tries again.  True when f is held so. */
+ * --timeout for each of its tries again.  Not before the least time a
+ * resolver keeps a failure (RFC 9520 3.2), or it answers from that.
+ * True when f is held so. */
 static bool
-idle_hold(dns_sched_t *s, struct flight *f)
+idle_hold(dns_sched_t *s, struct flight *f, uint64_t now)
 {
 	if (f->idle_try || !s->servers[f->server].recursive)
 		return false;
-	late_close(f);
-	f->idle_try = true;
-	f->not_before = IDLE;
+	late_end(s, f);
+	f->idle_try = f->idle_wait = true;
+	f->not_before = now + SERVFAIL_HOLD_US;
 	f->server = (f->server + 1) % s->nservers;
 	f->extra++;
 	return true;
@@ -489,12 +582,15 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 	uint64_t budget = budget_us(s, res == DNS_TIMEOUT &&
 	    s->servers[f->server].recursive && !f->idle_try);
 
-	if (res == DNS_TIMEOUT && f->fd >= 0) {
-		/* kept open: a slow server's answer still counts */
-		late_close(f);
+	if (res == DNS_TIMEOUT && f->fd >= 0 && f->late_fd < 0) {
+		/* kept open: a slow server's answer still counts.  The first
+		 * try that timed out is kept, not the last: a resolver that
+		 * asks upstream for each try answers the first first, one
+		 * that merges them answers all at once */
 		f->late_fd = f->fd;
 		f->late_id = f->id;
 		f->late_sent = f->sent;
+		f->late_server = f->server;
 		f->fd = -1;
 		s->servers[f->server].inflight--;
 	}
@@ -510,9 +606,9 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 		    s->servers[f->server].limiting;
 		return true;
 	}
-	if (res == DNS_TIMEOUT && idle_hold(s, f))
+	if (res == DNS_TIMEOUT && idle_hold(s, f, now))
 		return true;
-	late_close(f);
+	late_end(s, f);
 	job_fail(s, h, f->job, res, s->servers[f->server].addr.text,
 	    f->why ? f->why : res == DNS_TIMEOUT ? "no answer in time" : NULL,
 	    f->extra);
@@ -582,7 +678,9 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		v->limiting = true;
 	f->why = NULL;
 	flight_release(s, f);
-	late_close(f);
+	late_end(s, f);
+	if (v->first_answer == 0)
+		v->first_answer = now;
 	if (ldns_pkt_ra(p) && !v->kind_given)
 		v->recursive = true;
 	bool servfail = ldns_pkt_get_rcode(p) == LDNS_RCODE_SERVFAIL;
@@ -597,12 +695,22 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	 * REFUSED is its policy, not its load: that goes on as from an
 	 * authoritative server. */
 	bool held = servfail && v->recursive;
+	/* a failure it answered from its cache (RFC 9520 3.2: kept a
+	 * second at least, Unbound five) tells of an earlier load, not of
+	 * this one: no cut, and it is asked again after the least hold, as
+	 * the failure may end at any second; the holds double only with the
+	 * SERVFAILs it worked for */
+	bool kept = held && timed && from_cache(v, now - f->sent);
 
 	if (held) {
-		cut(s, v, f->sent, now, 0.5);
+		if (!kept)
+			cut(s, v, f->sent, now, 0.5);
 		s->st.servfails++;
 	}
-	if (held && f->idle_try) {
+	/* the try when nothing else was asked: a SERVFAIL it worked for is
+	 * the answer; one from its cache, a failure it still keeps, is
+	 * asked again as above */
+	if (held && f->idle_try && !kept) {
 		job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,
 		    "every try answered SERVFAIL, the last when nothing else "
 		    "was asked", f->extra);
@@ -622,7 +730,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	/* the holds double with the server's SERVFAILs, not with the tries
 	 * its silence took before (its own timeout is longer than ours, and
 	 * it answers all of them at once) */
-	unsigned n = held ? ++f->servfails : f->tries;
+	unsigned n = kept ? 1 : held ? ++f->servfails : f->tries;
 	uint64_t pause = first << (n < 8 ? n - 1 : 7);
 
 	uint64_t last = f->first + budget - (try_us < LAST_TRY_US ? try_us :
@@ -638,7 +746,7 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 		    now + pause : last;
 		return true;
 	}
-	if (held && idle_hold(s, f))
+	if (held && idle_hold(s, f, now))
 		return true;
 	job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,
 	    "every try answered SERVFAIL or REFUSED", f->extra);
@@ -739,7 +847,7 @@ late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	f->wire[1] = buf[1];
 	f->sent = f->late_sent;
 	s->servers[f->server].inflight++;
-	late(s, &s->servers[f->server]);
+	late_outcome(s, &s->servers[f->late_server], true, f->late_sent);
 	/* no RTT sample (Karn, RFC 6298 3): the try may have waited in the
 	 * queue or a hold since it was sent, its answer read only now */
 	*back = flight_answer(s, f, buf, (size_t)n, now, false, &tcp, h);
@@ -824,22 +932,31 @@ may_send(const struct server *v, struct flight *f, uint64_t now)
 	return now >= v->next_send;
 }
 
-/* The held questions whose time has come go to the queue's front; when
- * nothing is waiting or in flight, so do those held until then, each with
- * a sequential client's time from now */
+/* Nothing is waiting or in flight */
+static bool
+sched_idle(const dns_sched_t *s)
+{
+	return s->wait_head == s->nwait && s->nfly == 0;
+}
+
+/* The held questions whose time has come go to the queue's front; those
+ * held until nothing else is asked go when that is so too, each with a
+ * sequential client's time and tries from now */
 static void
 release(dns_sched_t *s, uint64_t now, const dns_sched_handler_t *h)
 {
-	bool idle = s->wait_head == s->nwait && s->nfly == 0;
+	bool idle = sched_idle(s);
 
 	for (size_t i = 0; i < s->nhold; i++)
-		if (s->hold[i].not_before <= now ||
-		    (idle && s->hold[i].not_before == IDLE)) {
+		if (s->hold[i].not_before <= now &&
+		    (idle || !s->hold[i].idle_wait)) {
 			struct flight f = s->hold[i];
 
 			s->hold[i--] = s->hold[--s->nhold];
-			if (f.not_before == IDLE) {
+			if (f.idle_wait) {
+				f.idle_wait = false;
 				f.first = now;
+				f.tries = 0;
 				s->st.idle_retries++;
 			}
 			f.not_before = 0;
@@ -908,8 +1025,11 @@ poll_wait(dns_sched_t *s, uint64_t now, uint64_t deadline_us)
 		if (f->expires < wake)
 			wake = f->expires;
 	}
+	bool idle = sched_idle(s);
+
 	for (size_t i = 0; i < s->nhold; i++)
-		if (s->hold[i].not_before < wake)
+		if (s->hold[i].not_before < wake &&
+		    (idle || !s->hold[i].idle_wait))
 			wake = s->hold[i].not_before;
 	if (s->wait_head < s->nwait && s->nfly < s->ceiling) {
 		struct flight *f = &s->wait[s->wait_head];
@@ -945,6 +1065,7 @@ unhold(dns_sched_t *s, const dns_sched_handler_t *h)
 		struct flight f = s->hold[i];
 
 		f.not_before = 0;
+		f.idle_wait = false;
 		requeue(s, &f, h);
 	}
 }

@@ -6,17 +6,21 @@
  * empty answers of given names, and drop a share of all UDP answers at
  * random (-p PERCENT; a lossy path, the same with -S SEED).  With -n COUNT
  * the SERVFAIL is only for the first COUNT queries of each question (name
- * and type: a resolver failing it for a while), then it is relayed.
+ * and type: a resolver failing it for a while), then it is relayed.  With
+ * -j PERCENT:MS the UDP answers of PERCENT % of the names (by a hash of
+ * the name) wait MS more: a resolver's cache misses behind a slow
+ * upstream, answered late but answered.
  *
  *   dnsproxy -l PORT -u PORT [-a ADDR] [-L ADDR] [-d MS] [-x SUFFIX]...
  *            [-s SUFFIX]... [-n COUNT] [-t NAME]... [-p PERCENT] [-S SEED]
+ *            [-j PERCENT:MS]
  *
  * It listens on 127.0.0.1 (-L: another address), on -l PORT or, with -l 0,
  * a port it picks, and relays to 127.0.0.1 (-a: another IPv4 address).
  *
  * A UDP query goes upstream over UDP, a TCP query over its own TCP
- * connection; both answers wait out the delay in one queue (the delay is
- * the same for all, so the queue stays in order).  It prints "ready PORT"
+ * connection; both answers wait out the delay in one queue, in the
+ * order they are due.  It prints "ready PORT"
  * on stdout once it listens, and runs until killed.
  */
 #include <arpa/inet.h>
@@ -50,7 +54,7 @@ struct upstream {
 	struct sockaddr_in client;
 	uint16_t client_id;
 	uint64_t born;
-	char used, empty_drop;
+	char used, empty_drop, slow;
 };
 
 /* an answer waiting out the delay */
@@ -65,7 +69,7 @@ struct answer {
 
 static struct upstream up_tab[65536];
 static volatile sig_atomic_t stop;
-static struct answer *queue, **queue_tail = &queue;
+static struct answer *queue, **queue_tail = &queue, *queue_last;
 static int tcp_fds[MAX_TCP];
 static int ntcp;
 
@@ -174,8 +178,29 @@ enqueue(const uint8_t *m, size_t len, int tcp_fd,
 		a->client = *client;
 	a->len = len;
 	memcpy(a->buf, m, len);
-	*queue_tail = a;
-	queue_tail = &a->next;
+	if (queue_last == NULL || queue_last->due <= due) {
+		*queue_tail = a;	/* the usual case: due last */
+		queue_tail = &a->next;
+		queue_last = a;
+		return;
+	}
+	struct answer **p = &queue;
+
+	while ((*p)->due <= due)
+		p = &(*p)->next;
+	a->next = *p;
+	*p = a;
+}
+
+/* Whether name is one of the slow share (-j): by its FNV-1a hash */
+static int
+slow(const char *name, int percent)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *c = name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	return percent > 0 && (int)(h % 100) < percent;
 }
 
 /* SERVFAIL for the query m: its header and question, no records */
@@ -277,6 +302,7 @@ main(int argc, char **argv)
 {
 	struct rules r = { .ndrop = 0 };
 	int c, lport = 0, uport = 0, delay = 0, one = 1, loss = 0;
+	int slow_pct = 0, slow_ms = 0;
 	unsigned seed = 1;
 	unsigned long answers = 0, dropped = 0;
 	const char *uaddr = "127.0.0.1", *laddr = "127.0.0.1";
@@ -284,7 +310,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:n:t:p:S:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:n:t:p:S:j:")) != -1) {
 		switch (c) {
 		case 'a': uaddr = optarg; break;
 		case 'L': laddr = optarg; break;
@@ -297,6 +323,12 @@ main(int argc, char **argv)
 		case 't': if (r.nquiet < MAX_QUIET) r.quiet[r.nquiet++] = optarg; break;
 		case 'p': loss = atoi(optarg); break;
 		case 'S': seed = (unsigned)atoi(optarg); break;
+		case 'j':
+			if (sscanf(optarg, "%d:%d", &slow_pct, &slow_ms) != 2) {
+				fprintf(stderr, "dnsproxy: -j PERCENT:MS\n");
+				return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-d MS] "
 			    "[-x SUFFIX]... [-s SUFFIX]... [-t NAME]...\n");
@@ -397,6 +429,7 @@ main(int argc, char **argv)
 			u->client_id = (uint16_t)(m[0] << 8 | m[1]);
 			u->born = now;
 			u->empty_drop = (char)quiet(&r, name);
+			u->slow = (char)slow(name, slow_pct);
 			m[0] = (uint8_t)(next_id >> 8);
 			m[1] = (uint8_t)next_id;
 			next_id++;
@@ -423,7 +456,8 @@ main(int argc, char **argv)
 			m[0] = (uint8_t)(u->client_id >> 8);
 			m[1] = (uint8_t)u->client_id;
 			enqueue(m, (size_t)n, -1, &u->client,
-			    now + (uint64_t)delay);
+			    now + (uint64_t)delay + (u->slow ? (uint64_t)slow_ms :
+			    0));
 		}
 		if ((pfd[2].revents & POLLIN)) {
 			int fd = accept(tfd, NULL, NULL);
@@ -448,8 +482,10 @@ main(int argc, char **argv)
 		while (queue && queue->due <= now) {
 			struct answer *a = queue;
 
-			if ((queue = a->next) == NULL)
+			if ((queue = a->next) == NULL) {
 				queue_tail = &queue;
+				queue_last = NULL;
+			}
 			if (a->tcp_fd == -1)
 				sendto(lfd, a->buf, a->len, 0,
 				    (struct sockaddr *)&a->client,

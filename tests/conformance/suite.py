@@ -117,7 +117,8 @@ def main():
            "libspf2": run_libspf2}[args.impl]
     if not os.path.exists(args.file):
         print(f"ok 1 - # SKIP the SPF test suite is not at {args.file} "
-              "(set SPF_TESTS)")
+              "(give its path as FILE or in $SPF_TESTS; make check takes "
+              "the RFC 4408 suite's from $SPF4408_TESTS)")
         print("1..1")
         return 0
     with open(args.file) as f:

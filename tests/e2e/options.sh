@@ -22,6 +22,9 @@ mkdir -p zones
 	echo 'brand._bimi.clean TXT "v=BIMI1; l=https://img.opt.test/l.svg; a=;"'
 	# one question only, for the resolver failing it for a while
 	echo 'idle TXT "v=spf1 -all"'
+	# an include a resolver keeps failing, for a while, from its cache
+	echo 'kept TXT "v=spf1 include:flaky.opt.test -all"'
+	echo 'flaky TXT "v=spf1 -all"'
 } >zones/opt.test.zone
 nsd_start opt.test || { t_not_ok "nsd starts"; t_done; exit; }
 S="--server 127.0.0.1@$NSD_PORT"
@@ -182,6 +185,22 @@ if [ "$rc" = 3 ] && grep -q '"idle_retries": *2' idle7.out &&
 else
 	t_not_ok "a name failed by the idle try too: a DNS failure" "exit $rc, $ms ms" "$(cat idle7.out idle7.err)"
 fi
+# a SERVFAIL the resolver answers from its cache of failures (as fast as
+# its fastest answer): a failure it keeps from before (RFC 9520 3.2), not
+# its load now.  No window cut, and the question is asked again every
+# second, as the failure may end at any one, not after holds of 1, 2, 4
+# and 8 s.  The proxy fails the first 4 queries of flaky.opt.test at once
+# (-n 4): the 5th, 4 s later, is answered (with the doubling holds, the
+# 5th went 15 s later).
+proxy_start -s flaky.opt.test -n 4
+run_timed "$BIN/spf-lint" --server "127.0.0.1@$PROXY_PORT" --timeout 300 \
+    --retries 0 --recursive --json kept.opt.test
+expect "a resolver's kept SERVFAIL, asked again every second: answered" 0
+expect_json "4 SERVFAILs, no window cut, the include resolved" \
+    "(j['dns']['servfails'], j['dns']['backoffs'], j['lookups'])" "(4, 0, 1)"
+[ "$MS" -ge 3500 ] && [ "$MS" -lt 7000 ] &&
+    t_ok "in about 4 s ($MS ms)" || t_not_ok "in about 4 s" "$MS ms"
+kill "$PROXY_PID"
 run "$BIN/spf-lint" --recursive --authoritative opt.test
 expect "--recursive with --authoritative: a usage error" 2
 printf '%s\n' "$ERR" | grep -q "exclude each other" && t_ok "which says why" || t_not_ok "which says why" "$ERR"
