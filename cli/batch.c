@@ -13,6 +13,8 @@
 
 #define MAX_PASSES	256	/* steps of one domain; its deadline first */
 #define MAX_LINE	1024	/* bytes of an input line */
+#define REORDER		4	/* slots per domain in flight: the done ones
+				 * wait there for their turn in input order */
 
 struct slot {
 	void *state, *result;
@@ -71,8 +73,13 @@ int
 cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
     size_t *n, double *seconds)
 {
-	size_t w = b->window ? b->window : 1000, head = 0, next = 0;
-	struct slot *s = calloc(w, sizeof(*s));
+	/* w domains in flight; behind the oldest not printed yet (one a
+	 * resolver keeps failing, held for seconds), up to cap started in
+	 * all, so that the rest go on meanwhile (a window of the domains
+	 * between the two held a batch through Unbound 3.5 s still) */
+	size_t w = b->window ? b->window : 1000, cap = w * REORDER;
+	size_t head = 0, next = 0, open = 0;
+	struct slot *s = calloc(cap, sizeof(*s));
 	uint64_t t0 = util_now_ms();
 	/* a batch's time grows with its input: only a --deadline given
 	 * ends it, never a default (each query keeps its own budget) */
@@ -88,16 +95,17 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 	while (more || head < next) {
 		bool waiting = false;
 
-		for (; more && next < head + w; next++) {
-			if (!(more = slot_fill(b->o, &s[next % w], in,
+		for (; more && next < head + cap && open < w; next++) {
+			if (!(more = slot_fill(b->o, &s[next % cap], in,
 			    &status)))
 				break;
-			s[next % w].epoch = epoch;
+			s[next % cap].epoch = epoch;
+			open += !s[next % cap].done;
 		}
 		unsigned long oldest = epoch;
 
 		for (size_t i = head; i < next; i++) {
-			struct slot *x = &s[i % w];
+			struct slot *x = &s[i % cap];
 			int rc;
 
 			if (x->done)
@@ -107,6 +115,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 			if (rc != 0 || x->passes == MAX_PASSES ||
 			    util_now_ms() >= end) {
 				x->done = true;
+				open--;
 				x->result = b->finish(b->arg, x->state);
 				x->state = NULL;
 			} else {
@@ -115,8 +124,8 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 					oldest = x->epoch;
 			}
 		}
-		for (; head < next && s[head % w].done; head++) {
-			struct slot *x = &s[head % w];
+		for (; head < next && s[head % cap].done; head++) {
+			struct slot *x = &s[head % cap];
 
 			x->status = x->why[0] ? b->fail(b->arg, x->raw, x->why) :
 			    b->emit(b->arg, x->name, x->result);

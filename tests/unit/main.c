@@ -78,6 +78,7 @@ main(void)
 	test_tlsa();
 	test_baseline();
 	test_dkim();
+	test_batch();
 	printf("1..%u\n", n_run);
 	return n_failed ? 1 : 0;
 }

@@ -33,5 +33,6 @@ void test_util(void);
 void test_tlsa(void);
 void test_baseline(void);
 void test_dkim(void);
+void test_batch(void);
 
 #endif
