@@ -58,7 +58,8 @@ audit_tls_free(audit_tls_t *t)
 static const char *
 dane_word(const tls_dane_verdict_t *d)
 {
-	return !d->present ? "none" : d->bogus ? "bogus" : !d->dnssec ?
+	/* bogus: the records, or the proof that there are none */
+	return d->bogus ? "bogus" : !d->present ? "none" : !d->dnssec ?
 	    "insecure" : !d->usable ?
 	    "unusable" : d->matched ? "matched" : "mismatch";
 }

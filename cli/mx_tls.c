@@ -70,6 +70,9 @@ addr_text(const tls_mx_addr_t *a)
 		    a->dane.usable ? "mismatch" : "unusable",
 		    a->dane.dnssec ? "" : a->dane.bogus ? " (DNSSEC bogus)" :
 		    " (not DNSSEC-validated)");
+	else if (a->dane.dnssec || a->dane.bogus)	/* none, validated */
+		printf(", no DANE (%s)", a->dane.bogus ? "the denial is DNSSEC "
+		    "bogus" : "DNSSEC proves it");
 	printf(", %u ms\n", total);
 }
 

@@ -168,6 +168,150 @@ anchored(const dns_validator_t *v, const ldns_rdf *name)
 	return false;
 }
 
+/* The records of section sec in pkt of type t, or, t being RRSIG, the
+ * signatures that cover a type in covers (0 ends it); a new list (clones)
+ * the caller frees with ldns_rr_list_deep_free, NULL for none */
+static ldns_rr_list *
+section_get(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_type t,
+    const ldns_rr_type *covers)
+{
+	ldns_rr_list *all = ldns_pkt_get_section_clone(pkt, sec), *out = NULL;
+
+	for (size_t i = 0; all && i < ldns_rr_list_rr_count(all); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(all, i);
+		bool take = ldns_rr_get_type(rr) == t;
+
+		for (size_t k = 0; take && covers && t == LDNS_RR_TYPE_RRSIG; k++) {
+			if (covers[k] == 0) {
+				take = false;
+				break;
+			}
+			if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) ==
+			    covers[k])
+				break;
+		}
+		if (take && (out != NULL || (out = ldns_rr_list_new()) != NULL))
+			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+	}
+	ldns_rr_list_deep_free(all);
+	return out;
+}
+
+/* The signatures of sigs over the RRset of rr (its owner and type): a
+ * list that borrows them, for ldns_rr_list_free */
+static ldns_rr_list *
+sigs_of(const ldns_rr_list *sigs, const ldns_rr *rr)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+
+	for (size_t i = 0; out && sigs && i < ldns_rr_list_rr_count(sigs);
+	    i++) {
+		ldns_rr *sig = ldns_rr_list_rr(sigs, i);
+
+		if (ldns_dname_compare(ldns_rr_owner(sig), ldns_rr_owner(rr)) ==
+		    0 && ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) ==
+		    ldns_rr_get_type(rr))
+			ldns_rr_list_push_rr(out, sig);
+	}
+	return out;
+}
+
+/* That name has no records of type, from the NSEC or NSEC3 records of
+ * pkt's authority section (an answer with DO set): each verified up to
+ * an anchor, and together a proof (RFC 4035 5.4, RFC 5155 8) */
+static dns_validation_t
+denial_check(dns_validator_t *v, const ldns_pkt *pkt, ldns_rdf *name,
+    ldns_rr_type type, const char *owner, char *why, size_t whylen)
+{
+	static const ldns_rr_type covered[] = { LDNS_RR_TYPE_NSEC,
+	    LDNS_RR_TYPE_NSEC3, 0 };
+	ldns_rr_list *nsecs = section_get(pkt, LDNS_SECTION_AUTHORITY,
+	    LDNS_RR_TYPE_NSEC, NULL);
+	ldns_rr_list *sigs = section_get(pkt, LDNS_SECTION_AUTHORITY,
+	    LDNS_RR_TYPE_RRSIG, covered);
+	ldns_rr_list *any = section_get(pkt, LDNS_SECTION_AUTHORITY,
+	    LDNS_RR_TYPE_RRSIG, NULL);
+	ldns_rr *q = NULL;
+	dns_validation_t out = DNS_VALID_BOGUS;
+	bool nsec3 = nsecs == NULL;
+	ldns_status st = LDNS_STATUS_OK;
+	const char *kind;
+
+	if (nsecs == NULL)
+		nsecs = section_get(pkt, LDNS_SECTION_AUTHORITY,
+		    LDNS_RR_TYPE_NSEC3, NULL);
+	kind = nsec3 ? "NSEC3" : "NSEC";
+	if (nsecs == NULL) {
+		/* signed (its SOA has an RRSIG) but nothing proves it:
+		 * what a validator calls bogus; else not signed at all */
+		out = any && anchored(v, name) ? DNS_VALID_BOGUS :
+		    DNS_VALID_INSECURE;
+		snprintf(why, whylen, out == DNS_VALID_BOGUS ? "bogus: the "
+		    "answer that %s has none is signed but carries no NSEC or "
+		    "NSEC3 record" : anchored(v, name) ? "the answer that %s "
+		    "has none carries no RRSIG (an unsigned zone below the "
+		    "anchor, or its signatures stripped on the way)" : "the "
+		    "answer that %s has none carries no RRSIG, and no anchor "
+		    "of the file is above it", owner);
+		goto done;
+	}
+	/* each NSEC or NSEC3 record, signed up to an anchor */
+	for (size_t i = 0; st == LDNS_STATUS_OK &&
+	    i < ldns_rr_list_rr_count(nsecs); i++) {
+		ldns_rr_list *one = ldns_rr_list_new(), *its;
+		ldns_rr_list *keys = ldns_rr_list_new();
+
+		if (one == NULL || keys == NULL ||
+		    !ldns_rr_list_push_rr(one, ldns_rr_list_rr(nsecs, i)) ||
+		    (its = sigs_of(sigs, ldns_rr_list_rr(nsecs, i))) == NULL)
+			st = LDNS_STATUS_MEM_ERR;
+		else {
+			st = ldns_rr_list_rr_count(its) == 0 ?
+			    LDNS_STATUS_CRYPTO_NO_RRSIG :
+			    ldns_verify_trusted(v->res, one, its, keys);
+			ldns_rr_list_free(its);
+		}
+		ldns_rr_list_free(one);
+		ldns_rr_list_deep_free(keys);
+	}
+	if (st != LDNS_STATUS_OK) {
+		out = anchored(v, name) ? DNS_VALID_BOGUS : DNS_VALID_INSECURE;
+		snprintf(why, whylen, "%s: an %s record of the answer that %s "
+		    "has none: %s", out == DNS_VALID_BOGUS ? "bogus" :
+		    "no anchor of the file is above it", kind, owner,
+		    ldns_get_errorstr_by_id(st));
+		goto done;
+	}
+	/* and what they prove: the name or its type is not there, nor a
+	 * wildcard that would make it */
+	if ((q = ldns_rr_new()) == NULL) {
+		out = DNS_VALID_FAILED;
+		snprintf(why, whylen, "out of memory");
+		goto done;
+	}
+	ldns_rr_set_owner(q, ldns_rdf_clone(name));
+	ldns_rr_set_type(q, type);
+	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
+	st = nsec3 ? ldns_dnssec_verify_denial_nsec3(q, nsecs, sigs,
+	    ldns_pkt_get_rcode(pkt), type, ldns_pkt_get_rcode(pkt) ==
+	    LDNS_RCODE_NOERROR) : ldns_dnssec_verify_denial(q, nsecs, sigs);
+	if (st == LDNS_STATUS_OK) {
+		out = DNS_VALID_SECURE;
+		snprintf(why, whylen, "validated here: %s has none, as %zu "
+		    "signed %s record(s) prove, their chain to the trust "
+		    "anchor checked", owner, ldns_rr_list_rr_count(nsecs), kind);
+	} else
+		snprintf(why, whylen, "bogus: the signed %s records do not "
+		    "prove that %s has none (%s)", kind, owner,
+		    ldns_get_errorstr_by_id(st));
+done:
+	ldns_rr_free(q);
+	ldns_rr_list_deep_free(nsecs);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(any);
+	return out;
+}
+
 dns_validation_t
 dns_validator_check(dns_validator_t *v, const char *owner, ldns_rr_type type,
     char *why, size_t whylen)
@@ -187,12 +331,20 @@ dns_validator_check(dns_validator_t *v, const char *owner, ldns_rr_type type,
 		snprintf(why, whylen, "no answer to %s with DO set", owner);
 		goto done;
 	}
-	if (ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR ||
+	if ((ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NOERROR ||
+	    ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NXDOMAIN) &&
 	    (rrset = ldns_pkt_rr_list_by_name_and_type(pkt, name, type,
 	    LDNS_SECTION_ANSWER)) == NULL) {
-		snprintf(why, whylen, "asked again with DO set, %s has no "
-		    "such records (%s)", owner, ldns_pkt_get_rcode(pkt) ==
-		    LDNS_RCODE_NOERROR ? "NODATA" : "an error rcode");
+		/* none: the denial is validated instead */
+		out = denial_check(v, pkt, name, type, owner, why, whylen);
+		goto done;
+	}
+	if (rrset == NULL) {
+		ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes,
+		    (int)ldns_pkt_get_rcode(pkt));
+
+		snprintf(why, whylen, "asked again with DO set, %s got %s",
+		    owner, rc ? rc->name : "an error rcode");
 		goto done;
 	}
 	all = ldns_pkt_rr_list_by_name_and_type(pkt, name, LDNS_RR_TYPE_RRSIG,

@@ -5,12 +5,16 @@
  * the RRset is asked again with DO and CD (so a validating resolver hands
  * over what it judged bogus too), and ldns_verify_trusted walks its
  * signer's DNSKEY RRset up through DS records to a key of the anchor file.
+ * Where the name has no such records, the NSEC or NSEC3 records of the
+ * answer are verified so, each, and then for what they prove (the name,
+ * or its type, absent, and no wildcard that would make it: RFC 4035 5.4,
+ * RFC 5155 8), by ldns_dnssec_verify_denial and its NSEC3 twin.
  *
  * The anchor file holds DS or DNSKEY records in zone-file syntax (what
  * ldns-keygen writes as KEY.ds, Unbound's trust-anchor-file, the root's
  * root.key).  The questions are synchronous, a timeout a try: they are
- * asked only for RRsets already found (a handful of TLSA owners), never
- * for a whole batch's names.
+ * asked only for a handful of names (the TLSA owners of the MX hosts
+ * found), never for a whole batch's names.
  *
  * The validator owns its ldns resolver and anchors; free it with
  * dns_validator_free.
@@ -39,8 +43,9 @@ dns_validator_t *dns_validator_new(const char *anchor_file,
     char *err, size_t errlen);
 void dns_validator_free(dns_validator_t *v);
 
-/** Validates the RRset of type at owner; why says how (the anchor's key
- * tag) or why not. */
+/** Validates the RRset of type at owner, or, when there is none, the
+ * proof of that (secure: proven); why says how (the anchor's key tag, the
+ * NSEC records) or why not. */
 dns_validation_t dns_validator_check(dns_validator_t *v, const char *owner,
     ldns_rr_type type, char *why, size_t whylen);
 

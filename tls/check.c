@@ -65,6 +65,16 @@ const lint_code_t tls_codes[TLS_ROWS] = {
 	    "re-sign the zone, or fix the DS at the parent" },
 	[TLS_DANE_VALIDATED] = { "mxtls-dane-validated", I,
 	    "TLSA records at %s: %s", "RFC 4035 5", NULL },
+	[TLS_DANE_NONE_PROVEN] = { "mxtls-dane-none-proven", I,
+	    "no TLSA records at %s, and DNSSEC proves it (%s): DANE senders "
+	    "use TLS without authentication", "RFC 7672 2.2",
+	    "the zone is signed: publish the record tlsa-gen prints (3 1 1), "
+	    "and DANE senders authenticate the server" },
+	[TLS_DANE_DENIAL_BOGUS] = { "mxtls-dane-denial-bogus", E,
+	    "the answer that %s has no TLSA records fails DNSSEC validation "
+	    "(%s): DANE senders defer the mail", "RFC 7672 2.2",
+	    "re-sign the zone (its NSEC or NSEC3 records), or fix the DS at "
+	    "the parent" },
 	[TLS_DANE_UNUSABLE] = { "mxtls-dane-unusable", E,
 	    "no usable TLSA record at %s (DANE-TA or DANE-EE, well formed): "
 	    "DANE senders defer the mail", "RFC 7672 2.2",
@@ -349,6 +359,26 @@ pkix(lint_findings_t *f, bool ee, const smtp_probe_t *p, enum tls_row row,
 		    p->addr, why);
 }
 
+/* No TLSA records at owner: proven so by DNSSEC (validated here), or
+ * that answer bogus, or neither */
+static void
+dane_none(const smtp_probe_t *p, const char *owner,
+    const tls_dnssec_t *dnssec, tls_dane_verdict_t *v, lint_findings_t *f)
+{
+	if (dnssec == NULL || dnssec->state == DNS_VALID_INSECURE ||
+	    dnssec->state == DNS_VALID_FAILED) {
+		lint_findings_add(f, &tls_codes[TLS_DANE_NONE], p->host, -1L,
+		    owner);
+		return;
+	}
+	v->validation = dns_validation_str(dnssec->state);
+	v->bogus = dnssec->state == DNS_VALID_BOGUS;
+	v->dnssec = !v->bogus;
+	v->validated_by = v->dnssec ? "trust-anchor" : NULL;
+	lint_findings_add(f, &tls_codes[v->bogus ? TLS_DANE_DENIAL_BOGUS :
+	    TLS_DANE_NONE_PROVEN], p->host, -1L, owner, dnssec->why);
+}
+
 void
 tls_check_probe(const smtp_probe_t *p, const dns_answer_t *tlsa,
     const char *owner, const tls_dnssec_t *dnssec,
@@ -385,8 +415,7 @@ tls_check_probe(const smtp_probe_t *p, const dns_answer_t *tlsa,
 	if (tlsa && tlsa->result == DNS_OK)
 		dane_judge(p, tlsa, owner, dnssec, o, dane, &ee, f);
 	else if (tlsa && tlsa->result != DNS_PENDING)
-		lint_findings_add(f, &tls_codes[TLS_DANE_NONE], p->host, -1L,
-		    owner);
+		dane_none(p, owner, dnssec, dane, f);
 	if (p->chain == NULL || sk_X509_num(p->chain) == 0)
 		return;
 	cert_judge(p, o, cert);

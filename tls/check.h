@@ -37,7 +37,8 @@ enum tls_row {
 	TLS_EXPIRING, TLS_NAME, TLS_DANE_NONE, TLS_DANE_INSECURE,
 	TLS_DANE_UNUSABLE, TLS_DANE_MISMATCH, TLS_DANE_MATCH,
 	TLS_DANE_NEXT_KEY, TLS_PKIX_IGNORED, TLS_STS_CERT, TLS_STS_CERT_TESTING,
-	TLS_DANE_BOGUS, TLS_DANE_VALIDATED, TLS_ROWS
+	TLS_DANE_BOGUS, TLS_DANE_VALIDATED, TLS_DANE_NONE_PROVEN,
+	TLS_DANE_DENIAL_BOGUS, TLS_ROWS
 };
 
 extern const lint_code_t tls_codes[TLS_ROWS];
@@ -69,7 +70,8 @@ typedef struct tls_cert_verdict {
 
 typedef struct tls_dane_verdict {
 	bool present;		/* TLSA records at the owner */
-	bool dnssec;		/* validated (AD, or here) */
+	bool dnssec;		/* validated (AD, or here): the records, or
+				 * that there are none */
 	const char *validated_by;	/* "resolver", "trust-anchor" or NULL */
 	const char *validation;	/* here: "secure", "insecure", "bogus",
 				 * "failed"; NULL when not checked here */

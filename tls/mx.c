@@ -171,9 +171,12 @@ tls_mx_probe(tls_mx_t *const *v, size_t n, const smtp_options_t *so,
 		for (size_t h = 0; h < v[i]->nhosts; h++) {
 			tls_mx_host_t *host = &v[i]->host[h];
 
+			/* the records, or the proof there are none */
 			if (co->validator && !host->dnssec.checked &&
-			    host->tlsa.result == DNS_OK && host->tlsa.rrs &&
-			    ldns_rr_list_rr_count(host->tlsa.rrs) > 0) {
+			    ((host->tlsa.result == DNS_OK && host->tlsa.rrs &&
+			    ldns_rr_list_rr_count(host->tlsa.rrs) > 0) ||
+			    host->tlsa.result == DNS_NODATA ||
+			    host->tlsa.result == DNS_NXDOMAIN)) {
 				host->dnssec.state = dns_validator_check(
 				    co->validator, host->owner,
 				    LDNS_RR_TYPE_TLSA, host->dnssec.why,

@@ -118,18 +118,41 @@ soa() { printf '$ORIGIN %s.\n$TTL 300\n@ SOA ns.%s. host.%s. 1 3600 600 86400 30
 	bad MX 10 mx.bad
 	mx.bad A 127.0.0.21
 	_2525._tcp.mx.bad TLSA 3 1 1 $(spki mx1.pf.test.crt)
+	none MX 10 mx.none
+	mx.none A 127.0.0.21
+	nodata MX 10 mx.nodata
+	mx.nodata A 127.0.0.21
+	_2525._tcp.mx.nodata TXT "no TLSA here"
+	broken MX 10 mx.broken
+	mx.broken A 127.0.0.21
+	_2525._tcp.mx.broken TXT "its NSEC record changed after signing"
 	Z
 } >zones/dane.test.zone.in
 key=$(cd zones && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
 (cd zones && ldns-signzone -f dane.test.zone.signed -o dane.test dane.test.zone.in "$key") ||
     { t_not_ok "ldns-signzone signs the zone"; t_done; exit; }
-# bad.dane.test: its TLSA record changed after signing, its RRSIG kept
-sed -E "/^_2525\._tcp\.mx\.bad\.dane\.test\.[[:space:]].*TLSA/ s/3 1 1 [0-9A-Fa-f]+/3 1 1 $(spki other.pf.test.crt)/" \
+# bad.dane.test: its TLSA record changed after signing, its RRSIG kept;
+# broken.dane.test: the NSEC record that says its TLSA owner has only a
+# TXT record, changed after signing (one type more), its RRSIG kept
+sed -E -e "/^_2525\._tcp\.mx\.bad\.dane\.test\.[[:space:]].*TLSA/ s/3 1 1 [0-9A-Fa-f]+/3 1 1 $(spki other.pf.test.crt)/" \
+    -e "/^_2525\._tcp\.mx\.broken\.dane\.test\.[[:space:]].*[[:space:]]NSEC[[:space:]]/ s/ TXT / TXT SPF /" \
     zones/dane.test.zone.signed >zones/dane.test.zone
-cmp -s zones/dane.test.zone.signed zones/dane.test.zone &&
-    t_not_ok "the TLSA record of bad.dane.test was changed after signing"
+[ "$(diff zones/dane.test.zone.signed zones/dane.test.zone | grep -c '^>')" = 2 ] ||
+    t_not_ok "the TLSA record of bad.dane.test and an NSEC record of broken.dane.test were changed after signing"
+# dane3.test: signed with NSEC3 (RFC 5155), a host without TLSA
+{
+	soa dane3.test
+	cat <<-Z
+	none MX 10 mx.none
+	mx.none A 127.0.0.21
+	Z
+} >zones/dane3.test.zone.in
+key3=$(cd zones && ldns-keygen -a ECDSAP256SHA256 -k dane3.test)
+(cd zones && ldns-signzone -n -f dane3.test.zone -o dane3.test dane3.test.zone.in "$key3") ||
+    { t_not_ok "ldns-signzone -n signs the zone"; t_done; exit; }
+cat "zones/$key.ds" "zones/$key3.ds" >anchors
 other=$(cd zones && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
-nsd_start pf.test dane.test || { t_not_ok "nsd starts"; t_done; exit; }
+nsd_start pf.test dane.test dane3.test || { t_not_ok "nsd starts"; t_done; exit; }
 RESOLVER_EXTRA="server:
   trust-anchor-file: \"$T_TMP/zones/$key.ds\"" resolver_start unbound "$NSD_PORT" ||
     { t_not_ok "unbound starts"; t_done; exit; }
@@ -264,6 +287,33 @@ run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" bad.dane.test
 expect "a TLSA record changed after signing: bogus, an error" 1 \
     'mxtls-dane-bogus at mx\.bad\.dane\.test' '\(DNSSEC bogus\)'
 expect_not "bogus is not matched as if it were good" 'mxtls-dane-match'
+# no TLSA records: DNSSEC proves there are none (NSEC, the name absent or
+# only its TLSA type; NSEC3), or the proof is bogus
+D="sorted(f['code'] for f in j['findings'] if f['code'].startswith('mxtls-dane'))"
+V="($A['dane']['present'], $A['dane']['dnssec'], $A['dane']['validation'])"
+for host in none nodata; do
+	run "$BIN/mx-tls" $S --trust-anchor anchors --json $host.dane.test
+	expect_json "no TLSA at mx.$host.dane.test: DNSSEC proves it (NSEC)" "$D, $V" \
+	    "['mxtls-dane-none-proven'] (False, True, 'secure')"
+done
+run "$BIN/mx-tls" $S --trust-anchor anchors none.dane.test
+expect "which the text says, with the fix: publish a record" 1 \
+    'no DANE \(DNSSEC proves it\)' 'mxtls-dane-none-proven at mx\.none\.dane\.test' \
+    'validated here: _2525\._tcp\.mx\.none\.dane\.test has none, as [0-9]+ signed NSEC record' \
+    'publish the record tlsa-gen prints'
+run "$BIN/mx-tls" $S --trust-anchor anchors --json none.dane3.test
+expect_json "no TLSA in a zone signed with NSEC3: proven too" "$D, $V" \
+    "['mxtls-dane-none-proven'] (False, True, 'secure')"
+expect "the NSEC3 proof named" 1 'signed NSEC3 record'
+run "$BIN/mx-tls" $S --trust-anchor anchors --json broken.dane.test
+expect_json "an NSEC record changed after signing: the denial is bogus, an error" "$D, $V" \
+    "['mxtls-dane-denial-bogus'] (False, False, 'bogus')"
+expect "and says why" 1 'bogus: an NSEC record of the answer that _2525\._tcp\.mx\.broken\.dane\.test has none'
+run "$BIN/mx-tls" $S --trust-anchor "zones/$key3.ds" --json none.dane.test
+expect_json "an anchor of another zone only: no proof either way, as before" "$D, $V" \
+    "['mxtls-dane-none'] (False, False, None)"
+run "$BIN/mx-tls" $S --json none.dane.test
+expect_json "without --trust-anchor: no TLSA, as before" "$D" "['mxtls-dane-none']"
 run "$BIN/mx-tls" $S --trust-anchor "zones/$other.ds" ok.dane.test
 expect "an anchor of another key: bogus" 1 'mxtls-dane-bogus'
 run "$BIN/mx-tls" $S --trust-anchor "zones/$key.ds" good.pf.test
@@ -328,6 +378,12 @@ expect_json "mail-audit --trust-anchor: the tls area's DANE validated here, matc
 run "$BIN/mail-audit" $M --trust-anchor "zones/$key.ds" --json bad.dane.test
 expect_json "mail-audit --trust-anchor: a bogus TLSA RRset fails the area" \
     "(j['areas']['tls']['verdict'], 'mxtls-dane-bogus' in [f['code'] for f in j['areas']['tls']['findings']])" "('fail', True)"
+run "$BIN/mail-audit" $M --trust-anchor anchors --json broken.dane.test
+expect_json "mail-audit --trust-anchor: a bogus proof of no TLSA fails the area" \
+    "(j['areas']['tls']['verdict'], j['areas']['tls']['addresses'][0]['dane'], 'mxtls-dane-denial-bogus' in [f['code'] for f in j['areas']['tls']['findings']])" "('fail', 'bogus', True)"
+run "$BIN/mail-audit" $M --trust-anchor anchors --json none.dane3.test
+expect_json "and a proven one is none, with the note" \
+    "(j['areas']['tls']['addresses'][0]['dane'], 'mxtls-dane-none-proven' in [f['code'] for f in j['areas']['tls']['findings']])" "('none', True)"
 run "$BIN/mail-audit" $M --no-connect --json good.pf.test
 expect_json "--no-connect: skipped, and said why" "(j['areas']['tls']['verdict'], j['areas']['tls']['skipped'])" \
     "('skipped', 'no SMTP connection (--no-connect, --offline)')"
