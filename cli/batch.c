@@ -13,8 +13,6 @@
 
 #define MAX_PASSES	256	/* steps of one domain; its deadline first */
 #define MAX_LINE	1024	/* bytes of an input line */
-#define REORDER		4	/* slots per domain in flight: the done ones
-				 * wait there for their turn in input order */
 
 struct slot {
 	void *state, *result;
@@ -77,7 +75,7 @@ cmd_batch_run(const cmd_batch_t *b, dns_resolver_t *r, cmd_batch_input_t *in,
 	 * resolver keeps failing, held for seconds), up to cap started in
 	 * all, so that the rest go on meanwhile (a window of the domains
 	 * between the two held a batch through Unbound 3.5 s still) */
-	size_t w = b->window ? b->window : 1000, cap = w * REORDER;
+	size_t w = b->window ? b->window : 1000, cap = w + b->ahead;
 	size_t head = 0, next = 0, open = 0;
 	struct slot *s = calloc(cap, sizeof(*s));
 	uint64_t t0 = util_now_ms();

@@ -7,7 +7,7 @@
  * done when its check says so (or its time ran out); results come out in
  * input order, and a domain that waits long (a question its resolver
  * keeps failing) holds back only its own line: the domains after it go
- * on, up to four windows of them.  A provider's include asked by thousands of
+ * on, as many as the tool's results allow to be held.  A provider's include asked by thousands of
  * domains is thus asked once, and a window of domains costs the round
  * trips of its deepest domain, not the sum of them.
  */
@@ -39,9 +39,10 @@ typedef struct cmd_batch {
 	void (*round)(void *arg);
 	void *arg;
 	const cmd_opts_t *o;	/* the tool's, for its messages */
-	size_t window;		/* domains in flight at once; 0: 1000 (and
-				 * four times as many started, the done ones
-				 * waiting for their turn in input order) */
+	size_t window;		/* domains in flight at once; 0: 1000 */
+	size_t ahead;		/* domains done and held for their turn in
+				 * input order, beyond the window, while the
+				 * oldest one not printed waits */
 	unsigned deadline_ms;	/* the whole run's (--deadline); 0: none,
 				 * each query bounded by the scheduler's
 				 * budget, what a sequential client waits */

@@ -34,6 +34,8 @@
 					 * twice its fastest round trip and
 					 * this at most: the loop here may read
 					 * it late */
+#define KEPT_MAX_US	5000000		/* the longest a resolver keeps a
+					 * failure, as far as asked when idle */
 #define LAST_TRY_US	500000		/* the last try's lead on the budget's
 					 * end, a try's timeout at most */
 #define PACE_MIN_US	20		/* the finest spacing of sends */
@@ -709,8 +711,9 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	}
 	/* the try when nothing else was asked: a SERVFAIL it worked for is
 	 * the answer; one from its cache, a failure it still keeps, is
-	 * asked again as above */
-	if (held && f->idle_try && !kept) {
+	 * asked again as above while it may keep one (Unbound 5 s, BIND 1 s
+	 * by default) */
+	if (held && f->idle_try && (!kept || now - f->first >= KEPT_MAX_US)) {
 		job_fail(s, h, f->job, DNS_SERVFAIL, v->addr.text,
 		    "every try answered SERVFAIL, the last when nothing else "
 		    "was asked", f->extra);

@@ -84,10 +84,11 @@ fi
 kill "$PROXY_PID"
 wait "$PROXY_PID" 2>/dev/null
 proxy_start -d 20 -p 30 -S 3
-run "$BIN/spf-lint" --recursive --server "127.0.0.1@$PROXY_PORT" --batch gen/domains
+head -300 gen/domains >some
+run_timed "$BIN/spf-lint" --recursive --server "127.0.0.1@$PROXY_PORT" --batch some
 cuts=$(printf '%s\n' "$ERR" | sed -nE 's/.* ([0-9]+) window cuts.*/\1/p')
 if [ "${cuts:-0}" -ge 10 ]; then
-	t_ok "answers lost for good (30 %) cut the window still ($cuts cuts)"
+	t_ok "answers lost for good (30 %) cut the window still ($cuts cuts, $MS ms)"
 else
 	t_not_ok "answers lost for good cut the window" "$(printf '%s\n' "$ERR" | grep 'dns:')"
 fi
