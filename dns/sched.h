@@ -39,8 +39,8 @@
  * 3; by half else).  A timeout before any round trip was measured cuts
  * nothing.  A question it fails through all the holds waits until
  * nothing else is asked, and a second at least, and is asked once more
- * then, with a sequential client's time and tries, before its owner
- * hears it failed.
+ * then, with a sequential client's time and tries (a SERVFAIL from its
+ * cache polled for 5 s), before its owner hears it failed.
  *
  * The scheduler knows nothing of what an answer means: it hands each
  * well-formed answer to its question's owner, which says whether it is
