@@ -168,35 +168,6 @@ anchored(const dns_validator_t *v, const ldns_rdf *name)
 	return false;
 }
 
-/* The records of section sec in pkt of type t, or, t being RRSIG, the
- * signatures that cover a type in covers (0 ends it); a new list (clones)
- * the caller frees with ldns_rr_list_deep_free, NULL for none */
-static ldns_rr_list *
-section_get(const ldns_pkt *pkt, ldns_pkt_section sec, ldns_rr_type t,
-    const ldns_rr_type *covers)
-{
-	ldns_rr_list *all = ldns_pkt_get_section_clone(pkt, sec), *out = NULL;
-
-	for (size_t i = 0; all && i < ldns_rr_list_rr_count(all); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(all, i);
-		bool take = ldns_rr_get_type(rr) == t;
-
-		for (size_t k = 0; take && covers && t == LDNS_RR_TYPE_RRSIG; k++) {
-			if (covers[k] == 0) {
-				take = false;
-				break;
-			}
-			if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) ==
-			    covers[k])
-				break;
-		}
-		if (take && (out != NULL || (out = ldns_rr_list_new()) != NULL))
-			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
-	}
-	ldns_rr_list_deep_free(all);
-	return out;
-}
-
 /* The signatures of sigs over the RRset of rr (its owner and type): a
  * list that borrows them, for ldns_rr_list_free */
 static ldns_rr_list *
@@ -223,14 +194,11 @@ static dns_validation_t
 denial_check(dns_validator_t *v, const ldns_pkt *pkt, ldns_rdf *name,
     ldns_rr_type type, const char *owner, char *why, size_t whylen)
 {
-	static const ldns_rr_type covered[] = { LDNS_RR_TYPE_NSEC,
-	    LDNS_RR_TYPE_NSEC3, 0 };
-	ldns_rr_list *nsecs = section_get(pkt, LDNS_SECTION_AUTHORITY,
-	    LDNS_RR_TYPE_NSEC, NULL);
-	ldns_rr_list *sigs = section_get(pkt, LDNS_SECTION_AUTHORITY,
-	    LDNS_RR_TYPE_RRSIG, covered);
-	ldns_rr_list *any = section_get(pkt, LDNS_SECTION_AUTHORITY,
-	    LDNS_RR_TYPE_RRSIG, NULL);
+	/* clones, or NULL for none */
+	ldns_rr_list *nsecs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC,
+	    LDNS_SECTION_AUTHORITY);
+	ldns_rr_list *sigs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_RRSIG,
+	    LDNS_SECTION_AUTHORITY);
 	ldns_rr *q = NULL;
 	dns_validation_t out = DNS_VALID_BOGUS;
 	bool nsec3 = nsecs == NULL;
@@ -238,13 +206,13 @@ denial_check(dns_validator_t *v, const ldns_pkt *pkt, ldns_rdf *name,
 	const char *kind;
 
 	if (nsecs == NULL)
-		nsecs = section_get(pkt, LDNS_SECTION_AUTHORITY,
-		    LDNS_RR_TYPE_NSEC3, NULL);
+		nsecs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC3,
+		    LDNS_SECTION_AUTHORITY);
 	kind = nsec3 ? "NSEC3" : "NSEC";
 	if (nsecs == NULL) {
 		/* signed (its SOA has an RRSIG) but nothing proves it:
 		 * what a validator calls bogus; else not signed at all */
-		out = any && anchored(v, name) ? DNS_VALID_BOGUS :
+		out = sigs && anchored(v, name) ? DNS_VALID_BOGUS :
 		    DNS_VALID_INSECURE;
 		snprintf(why, whylen, out == DNS_VALID_BOGUS ? "bogus: the "
 		    "answer that %s has none is signed but carries no NSEC or "
@@ -308,7 +276,6 @@ done:
 	ldns_rr_free(q);
 	ldns_rr_list_deep_free(nsecs);
 	ldns_rr_list_deep_free(sigs);
-	ldns_rr_list_deep_free(any);
 	return out;
 }
 
@@ -349,13 +316,7 @@ dns_validator_check(dns_validator_t *v, const char *owner, ldns_rr_type type,
 	}
 	all = ldns_pkt_rr_list_by_name_and_type(pkt, name, LDNS_RR_TYPE_RRSIG,
 	    LDNS_SECTION_ANSWER);
-	sigs = ldns_rr_list_new();
-	for (size_t i = 0; sigs && all && i < ldns_rr_list_rr_count(all); i++) {
-		ldns_rr *sig = ldns_rr_list_rr(all, i);
-
-		if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) == type)
-			ldns_rr_list_push_rr(sigs, sig);
-	}
+	sigs = sigs_of(all, ldns_rr_list_rr(rrset, 0));
 	if (sigs == NULL || ldns_rr_list_rr_count(sigs) == 0) {
 		out = DNS_VALID_INSECURE;
 		snprintf(why, whylen, anchored(v, name) ? "the answer carries "
