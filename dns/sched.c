@@ -584,11 +584,17 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 	uint64_t budget = budget_us(s, res == DNS_TIMEOUT &&
 	    s->servers[f->server].recursive && !f->idle_try);
 
-	if (res == DNS_TIMEOUT && f->fd >= 0 && f->late_fd < 0) {
-		/* kept open: a slow server's answer still counts.  The first
-		 * try that timed out is kept, not the last: a resolver that
-		 * asks upstream for each try answers the first first, one
-		 * that merges them answers all at once */
+	/* kept open: a slow server's answer still counts.  Of a recursive
+	 * server the first try that timed out is kept, not the last: one
+	 * that asks upstream for each try answers the first first, one that
+	 * merges them answers all at once.  Of another the last: it answers
+	 * each try as it comes, and an earlier one is likelier lost (to its
+	 * rate limit) than slow */
+	bool keep = res == DNS_TIMEOUT && f->fd >= 0 && (f->late_fd < 0 ||
+	    !s->servers[f->server].recursive);
+
+	if (keep) {
+		late_end(s, f);
 		f->late_fd = f->fd;
 		f->late_id = f->id;
 		f->late_sent = f->sent;
