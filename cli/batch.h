@@ -7,9 +7,10 @@
  * done when its check says so (or its time ran out); results come out in
  * input order, and a domain that waits long (a question its resolver
  * keeps failing) holds back only its own line: the domains after it go
- * on, as many as the tool's results allow to be held.  A provider's include asked by thousands of
- * domains is thus asked once, and a window of domains costs the round
- * trips of its deepest domain, not the sum of them.
+ * on, as many as the tool's results allow to be held.  A provider's
+ * include asked by thousands of domains is thus asked once, and a window
+ * of domains costs the round trips of its deepest domain, not the sum of
+ * them.
  */
 #ifndef AUTHZONE_CLI_BATCH_H
 #define AUTHZONE_CLI_BATCH_H

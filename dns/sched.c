@@ -855,8 +855,9 @@ late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	f->wire[0] = buf[0];
 	f->wire[1] = buf[1];
 	f->sent = f->late_sent;
+	f->server = f->late_server;	/* its answer is that server's */
 	s->servers[f->server].inflight++;
-	late_outcome(s, &s->servers[f->late_server], true, f->late_sent);
+	late_outcome(s, &s->servers[f->server], true, f->late_sent);
 	/* no RTT sample (Karn, RFC 6298 3): the try may have waited in the
 	 * queue or a hold since it was sent, its answer read only now */
 	*back = flight_answer(s, f, buf, (size_t)n, now, false, &tcp, h);
