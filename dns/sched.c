@@ -76,6 +76,12 @@ struct server {
 				 * is congestion first */
 	bool kind_given;	/* --recursive, --authoritative: RA is not
 				 * looked at */
+	bool loaded;		/* it has had a first window of this run's
+				 * questions at once: its failures may be
+				 * this load's.  Before, they are its
+				 * answer (a single domain asks 2 to 6 at
+				 * once), as for a client asking one at a
+				 * time */
 	double base;		/* the least round trip since base_at (us) */
 	uint64_t base_at;
 	double recent[RECENT];	/* the last round trips, a ring (us) */
@@ -225,6 +231,14 @@ dns_sched_add(dns_sched_t *s, const char *name, ldns_rr_type type, void *job)
 }
 
 /* ---- the congestion state of a server ---- */
+
+/* Whether v's SERVFAIL and silence may be congestion: it is a queue in
+ * front of slower servers, and this run has loaded it */
+static bool
+congested(const struct server *v)
+{
+	return v->recursive && v->loaded;
+}
 
 /* The fastest of a server's last RECENT round trips (us) */
 static double
@@ -493,7 +507,8 @@ flight_send(dns_sched_t *s, struct flight *f, uint64_t now)
 		f->fd = -1;
 		return false;
 	}
-	v->inflight++;
+	if (++v->inflight + v->tcp >= WINDOW_FIRST)
+		v->loaded = true;
 	if (f->tries++ == 0)
 		f->first = now;
 	else
@@ -533,7 +548,8 @@ tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
 	else
 		f->first = now;
 	f->tcp = true;
-	v->tcp++;
+	if (v->inflight + ++v->tcp >= WINDOW_FIRST)
+		v->loaded = true;
 	f->sent = now;
 	f->expires = now + (uint64_t)s->timeout_ms * 1000;
 	return true;
@@ -563,7 +579,7 @@ budget_us(const dns_sched_t *s, bool held)
 static bool
 idle_hold(dns_sched_t *s, struct flight *f, uint64_t now)
 {
-	if (f->idle_try || !s->servers[f->server].recursive)
+	if (f->idle_try || !congested(&s->servers[f->server]))
 		return false;
 	late_end(s, f);
 	f->idle_try = f->idle_wait = true;
@@ -582,7 +598,7 @@ flight_next(dns_sched_t *s, struct flight *f, uint64_t now, dns_result_t res,
 {
 	/* a recursive server's silence is its queue, as its SERVFAIL is */
 	uint64_t budget = budget_us(s, res == DNS_TIMEOUT &&
-	    s->servers[f->server].recursive && !f->idle_try);
+	    congested(&s->servers[f->server]) && !f->idle_try);
 
 	/* kept open: a slow server's answer still counts.  Of a recursive
 	 * server the first try that timed out is kept, not the last: one
@@ -700,9 +716,10 @@ flight_answer(dns_sched_t *s, struct flight *f, const uint8_t *buf,
 	/* a recursive server that answers SERVFAIL under the batch's load
 	 * is overloaded, or its own upstream backed off (an authoritative
 	 * server's rate limit): fewer questions at once, as for a loss.  Its
-	 * REFUSED is its policy, not its load: that goes on as from an
+	 * REFUSED is its policy, not its load, and a SERVFAIL before this
+	 * run loaded it is its answer: those go on as from an
 	 * authoritative server. */
-	bool held = servfail && v->recursive;
+	bool held = servfail && congested(v);
 	/* a failure it answered from its cache (RFC 9520 3.2: kept a
 	 * second at least, Unbound five) tells of an earlier load, not of
 	 * this one: no cut, and it is asked again after the least hold, as

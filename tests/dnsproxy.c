@@ -9,11 +9,13 @@
  * and type: a resolver failing it for a while), then it is relayed.  With
  * -j PERCENT:MS the UDP answers of PERCENT % of the names (by a hash of
  * the name) wait MS more: a resolver's cache misses behind a slow
- * upstream, answered late but answered.
+ * upstream, answered late but answered.  With -F MS a SERVFAIL waits MS
+ * more: a resolver that worked for it, not one answering from its cache
+ * of failures.
  *
  *   dnsproxy -l PORT -u PORT [-a ADDR] [-L ADDR] [-d MS] [-x SUFFIX]...
  *            [-s SUFFIX]... [-n COUNT] [-t NAME]... [-p PERCENT] [-S SEED]
- *            [-j PERCENT:MS]
+ *            [-j PERCENT:MS] [-F MS]
  *
  * It listens on 127.0.0.1 (-L: another address), on -l PORT or, with -l 0,
  * a port it picks, and relays to 127.0.0.1 (-a: another IPv4 address).
@@ -47,6 +49,7 @@ struct rules {
 	char *drop[MAX_SUFFIX], *fail[MAX_SUFFIX], *quiet[MAX_QUIET];
 	int ndrop, nfail, nquiet;
 	unsigned fail_count;	/* -n: SERVFAILs a name gets; 0: all */
+	int fail_delay;		/* -F: what a SERVFAIL waits more (ms) */
 };
 
 /* a UDP query on its way upstream, by the ID it was sent with */
@@ -276,6 +279,7 @@ tcp_query(int fd, const struct rules *r, const struct sockaddr_in *up,
 	if (failing(r, name, m, qend)) {
 		alen = (ssize_t)servfail(m, qend);
 		memcpy(ans + 2, m, (size_t)alen);
+		delay += r->fail_delay;
 	} else if ((alen = tcp_relay(up, m, len, ans + 2)) < 12)
 		return 0;
 	if (quiet(r, name) && (ans[2 + 6] | ans[2 + 7]) == 0)
@@ -310,7 +314,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET }, up;
 	uint16_t next_id = 1;
 
-	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:n:t:p:S:j:")) != -1) {
+	while ((c = getopt(argc, argv, "l:u:a:L:d:x:s:n:t:p:S:j:F:")) != -1) {
 		switch (c) {
 		case 'a': uaddr = optarg; break;
 		case 'L': laddr = optarg; break;
@@ -320,6 +324,7 @@ main(int argc, char **argv)
 		case 'x': if (r.ndrop < MAX_SUFFIX) r.drop[r.ndrop++] = optarg; break;
 		case 's': if (r.nfail < MAX_SUFFIX) r.fail[r.nfail++] = optarg; break;
 		case 'n': r.fail_count = (unsigned)atoi(optarg); break;
+		case 'F': r.fail_delay = atoi(optarg); break;
 		case 't': if (r.nquiet < MAX_QUIET) r.quiet[r.nquiet++] = optarg; break;
 		case 'p': loss = atoi(optarg); break;
 		case 'S': seed = (unsigned)atoi(optarg); break;
@@ -416,7 +421,7 @@ main(int argc, char **argv)
 				continue;
 			if (failing(&r, name, m, qend)) {
 				enqueue(m, servfail(m, qend), -1, &from,
-				    now + (uint64_t)delay);
+				    now + (uint64_t)(delay + r.fail_delay));
 				continue;
 			}
 			while (up_tab[next_id].used &&

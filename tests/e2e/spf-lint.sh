@@ -162,8 +162,13 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect "the run deadline ends a slow run" 3 'run deadline'
 if [ "$ms" -lt 1500 ]; then t_ok "deadline honoured ($ms ms for 700)"; else
 	t_not_ok "deadline honoured" "took $ms ms"; fi
-run "$BIN/spf-lint" $P failinc.lint.test
+run_timed "$BIN/spf-lint" $P failinc.lint.test
 expect "SERVFAIL is exit 3" 3 '_spf.fail.test TXT failed \(servfail'
+# the proxy's SERVFAIL has RA, as a resolver's: a single domain does not
+# load it, so it is the answer, asked again only within a sequential
+# client's 3 tries of 2 s (it was held 16 s, then asked when idle: 21 s)
+[ "$MS" -lt 7000 ] && t_ok "within a sequential client's time ($MS ms)" ||
+    t_not_ok "within a sequential client's time" "$MS ms"
 run "$BIN/spf-lint" --server 127.0.0.1@$PROXY_PORT --server 127.0.0.1@$NSD_PORT \
     --timeout 300 --retries 1 slowinc.lint.test
 expect "a dead server is retried on the next" 0 '^lookups 1/10'
