@@ -3,7 +3,7 @@
 the benchmarks: zone files for NSD, the list of domains, and what each
 domain's audit must find.
 
-  gen-internet.py OUTDIR [--domains N] [--seed S] [--dead K]
+  gen-internet.py OUTDIR [--domains N] [--seed S] [--dead K] [--zone-each]
 
 writes OUTDIR/zones/{prov.test,cust.test,dead.test}.zone, OUTDIR/domains
 (one per line), OUTDIR/expected (JSON Lines: domain and the verdict each
@@ -19,12 +19,21 @@ providers.  The kinds of domain, in turn:
   nomx      no MX record, an address only
 The last K domains (--dead) live in dead.test, which a test makes a
 forwarder drop: their lines must say the DNS failed.
+
+With --zone-each every customer domain is a zone of its own, delegated
+from cust.test to the same server, as customers' domains are in the real
+DNS; without, they all share cust.test.  The difference reaches a
+server's response rate limit: NSD's puts every NODATA and NXDOMAIN answer
+of one zone to one /24 in one bucket, and a resolver's minimised
+questions (RFC 9156) for 2,000 names of one zone fill it.
+OUTDIR/zones.list names every zone, one per line.
 """
 import argparse
 import itertools
 import json
 import os
 import random
+import re
 
 SOA = ("$ORIGIN {o}.\n$TTL 300\n@ SOA ns.{o}. host.{o}. 1 3600 600 86400 300\n"
        "@ NS ns\nns A 127.0.0.1\n")
@@ -145,6 +154,7 @@ def main():
     ap.add_argument("--domains", type=int, default=10000)
     ap.add_argument("--dead", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7208)
+    ap.add_argument("--zone-each", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     os.makedirs(os.path.join(a.outdir, "zones"), exist_ok=True)
@@ -183,10 +193,14 @@ def main():
         expected.append({"domain": rel + ".cust.test", "kind": kind,
                          "areas": exp})
 
-    for zone, lines in (("prov.test", prov), ("cust.test", cust),
-                        ("dead.test", dead)):
+    zones = [("prov.test", prov), ("cust.test", cust), ("dead.test", dead)]
+    if a.zone_each:
+        zones[1:2] = zone_each(cust)
+    for zone, lines in zones:
         with open(os.path.join(a.outdir, "zones", zone + ".zone"), "w") as f:
             f.write("\n".join(lines) + "\n")
+    with open(os.path.join(a.outdir, "zones.list"), "w") as f:
+        f.write("\n".join(z for z, _ in zones) + "\n")
     with open(os.path.join(a.outdir, "domains"), "w") as f:
         f.write("\n".join(domains) + "\n")
     with open(os.path.join(a.outdir, "expected"), "w") as f:
@@ -194,6 +208,29 @@ def main():
             f.write(json.dumps(e) + "\n")
     with open(os.path.join(a.outdir, "deep"), "w") as f:
         f.write("deep.cust.test\n")
+
+
+def zone_each(cust):
+    """cust.test's lines split: each customer's names (dNNNNN and those
+    under it) in a zone of their own, cust.test delegating each to its
+    server; returns (zone, lines) pairs, cust.test first"""
+    owner = re.compile(r"^((?:\S+\.)?)(d\d{5})(\s.*)$")
+    parent, kids = [], {}
+    for line in cust:
+        m = owner.match(line)
+        if m:
+            kids.setdefault(m.group(2), []).append(
+                (m.group(1).rstrip(".") or "@") + m.group(3))
+        else:
+            parent.append(line)
+    parent += ["%s NS ns.cust.test." % k for k in kids]
+    out = [("cust.test", parent)]
+    for k, lines in kids.items():
+        o = k + ".cust.test"
+        out.append((o, ["$ORIGIN %s.\n$TTL 300\n@ SOA ns.cust.test. "
+                        "host.cust.test. 1 3600 600 86400 300\n"
+                        "@ NS ns.cust.test." % o] + lines))
+    return out
 
 
 if __name__ == "__main__":

@@ -39,7 +39,6 @@ O = os.environ.get("O", os.path.join(ROOT, "build"))
 IP = "192.0.2.1"        # matches nothing: every term is evaluated
 LIBSPF2 = "/usr/bin/spfquery.libspf2"
 PY = "/usr/bin/python3"
-ZONES = ("prov.test", "cust.test", "dead.test", "test")
 SHIPPED, RRL_OFF, PROXY, UNBOUND, BIG = ("127.0.0.2", "127.0.0.5",
                                           "127.0.0.1", "127.0.0.3",
                                           "127.0.0.4")
@@ -115,11 +114,15 @@ def probe(ns, addr, name, recursive=False):
 class World:
     """A generated internet in work/NAME: zones, domains, the deep one."""
 
-    def __init__(self, work, name, domains):
+    def __init__(self, work, name, domains, each=False):
         self.dir = os.path.join(work, name)
+        self.each = each
         subprocess.run([PY, os.path.join(HERE, "gen-internet.py"), self.dir,
-                        "--domains", str(domains)], check=True,
+                        "--domains", str(domains)] +
+                       (["--zone-each"] if each else []), check=True,
                        stdout=subprocess.DEVNULL)
+        with open(os.path.join(self.dir, "zones.list")) as f:
+            self.zones = f.read().split() + ["test"]
         # the top-level zone, as the real DNS has one: the DMARC tree walk
         # asks _dmarc.test (RFC 9989 4.10)
         with open(os.path.join(self.dir, "zones", "test.zone"), "w") as f:
@@ -156,7 +159,7 @@ class Nsd:
 remote-control:
   control-enable: no
 """)
-            for z in ZONES:
+            for z in world.zones:
                 f.write(f"zone:\n  name: {z}\n  zonefile: {z}.zone\n")
         self.proc = subprocess.Popen(ns.prefix + ["nsd", "-d", "-c", conf],
                                      stdout=subprocess.DEVNULL,
@@ -539,8 +542,10 @@ def through_resolvers(b, world, rtt, kinds):
                      w[2] == 0 and "(0 asked again)" in s[3] and
                      "(0 asked again)" in a[3]
                      for s, a, f, w in runs)
-            b.row("%d domains through stock %s (cold), NSD as shipped, %d ms,"
-                  " %d runs" % (len(doms), kind, rtt, len(runs)),
+            b.row("%d domains%s through stock %s (cold), NSD as shipped, "
+                  "%d ms, %d runs" % (len(doms), ", a zone each" if
+                                      world.each else "", kind, rtt,
+                                      len(runs)),
                   "spf-lint " + ", ".join("%.0f/s (%d failed, %d wrong)" % (
                       s[0], s[1], s[2]) for s, _, _, _ in runs) +
                   "; warm " + ", ".join("%.0f/s (%d failed, %d wrong)" % w
@@ -691,6 +696,9 @@ def main():
     ap.add_argument("--save", default="",
                     help="a directory each resolver batch's output, its "
                     "messages and the resolver's log are kept in")
+    ap.add_argument("--zone-each", action="store_true",
+                    help="each customer domain a zone of its own, as in "
+                    "the real DNS (bench/gen-internet.py --zone-each)")
     ap.add_argument("--only", default="",
                     help="run only these parts, comma-separated: parser, "
                     "startup, deep, batches, profile, resolvers, memory, reports")
@@ -704,7 +712,7 @@ def main():
     b = Bench(a, ns, work)
     servers = []
     try:
-        world = World(work, "world", a.domains)
+        world = World(work, "world", a.domains, a.zone_each)
         want = set(a.only.split(",")) if a.only else None
         run = lambda part: want is None or part in want
         # the CPU-bound figures first, with no server running
@@ -747,7 +755,7 @@ def parser(b, world):
     """bench/parse over every SPF record of the generated zones."""
     recs = os.path.join(b.work, "records")
     with open(recs, "w") as out:
-        for z in ("prov.test", "cust.test"):
+        for z in world.zones:
             for line in open(os.path.join(world.dir, "zones", z + ".zone")):
                 if 'TXT "v=spf1' in line:
                     v = line.split("TXT", 1)[1].strip()
