@@ -240,6 +240,14 @@ congested(const struct server *v)
 	return v->recursive && v->loaded;
 }
 
+/* A try went to v: a first window of them in flight at once loads it */
+static void
+load_note(struct server *v)
+{
+	if (v->inflight + v->tcp >= WINDOW_FIRST)
+		v->loaded = true;
+}
+
 /* The fastest of a server's last RECENT round trips (us) */
 static double
 recent_min(const struct server *v)
@@ -424,6 +432,14 @@ late_close(struct flight *f)
 	f->late_fd = -1;
 }
 
+/* Whether the n bytes read on f's late socket answer its late try */
+static bool
+late_match(const struct flight *f, const uint8_t *buf, ssize_t n)
+{
+	return n >= 2 && n <= DNS_EDNS_SIZE &&
+	    (buf[0] << 8 | buf[1]) == f->late_id;
+}
+
 /* f's late try is given up (f was answered by a later try, or failed):
  * its server hears whether it was answered, then or never.  An
  * answer already waiting counts: a resolver answers every try of a
@@ -437,8 +453,7 @@ late_end(dns_sched_t *s, struct flight *f)
 	if (f->late_fd < 0)
 		return;
 	n = recv(f->late_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
-	late_outcome(s, &s->servers[f->late_server], n >= 2 &&
-	    n <= DNS_EDNS_SIZE && (buf[0] << 8 | buf[1]) == f->late_id,
+	late_outcome(s, &s->servers[f->late_server], late_match(f, buf, n),
 	    f->late_sent);
 	late_close(f);
 }
@@ -507,8 +522,8 @@ flight_send(dns_sched_t *s, struct flight *f, uint64_t now)
 		f->fd = -1;
 		return false;
 	}
-	if (++v->inflight + v->tcp >= WINDOW_FIRST)
-		v->loaded = true;
+	v->inflight++;
+	load_note(v);
 	if (f->tries++ == 0)
 		f->first = now;
 	else
@@ -548,8 +563,8 @@ tcp_begin(dns_sched_t *s, struct flight *f, uint64_t now)
 	else
 		f->first = now;
 	f->tcp = true;
-	if (v->inflight + ++v->tcp >= WINDOW_FIRST)
-		v->loaded = true;
+	v->tcp++;
+	load_note(v);
 	f->sent = now;
 	f->expires = now + (uint64_t)s->timeout_ms * 1000;
 	return true;
@@ -857,8 +872,7 @@ late_read(dns_sched_t *s, struct flight *f, uint64_t now, bool *back,
 	*back = false;
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
-	if (n < 2 || n > DNS_EDNS_SIZE || (buf[0] << 8 | buf[1]) !=
-	    f->late_id) {
+	if (!late_match(f, buf, n)) {
 		if (n < 0 || n > DNS_EDNS_SIZE)
 			late_close(f);	/* of no use: the current try goes on */
 		return false;

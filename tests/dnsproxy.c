@@ -335,8 +335,11 @@ main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-d MS] "
-			    "[-x SUFFIX]... [-s SUFFIX]... [-t NAME]...\n");
+			fprintf(stderr, "usage: dnsproxy -l PORT -u PORT [-a ADDR] "
+			    "[-L ADDR] [-d MS] [-x SUFFIX]...\n"
+			    "                [-s SUFFIX]... [-n COUNT] [-t NAME]... "
+			    "[-p PERCENT] [-S SEED]\n"
+			    "                [-j PERCENT:MS] [-F MS]\n");
 			return 2;
 		}
 	}

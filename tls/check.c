@@ -272,6 +272,18 @@ next_key_match(const dns_answer_t *tlsa, EVP_PKEY *key)
 	return hit;
 }
 
+/* How the TLSA answer at an owner (its records, or that there are none)
+ * was validated: here (dnssec), else by the resolver's AD bit (ad) */
+static void
+dane_validation(tls_dane_verdict_t *v, const tls_dnssec_t *dnssec, bool ad)
+{
+	v->dnssec = dnssec ? dnssec->state == DNS_VALID_SECURE : ad;
+	v->validated_by = !v->dnssec ? NULL : dnssec ? "trust-anchor" :
+	    "resolver";
+	v->validation = dnssec ? dns_validation_str(dnssec->state) : NULL;
+	v->bogus = dnssec && dnssec->state == DNS_VALID_BOGUS;
+}
+
 static void
 dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
     const tls_dnssec_t *dnssec, const tls_check_options_t *o,
@@ -281,11 +293,7 @@ dane_judge(const smtp_probe_t *p, const dns_answer_t *tlsa, const char *owner,
 	char text[TLSA_DATA_MAX * 2 + 16];
 	lint_findings_t scratch;
 
-	v->dnssec = dnssec ? dnssec->state == DNS_VALID_SECURE : tlsa->secure;
-	v->validated_by = !v->dnssec ? NULL : dnssec ? "trust-anchor" :
-	    "resolver";
-	v->validation = dnssec ? dns_validation_str(dnssec->state) : NULL;
-	v->bogus = dnssec && dnssec->state == DNS_VALID_BOGUS;
+	dane_validation(v, dnssec, tlsa->secure);
 	v->nrecords = ldns_rr_list_rr_count(tlsa->rrs);
 	v->present = v->nrecords > 0;
 	for (size_t i = 0; r && i < v->nrecords; i++) {
@@ -371,10 +379,7 @@ dane_none(const smtp_probe_t *p, const char *owner,
 		    owner);
 		return;
 	}
-	v->validation = dns_validation_str(dnssec->state);
-	v->bogus = dnssec->state == DNS_VALID_BOGUS;
-	v->dnssec = !v->bogus;
-	v->validated_by = v->dnssec ? "trust-anchor" : NULL;
+	dane_validation(v, dnssec, false);	/* secure or bogus */
 	lint_findings_add(f, &tls_codes[v->bogus ? TLS_DANE_DENIAL_BOGUS :
 	    TLS_DANE_NONE_PROVEN], p->host, -1L, owner, dnssec->why);
 }
