@@ -13,7 +13,9 @@
 #include "util/txt.h"
 
 #define TYPE_SPF	((ldns_rr_type)99)
-#define STORE_CAP	20000	/* records kept parsed for many runs */
+#define STORE_CAP	4096	/* records kept parsed for many runs: those
+				 * shared by many come early, the rest parse
+				 * again in under a microsecond */
 #define AHEAD_CAP	SPF_MAX_LOOKUPS	/* records asked ahead, per run */
 
 /* a frame's phases */
@@ -582,6 +584,16 @@ ahead_make(struct entry *e, const char *name)
 		    LDNS_RR_TYPE_TXT;
 		q->a = t->kind == SPF_A;
 		e->nq++;
+	}
+	/* a provider's record is mostly addresses: its few queries kept */
+	if (e->nq == 0) {
+		free(e->q);
+		e->q = NULL;
+	} else if (e->nq < rec->nterms) {
+		struct ahead_q *q = realloc(e->q, e->nq * sizeof(*q));
+
+		if (q)
+			e->q = q;
 	}
 }
 
