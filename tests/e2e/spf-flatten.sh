@@ -107,7 +107,11 @@ expect "a result over --max-lookups is refused" 1
 printf '%s' "$ERR" | grep -q 'more than --max-lookups 1' && t_ok "and says so" || t_not_ok "and says so" "$ERR"
 run "$BIN/spf-flatten" $S --source _src.example.test --format json example.test
 expect_json "json: the IPv6 count exact, in a string" '(j["lookups"], int(j["ip6_addresses"]) > 2**90, isinstance(j["ip6_addresses"], str), len(j["records"]))' "(3, True, True, 4)"
-expect_json "independent includes are fetched together: 6 rounds (source, 4 levels, the produced includes) for 14 queries" '(j["dns"]["rounds"], j["dns"]["queries"], j["dns"]["max_in_flight"] >= 4)' "(6, 14, True)"
+# one after another they would take a round each; how many are in flight
+# at once is not asked: the pace spreads a round's sends over the measured
+# round trip, which on a slow build (ASan) lets the first answers come
+# before the last send (1 run in 7 there)
+expect_json "independent includes are fetched together: 6 rounds (source, 4 levels, the produced includes) for 14 queries" '(j["dns"]["rounds"], j["dns"]["queries"])' "(6, 14)"
 
 # cron: write, then nothing when nothing changed
 run "$BIN/spf-flatten" $S --source _src.example.test --output out.zone --state state.json example.test
