@@ -131,6 +131,7 @@ class World:
     def __init__(self, work, name, domains, each=False):
         self.dir = os.path.join(work, name)
         self.each = each
+        self.kind = "each" if each else "one"   # --resolver-worlds' name
         subprocess.run([PY, os.path.join(HERE, "gen-internet.py"), self.dir,
                         "--domains", str(domains)] +
                        (["--zone-each"] if each else []), check=True,
@@ -749,15 +750,14 @@ def main():
         if run("resolvers"):
             kinds = a.resolvers.split(",")
             worlds = a.resolver_worlds.split(",")
-            if ("each" if world.each else "one") in worlds:
+            if world.kind in worlds:
                 through_resolvers(b, world, a.rtt, kinds)
-            other = "one" if world.each else "each"
-            if other in worlds:
+            if ("one" if world.each else "each") in worlds:
                 # the other world, from the same NSD as shipped
                 for s in servers:
                     s.stop()
                 servers = []
-                w2 = World(work, other, b.a.domains, other == "each")
+                w2 = World(work, "other", a.domains, not world.each)
                 servers.append(Nsd(ns, w2, SHIPPED, True))
                 through_resolvers(b, w2, a.rtt, kinds)
         for s in servers:

@@ -24,23 +24,23 @@
  * queries, one after the other, before it is closed.
  *
  * A recursive server (RA in its answers, or told so) is a queue in front
- * of slower servers: its window also follows its latency (it stops
- * growing while the fastest of its last 16 round trips is 100 ms over its
- * fastest of the last 10 s).  Once the run has had a first window (16)
- * in flight at it at once, its failures may be this load's (before, as a
- * single domain's few questions, they are its answer, taken as an
- * authoritative server's), and its SERVFAIL is congestion: the window
- * halves, the question is held 1, 2, 4, 8 s and asked again, for 16 s
- * at least.  A SERVFAIL it answers as fast as from its cache is a
- * failure it keeps from before (RFC 9520 3.2), not its load: no cut, and
- * the question is asked again every second.  Its silence is asked again at once, for 16 s at least; whether
- * it cuts the window depends on what became of such tries before (the
- * first that timed out stays open for its answer): a resolver that
- * answers most of them late is waiting on its upstream, and is not cut;
- * one that never answers them is losing them, and is (by a fifth after
- * slow start while its latency shows no queue, TCP Veno's backlog under
- * 3; by half else).  A timeout before any round trip was measured cuts
- * nothing.  A question it fails through all the holds waits until
+ * of slower servers: its window also follows its latency (it stops growing
+ * while the fastest of its last 16 round trips is 100 ms over its fastest
+ * of the last 10 s).  Once the run has had a first window (16) in flight
+ * at it at once, its failures may be this load's (before, as a single
+ * domain's few questions, they are its answer, taken as an authoritative
+ * server's), and its SERVFAIL is congestion: the window halves, the
+ * question is held 1, 2, 4, 8 s and asked again, for 16 s at least.  A
+ * SERVFAIL it answers as fast as from its cache is a failure it keeps from
+ * before (RFC 9520 3.2), not its load: no cut, and the question is asked
+ * again every second.  Its silence is asked again at once, for 16 s at
+ * least; whether it cuts the window depends on what became of such tries
+ * before (the first that timed out stays open for its answer): a resolver
+ * that answers most of them late is waiting on its upstream, and is not
+ * cut; one that never answers them is losing them, and is (by a fifth
+ * after slow start while its latency shows no queue, TCP Veno's backlog
+ * under 3; by half else).  A timeout before any round trip was measured
+ * cuts nothing.  A question it fails through all the holds waits until
  * nothing else is asked, and a second at least, and is asked once more
  * then, with a sequential client's time and tries (a SERVFAIL from its
  * cache polled for 5 s), before its owner hears it failed.
